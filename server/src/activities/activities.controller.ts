@@ -1,0 +1,18 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { type Activity, logActivitySchema, type LogActivityInput } from '@salesboard/shared';
+import { Change } from '../common/change-context.decorator.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { ChangeContext } from '../events/event-writer.service.js';
+import { ActivitiesService } from './activities.service.js';
+
+@ApiTags('activities')
+@Controller('activities')
+export class ActivitiesController {
+  constructor(private readonly activities: ActivitiesService) {}
+
+  @Post()
+  log(@Body(new ZodValidationPipe(logActivitySchema)) body: LogActivityInput, @Change() change: ChangeContext): Promise<Activity> {
+    return this.activities.log(body, change);
+  }
+}

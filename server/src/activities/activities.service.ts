@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { Activity, LogActivityInput } from '@salesboard/shared';
+import { badField } from '../common/errors.js';
+import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
+import { DealEntity } from '../deals/deal.entity.js';
+import { RepEntity } from '../org/org.entities.js';
+import { ActivityEntity } from './activity.entity.js';
+
+@Injectable()
+export class ActivitiesService {
+  constructor(private readonly writer: EventWriter) {}
+
+  log(input: LogActivityInput, context: ChangeContext): Promise<Activity> {
+    return this.writer.transaction(context, async (tx) => {
+      const rep = await tx.manager.findOneBy(RepEntity, { id: input.repId });
+      if (!rep) throw badField('repId', `no rep with id ${input.repId}`);
+      if (input.dealId && !(await tx.manager.existsBy(DealEntity, { id: input.dealId }))) throw badField('dealId', `no deal with id ${input.dealId}`);
+      const entity = tx.manager.create(ActivityEntity, {
+        type: input.type,
+        repId: input.repId,
+        dealId: input.dealId ?? null,
+        note: input.note ?? null,
+        at: input.at ? new Date(input.at) : new Date(),
+      });
+      await tx.manager.insert(ActivityEntity, entity);
+      const activity = mapActivity(entity);
+      tx.emit('activity.logged', { activity, repName: rep.name });
+      return activity;
+    });
+  }
+}
+
+export function mapActivity(a: ActivityEntity): Activity {
+  return { id: a.id, type: a.type, repId: a.repId, dealId: a.dealId, note: a.note, at: a.at.toISOString() };
+}

@@ -1,0 +1,98 @@
+/**
+ * Builds the Nest application the same way for `npm start` and for the tests: API under
+ * /api, socket.io at /socket.io, the built client at /, errors in the contract's shape.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type INestApplication, type LogLevel, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppModule } from './app.module.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import type { AppConfig } from './config/app.config.js';
+
+const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+/** Where `npm run build -w client` puts the client. */
+export const CLIENT_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../client/dist');
+
+/** socket.io options that the gateway decorator cannot know: limits and the allowed origins. */
+class LiveIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplication,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...(options as ServerOptions),
+      // Client messages are small (resync, subscribe); anything bigger is not ours.
+      maxHttpBufferSize: 16 * 1024,
+      cors: this.config.corsOrigins.length ? { origin: this.config.corsOrigins, credentials: true } : undefined,
+      pingInterval: 25_000,
+      pingTimeout: 20_000,
+    });
+  }
+}
+
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: LOG_LEVELS[config.logLevel],
+    bodyParser: false,
+  });
+  app.use(express.json({ limit: '1mb' }), answerBodyErrors);
+  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config));
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Salesboard API').setDescription('Deals, pipeline, KPIs and the live stream of a sales team.').setVersion('0.1.0').build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  serveClient(app);
+  return app;
+}
+
+/** body-parser's failures in the contract's shape: they happen before any Nest filter runs. */
+function answerBodyErrors(error: unknown, _request: Request, response: Response, next: NextFunction): void {
+  const failure = error as { status?: unknown; type?: unknown };
+  if (typeof failure?.status !== 'number' || typeof failure.type !== 'string') return next(error);
+  const message =
+    failure.type === 'entity.too.large' ? 'body: larger than the limit of 1 MB' : failure.type === 'entity.parse.failed' ? 'body: is not valid JSON' : `body: ${failure.type}`;
+  const statusCode = failure.status;
+  response.status(statusCode).json({ statusCode, error: statusCode === 413 ? 'Payload Too Large' : 'Bad Request', message });
+}
+
+/** The built client at `/`, with the single-page routes (/tv, /me, /admin) falling back to index.html. */
+function serveClient(app: NestExpressApplication): void {
+  if (!existsSync(join(CLIENT_DIST, 'index.html'))) return;
+  app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1y', immutable: true, setHeaders: noCacheForHtml }));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== 'GET' || request.path.startsWith('/api') || request.path.startsWith('/socket.io') || request.path === '/metrics') return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(join(CLIENT_DIST, 'index.html'));
+  });
+}
+
+function noCacheForHtml(response: Response, path: string): void {
+  // Hashed assets may be cached forever; the HTML that names them must be revalidated.
+  if (path.endsWith('.html')) response.setHeader('Cache-Control', 'no-cache');
+}

@@ -1,0 +1,53 @@
+/**
+ * The one description of the database connection: used by the app (TypeOrmModule) and by the
+ * TypeORM CLI (`npm run migration:run -w server` with DATABASE_URL set).
+ */
+import 'reflect-metadata';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ActivityEntity } from '../activities/activity.entity.js';
+import { DealEntity } from '../deals/deal.entity.js';
+import { StageHistoryEntity } from '../deals/stage-history.entity.js';
+import { EventLogEntity } from '../events/event-log.entity.js';
+import { LeadEntity } from '../leads/lead.entity.js';
+import { AccountEntity, ProductEntity, RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
+import { QuotaEntity } from '../quotas/quota.entity.js';
+import { StageEntity } from '../stages/stage.entity.js';
+import { Init1764300000000 } from './migrations/1764300000000-Init.js';
+
+export const ENTITIES = [
+  TeamEntity,
+  TerritoryEntity,
+  RepEntity,
+  AccountEntity,
+  ProductEntity,
+  StageEntity,
+  DealEntity,
+  StageHistoryEntity,
+  ActivityEntity,
+  LeadEntity,
+  QuotaEntity,
+  EventLogEntity,
+];
+
+export const MIGRATIONS = [Init1764300000000];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    // Each migration in its own transaction; a concurrent boot waits on TypeORM's lock table.
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    extra: {
+      max: 10,
+      connectionTimeoutMillis: 5000,
+      // A statement that waits on a dead database must fail, not hang a request.
+      statement_timeout: 15000,
+    },
+  };
+}
+
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/salesboard'));

@@ -1,0 +1,91 @@
+/**
+ * Reading deals as the API shows them: one SQL shape with the owner's name, team and territory
+ * and the account's name joined in, used by every read so the mapping lives in one place.
+ */
+import type { EntityManager } from 'typeorm';
+import type { Deal, DealSource, DealsQuery, ForecastCategory } from '@salesboard/shared';
+import { normalizeMoney } from '@salesboard/shared';
+
+const DEAL_SELECT = `
+  SELECT d.id, d.source, d.external_id, d.name, d.account_id, a.name AS account_name, d.product_id,
+         d.owner_id, r.name AS owner_name, r.team_id, COALESCE(r.territory_id, a.territory_id) AS territory_id,
+         d.amount::text AS amount, d.currency, d.stage, d.forecast_override, s.forecast_category AS stage_category,
+         d.created_at, to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.closed_at,
+         d.stage_entered_at, d.updated_at
+    FROM deals d
+    JOIN reps r ON r.id = d.owner_id
+    JOIN stages s ON s.key = d.stage
+    LEFT JOIN accounts a ON a.id = d.account_id`;
+
+interface DealRow {
+  id: string;
+  source: DealSource;
+  external_id: string | null;
+  name: string;
+  account_id: string | null;
+  account_name: string | null;
+  product_id: string | null;
+  owner_id: string;
+  owner_name: string;
+  team_id: string | null;
+  territory_id: string | null;
+  amount: string;
+  currency: string;
+  stage: string;
+  forecast_override: ForecastCategory | null;
+  stage_category: ForecastCategory;
+  created_at: Date;
+  expected_close_date: string | null;
+  closed_at: Date | null;
+  stage_entered_at: Date;
+  updated_at: Date;
+}
+
+export function mapDeal(row: DealRow): Deal {
+  return {
+    id: row.id,
+    source: row.source,
+    externalId: row.external_id,
+    name: row.name,
+    accountId: row.account_id,
+    accountName: row.account_name,
+    productId: row.product_id,
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    teamId: row.team_id,
+    territoryId: row.territory_id,
+    amount: normalizeMoney(row.amount),
+    currency: row.currency.trim(),
+    stage: row.stage,
+    forecastCategory: row.forecast_override ?? row.stage_category,
+    forecastOverride: row.forecast_override,
+    createdAt: row.created_at.toISOString(),
+    expectedCloseDate: row.expected_close_date,
+    closedAt: row.closed_at ? row.closed_at.toISOString() : null,
+    stageEnteredAt: row.stage_entered_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export async function findDeal(manager: EntityManager, id: string): Promise<Deal | null> {
+  const rows: DealRow[] = await manager.query(`${DEAL_SELECT} WHERE d.id = $1`, [id]);
+  return rows.length ? mapDeal(rows[0]) : null;
+}
+
+export async function findDeals(manager: EntityManager, query: DealsQuery): Promise<Deal[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (query.stage) add('d.stage = ?', query.stage);
+  if (query.repId) add('d.owner_id = ?', query.repId);
+  if (query.teamId) add('r.team_id = ?', query.teamId);
+  if (query.territoryId) add('COALESCE(r.territory_id, a.territory_id) = ?', query.territoryId);
+  params.push(query.limit ?? 200, query.offset ?? 0);
+  const sql = `${DEAL_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY d.updated_at DESC, d.id LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  const rows: DealRow[] = await manager.query(sql, params);
+  return rows.map(mapDeal);
+}

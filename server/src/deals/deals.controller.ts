@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  changeStageSchema,
+  type ChangeStageInput,
+  createDealSchema,
+  type CreateDealInput,
+  type Deal,
+  dealsQuerySchema,
+  type DealsQuery,
+  updateDealSchema,
+  type UpdateDealInput,
+} from '@salesboard/shared';
+import { Change } from '../common/change-context.decorator.js';
+import { UuidParamPipe } from '../common/params.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { ChangeContext } from '../events/event-writer.service.js';
+import { DealsService } from './deals.service.js';
+
+@ApiTags('deals')
+@Controller('deals')
+export class DealsController {
+  constructor(private readonly deals: DealsService) {}
+
+  @Get()
+  list(@Query(new ZodValidationPipe(dealsQuerySchema, 'query')) query: DealsQuery): Promise<Deal[]> {
+    return this.deals.list(query);
+  }
+
+  @Post()
+  create(@Body(new ZodValidationPipe(createDealSchema)) body: CreateDealInput, @Change() change: ChangeContext): Promise<Deal> {
+    return this.deals.create(body, change);
+  }
+
+  @Get(':id')
+  get(@Param('id', new UuidParamPipe()) id: string): Promise<Deal> {
+    return this.deals.get(id);
+  }
+
+  @Patch(':id')
+  update(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(updateDealSchema)) body: UpdateDealInput, @Change() change: ChangeContext): Promise<Deal> {
+    return this.deals.update(id, body, change);
+  }
+
+  @Post(':id/stage')
+  @HttpCode(200)
+  changeStage(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(changeStageSchema)) body: ChangeStageInput, @Change() change: ChangeContext): Promise<Deal> {
+    return this.deals.changeStage(id, body, change);
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { LoggedEventPayloads, LoggedEventType } from '@salesboard/shared';
+
+export const EVENTS_CHANNEL = 'salesboard_events';
+
+/** Who or what caused a change: stored with its events, carried into logs. */
+export interface ChangeContext {
+  source: string;
+  requestId?: string;
+}
+
+/** A writing transaction: the change's own rows go through `manager`, its events through `emit`. */
+export interface WriteTx {
+  manager: EntityManager;
+  emit<T extends LoggedEventType>(type: T, payload: LoggedEventPayloads[T]): void;
+}
+
+export interface CommittedEvents {
+  firstSeq: number;
+  lastSeq: number;
+}
+
+/**
+ * The one way to change data and emit events. The events are appended at the very end of the
+ * transaction: taking the next seq locks the one-row counter until commit, so seqs are
+ * gap-free (a rollback gives its numbers back) and ordered by commit, while the lock is held
+ * only for the final inserts. pg_notify is delivered at commit, waking every node's reader.
+ */
+@Injectable()
+export class EventWriter {
+  private readonly committedListeners: ((events: CommittedEvents) => void)[] = [];
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  onCommitted(listener: (events: CommittedEvents) => void): void {
+    this.committedListeners.push(listener);
+  }
+
+  async transaction<R>(context: ChangeContext, work: (tx: WriteTx) => Promise<R>): Promise<R> {
+    let committed: CommittedEvents | null = null;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const pending: { type: LoggedEventType; payload: unknown }[] = [];
+      const value = await work({ manager, emit: (type, payload) => pending.push({ type, payload }) });
+      if (pending.length > 0) committed = await this.append(manager, pending, context);
+      return value;
+    });
+    if (committed) for (const listener of this.committedListeners) listener(committed);
+    return result;
+  }
+
+  private async append(
+    manager: EntityManager,
+    events: { type: LoggedEventType; payload: unknown }[],
+    context: ChangeContext,
+  ): Promise<CommittedEvents> {
+    const rows: { seq: string }[] = await manager.query(
+      // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
+      'WITH next AS (UPDATE event_seq SET seq = seq + $1 WHERE id = 1 RETURNING seq) SELECT seq FROM next',
+      [events.length],
+    );
+    const lastSeq = Number(rows[0].seq);
+    const firstSeq = lastSeq - events.length + 1;
+    await manager.query(
+      `INSERT INTO event_log (seq, type, payload, source, request_id)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[], $4::text[], $5::text[])`,
+      [
+        events.map((_, i) => firstSeq + i),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload)),
+        events.map(() => context.source),
+        events.map(() => context.requestId ?? null),
+      ],
+    );
+    await manager.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, String(lastSeq)]);
+    return { firstSeq, lastSeq };
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { HealthStatus } from '@salesboard/shared';
+import { HealthService } from './health.service.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOkResponse({ description: '`{ status: "ok", db: "up", seq }`' })
+  @ApiServiceUnavailableResponse({ description: 'The database is down.' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthStatus> {
+    const status = await this.health.check();
+    if (status.db === 'down') response.status(503).setHeader('Retry-After', '5');
+    return status;
+  }
+}

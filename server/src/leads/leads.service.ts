@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { CreateLeadInput, Lead } from '@salesboard/shared';
+import { badField } from '../common/errors.js';
+import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
+import { DealEntity } from '../deals/deal.entity.js';
+import { RepEntity } from '../org/org.entities.js';
+import { LeadEntity } from './lead.entity.js';
+
+@Injectable()
+export class LeadsService {
+  constructor(private readonly writer: EventWriter) {}
+
+  create(input: CreateLeadInput, context: ChangeContext): Promise<Lead> {
+    return this.writer.transaction(context, async (tx) => {
+      if (input.repId && !(await tx.manager.existsBy(RepEntity, { id: input.repId }))) throw badField('repId', `no rep with id ${input.repId}`);
+      if (input.convertedDealId && !(await tx.manager.existsBy(DealEntity, { id: input.convertedDealId }))) {
+        throw badField('convertedDealId', `no deal with id ${input.convertedDealId}`);
+      }
+      const now = new Date();
+      const entity = tx.manager.create(LeadEntity, {
+        source: input.source,
+        status: input.status ?? (input.convertedDealId ? 'converted' : 'new'),
+        repId: input.repId ?? null,
+        convertedDealId: input.convertedDealId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.manager.insert(LeadEntity, entity);
+      const lead = mapLead(entity);
+      tx.emit('lead.changed', { lead });
+      return lead;
+    });
+  }
+}
+
+export function mapLead(l: LeadEntity): Lead {
+  return { id: l.id, source: l.source, status: l.status, repId: l.repId, createdAt: l.createdAt.toISOString(), convertedDealId: l.convertedDealId };
+}

@@ -1,0 +1,103 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Namespace, Socket } from 'socket.io';
+import type {
+  ClientToServerEvents,
+  DerivedEventPayloads,
+  DerivedEventType,
+  LiveEvent,
+  LoggedEvent,
+  ResyncResult,
+  ServerToClientEvents,
+} from '@salesboard/shared';
+import { EventStreamService } from './event-stream.service.js';
+import { SnapshotService } from './snapshot.service.js';
+
+export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+/** Sockets join this room once they are caught up; broadcasts go only there. */
+const CAUGHT_UP_ROOM = 'live';
+const HEAD_INTERVAL_MS = 5_000;
+
+/**
+ * The one place that talks to socket.io. Services never emit themselves: logged events reach
+ * clients through the event stream, derived ones through `publishDerived`.
+ */
+@Injectable()
+export class LivePublisher {
+  private readonly logger = new Logger(LivePublisher.name);
+  private namespace: LiveNamespace | null = null;
+  private headTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly stream: EventStreamService,
+    private readonly snapshots: SnapshotService,
+  ) {
+    stream.onEvents((events) => this.broadcast(events));
+  }
+
+  attach(namespace: LiveNamespace): void {
+    this.namespace = namespace;
+    this.headTimer = setInterval(() => this.room()?.emit('head', { seq: this.stream.head() }), HEAD_INTERVAL_MS);
+    this.headTimer.unref();
+  }
+
+  detach(): void {
+    if (this.headTimer) clearInterval(this.headTimer);
+    this.namespace = null;
+  }
+
+  connectedCount(): number {
+    return this.namespace?.sockets.size ?? 0;
+  }
+
+  publishDerived<T extends DerivedEventType>(type: T, payload: DerivedEventPayloads[T]): void {
+    const event = { seq: this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
+    this.room()?.emit('event', event);
+  }
+
+  /**
+   * Brings a new socket up to date, then lets it into the broadcast room. Everything after the
+   * last await is synchronous, so no broadcast can slip between catching up and joining.
+   */
+  async catchUp(socket: LiveSocket, since: number | undefined): Promise<void> {
+    let replay = since === undefined ? null : await this.stream.eventsSince(since);
+    if (replay === null) {
+      const snapshot = await this.snapshots.build();
+      if (socket.disconnected) return;
+      socket.emit('snapshot', snapshot);
+      replay = this.stream.fromRing(snapshot.seq);
+    } else if (replay.length) {
+      replay = replay.concat(this.stream.fromRing(replay[replay.length - 1].seq));
+    } else if (since !== undefined) {
+      replay = this.stream.fromRing(since);
+    }
+    if (socket.disconnected) return;
+    for (const event of replay) socket.emit('event', event);
+    void socket.join(CAUGHT_UP_ROOM);
+    socket.emit('head', { seq: this.stream.head() });
+  }
+
+  /** Answers `resync`: the missed events when they are few, else a snapshot. */
+  async resync(since: number): Promise<ResyncResult> {
+    const events = await this.stream.eventsSince(since);
+    if (events === null) return { ok: true, mode: 'snapshot', snapshot: await this.snapshots.build() };
+    return { ok: true, mode: 'replay', events, head: this.stream.head() };
+  }
+
+  private broadcast(events: LoggedEvent[]): void {
+    const room = this.room();
+    if (!room) return;
+    for (const event of events) room.emit('event', event);
+  }
+
+  private room() {
+    return this.namespace?.to(CAUGHT_UP_ROOM) ?? null;
+  }
+
+  /** Asks every client to reconnect (to another node, when this one is going away). */
+  disconnectAll(): void {
+    this.logger.log(`asking ${this.connectedCount()} clients to reconnect`);
+    this.namespace?.disconnectSockets(false);
+  }
+}

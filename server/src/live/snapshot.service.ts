@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { LoggedEvent, LoggedEventType, PipelineStageSummary, Snapshot } from '@salesboard/shared';
+import { normalizeMoney } from '@salesboard/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { LeaderboardService } from '../leaderboard/leaderboard.service.js';
+import { mapRep, mapTeam, mapTerritory } from '../org/org.service.js';
+import { RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
+import { StagesService } from '../stages/stages.service.js';
+
+const FEED_SIZE = 30;
+
+/**
+ * What a client needs to draw its views from nothing, as of one seq. Read in one
+ * REPEATABLE READ transaction, so the numbers and the seq describe the same moment.
+ */
+@Injectable()
+export class SnapshotService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly stages: StagesService,
+    private readonly leaderboard: LeaderboardService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async build(): Promise<Snapshot> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
+      const pipelineRows: { stage: string; count: number; amount: string }[] = await manager.query(
+        `SELECT s.key AS stage, count(d.id)::int AS count, COALESCE(sum(d.amount), 0)::text AS amount
+           FROM stages s LEFT JOIN deals d ON d.stage = s.key
+          WHERE s.kind = 'open' GROUP BY s.key, s.position ORDER BY s.position`,
+      );
+      const feedRows: { seq: string; type: LoggedEventType; at: Date; payload: LoggedEvent['payload'] }[] = await manager.query(
+        'SELECT seq, type, at, payload FROM event_log ORDER BY seq DESC LIMIT $1',
+        [FEED_SIZE],
+      );
+      const [teams, territories, reps, leaderboard] = [
+        await manager.find(TeamEntity, { order: { name: 'ASC' } }),
+        await manager.find(TerritoryEntity, { order: { name: 'ASC' } }),
+        await manager.find(RepEntity, { where: { active: true }, order: { name: 'ASC' } }),
+        await this.leaderboard.revenueThisMonth(manager),
+      ];
+      const pipeline: PipelineStageSummary[] = pipelineRows.map((r) => ({ stage: r.stage, count: r.count, amount: normalizeMoney(r.amount) }));
+      return {
+        seq: Number(seq),
+        at: new Date().toISOString(),
+        currency: this.config.currency,
+        timeZone: this.config.timeZone,
+        stages: this.stages.list(),
+        teams: teams.map(mapTeam),
+        territories: territories.map(mapTerritory),
+        reps: reps.map((r) => {
+          const { id, name, teamId, territoryId, avatarUrl } = mapRep(r);
+          return { id, name, teamId, territoryId, avatarUrl };
+        }),
+        pipeline,
+        leaderboard,
+        feed: feedRows.reverse().map((r) => ({ seq: Number(r.seq), type: r.type, at: r.at.toISOString(), payload: r.payload }) as LoggedEvent),
+      };
+    });
+  }
+}

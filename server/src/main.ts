@@ -1,0 +1,62 @@
+/**
+ * `npm start`: validate the configuration, start the embedded PostgreSQL when no
+ * DATABASE_URL is given, migrate, serve, and shut down in the right order on SIGTERM.
+ */
+import 'reflect-metadata';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.js';
+import { buildConfig, ConfigError, parseEnv } from './config/app.config.js';
+import { type EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './database/embedded.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const logger = new Logger('Salesboard');
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const dataDir = resolve(REPO_ROOT, env.DATA_DIR ?? '.data/postgres');
+    logger.log(`no DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} on port ${env.EMBEDDED_PG_PORT}`);
+    embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log: (line) => logger.warn(line) });
+    databaseUrl = await ensureDatabase(embedded.url, 'salesboard');
+  }
+
+  const config = buildConfig(env, databaseUrl, embedded !== null);
+  const app = await createApp(config);
+  await app.listen(config.port);
+  logger.log(`Salesboard is live on http://localhost:${config.port} (wallboard: /tv, API docs: /api/docs)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: draining`);
+    const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    // The app first (it finishes in-flight writes), the database it writes to last.
+    await app.close().catch((error: unknown) => logger.error(`close failed: ${String(error)}`));
+    await embedded?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exit(1);
+});

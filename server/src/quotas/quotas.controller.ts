@@ -1,0 +1,18 @@
+import { Body, Controller, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { putQuotaSchema, type PutQuotaInput, type Quota } from '@salesboard/shared';
+import { Change } from '../common/change-context.decorator.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { ChangeContext } from '../events/event-writer.service.js';
+import { QuotasService } from './quotas.service.js';
+
+@ApiTags('quotas')
+@Controller('quotas')
+export class QuotasController {
+  constructor(private readonly quotas: QuotasService) {}
+
+  @Put()
+  put(@Body(new ZodValidationPipe(putQuotaSchema)) body: PutQuotaInput, @Change() change: ChangeContext): Promise<Quota> {
+    return this.quotas.put(body, change);
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The live stream's contract, written once for server and client: event names, payloads,
+ * the envelope and the typed socket.io event maps of namespace `/live`.
+ */
+import { z } from 'zod';
+import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
+
+export const LIVE_NAMESPACE = '/live';
+export const SOCKET_PATH = '/socket.io';
+
+/** Types written to the event log, each with a gap-free `seq`. */
+export const LOGGED_EVENT_TYPES = [
+  'deal.created',
+  'deal.updated',
+  'deal.stageChanged',
+  'deal.won',
+  'deal.lost',
+  'activity.logged',
+  'lead.changed',
+  'quota.updated',
+  'org.changed',
+] as const;
+export type LoggedEventType = (typeof LOGGED_EVENT_TYPES)[number];
+
+/** Types derived from the log (aggregates); they carry the `seq` they reflect, and no seq of their own. */
+export const DERIVED_EVENT_TYPES = ['leaderboard.updated', 'kpi.updated'] as const;
+export type DerivedEventType = (typeof DERIVED_EVENT_TYPES)[number];
+
+export interface DealStagePayload {
+  deal: Deal;
+  from: string | null;
+  to: string;
+}
+
+export interface LeaderboardRow {
+  rank: number;
+  id: string;
+  name: string;
+  /** Money metrics as decimal strings, counts and ratios as numbers; null for an undefined ratio. */
+  value: string | number | null;
+  /** Places gained since the start of the day (positive is up); null when new today. */
+  movement: number | null;
+}
+
+export interface LoggedEventPayloads {
+  'deal.created': { deal: Deal };
+  /** `previous` holds the old values of the changed fields, so views can move sums without a refetch. */
+  'deal.updated': { deal: Deal; changed: string[]; previous: Partial<Deal> };
+  'deal.stageChanged': DealStagePayload;
+  'deal.won': DealStagePayload;
+  'deal.lost': DealStagePayload;
+  'activity.logged': { activity: Activity; repName: string };
+  'lead.changed': { lead: Lead };
+  'quota.updated': { quota: Quota };
+  'org.changed': { entity: 'team' | 'rep' | 'territory' | 'account' | 'product'; id: string; name: string };
+}
+
+export interface DerivedEventPayloads {
+  'leaderboard.updated': { metric: string; period: string; scope: string; rows: LeaderboardRow[] };
+  'kpi.updated': { period: string; scope: string; changed: Record<string, unknown> };
+}
+
+export type EventPayloads = LoggedEventPayloads & DerivedEventPayloads;
+export type EventType = keyof EventPayloads;
+
+/** The envelope of every `event` message: `{ seq, type, at, payload }`. */
+export type LiveEvent<T extends EventType = EventType> = {
+  [K in T]: { seq: number; type: K; at: string; payload: EventPayloads[K] };
+}[T];
+export type LoggedEvent = LiveEvent<LoggedEventType>;
+
+export function isLoggedEvent(event: LiveEvent): event is LoggedEvent {
+  return (LOGGED_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** Open deals per open stage: what the wallboard's pipeline chart shows. */
+export interface PipelineStageSummary {
+  stage: string;
+  count: number;
+  amount: string;
+}
+
+/** What a socket receives on connect when it cannot be caught up by replay. */
+export interface Snapshot {
+  seq: number;
+  at: string;
+  currency: string;
+  timeZone: string;
+  stages: Stage[];
+  teams: Team[];
+  territories: Territory[];
+  reps: Pick<Rep, 'id' | 'name' | 'teamId' | 'territoryId' | 'avatarUrl'>[];
+  pipeline: PipelineStageSummary[];
+  /** Revenue leaderboard of reps for the current month. */
+  leaderboard: LeaderboardRow[];
+  /** The newest logged events, oldest first. */
+  feed: LoggedEvent[];
+}
+
+export const handshakeAuthSchema = z.object({
+  token: z.string().max(4096).optional(),
+  since: z.number().int().min(0).optional(),
+});
+export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
+
+export const subscribeSchema = z.strictObject({
+  teamId: z.uuid().optional(),
+  territoryId: z.uuid().optional(),
+  repId: z.uuid().optional(),
+});
+export type SubscribeInput = z.infer<typeof subscribeSchema>;
+
+export const resyncSchema = z.strictObject({
+  since: z.number().int().min(0),
+});
+export type ResyncInput = z.infer<typeof resyncSchema>;
+
+/** Answer to `resync`: either the missed events in order, or "take this snapshot instead". */
+export type ResyncResult =
+  | { ok: true; mode: 'replay'; events: LoggedEvent[]; head: number }
+  | { ok: true; mode: 'snapshot'; snapshot: Snapshot }
+  | { ok: false; error: string };
+
+export type Ack = { ok: true } | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: Snapshot) => void;
+  event: (event: LiveEvent) => void;
+  head: (head: { seq: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (input: SubscribeInput, ack?: (result: Ack) => void) => void;
+  resync: (input: ResyncInput, ack: (result: ResyncResult) => void) => void;
+}
