@@ -1,0 +1,78 @@
+/**
+ * The quota of a scope for a period. Quotas are set per month or quarter; a period gets each
+ * quota's share by calendar days: all of a quota that lies inside it, and for a week, a day or a
+ * custom range the overlapping days' part (a 3 000 000 November quota gives a 7-day week 700 000).
+ */
+import type { PeriodRange } from './period.js';
+import { addMonthsToMonthStart, parseIsoDate, toDayNumber } from './civil-date.js';
+import { divRoundHalfUp } from './exact.js';
+import type { QuotaRow, RepRow, Scope } from './rows.js';
+
+type DayRange = Pick<PeriodRange, 'fromDate' | 'toDate'>;
+
+/**
+ * null when no quota touches the period. Team scope uses the team's own quotas when it has any
+ * in the period, else the sum of its reps'; `all` adds that up over teams, plus reps without a
+ * team; a territory is the sum of its reps'. Month and quarter quotas of one owner add up.
+ */
+export function quotaForScope(
+  quotas: readonly QuotaRow[],
+  reps: readonly RepRow[],
+  scope: Scope,
+  range: DayRange,
+): number | null {
+  const repQuota = (repIds: readonly string[]) => {
+    const ids = new Set(repIds);
+    return sumShares(
+      quotas.filter((q) => q.repId !== null && ids.has(q.repId)),
+      range,
+    );
+  };
+  const repsWhere = (test: (rep: RepRow) => boolean) => reps.filter(test).map((rep) => rep.id);
+  const teamQuota = (teamId: string) =>
+    sumShares(
+      quotas.filter((q) => q.teamId === teamId),
+      range,
+    ) ?? repQuota(repsWhere((rep) => rep.teamId === teamId));
+
+  switch (scope.kind) {
+    case 'rep':
+      return repQuota([scope.id]);
+    case 'territory':
+      return repQuota(repsWhere((rep) => rep.territoryId === scope.id));
+    case 'team':
+      return teamQuota(scope.id);
+    case 'all': {
+      const teamIds = new Set([...reps.map((rep) => rep.teamId), ...quotas.map((q) => q.teamId)].filter(isString));
+      const parts = [...teamIds].map(teamQuota);
+      parts.push(repQuota(repsWhere((rep) => rep.teamId === null)));
+      return addNullable(parts);
+    }
+  }
+}
+
+/** The part of one quota that falls in the period, rounded half up to minor units; null when none does. */
+export function quotaShareMinor(quota: QuotaRow, range: DayRange): number | null {
+  const first = parseIsoDate(quota.periodStart);
+  const quotaStart = toDayNumber(first);
+  const quotaEnd = toDayNumber(addMonthsToMonthStart(first, quota.period === 'month' ? 1 : 3));
+  const overlapStart = Math.max(quotaStart, toDayNumber(parseIsoDate(range.fromDate)));
+  const overlapEnd = Math.min(quotaEnd, toDayNumber(parseIsoDate(range.toDate)) + 1);
+  const overlapDays = overlapEnd - overlapStart;
+  if (overlapDays <= 0) return null;
+  if (overlapDays === quotaEnd - quotaStart) return quota.amountMinor;
+  return Number(divRoundHalfUp(BigInt(quota.amountMinor) * BigInt(overlapDays), BigInt(quotaEnd - quotaStart)));
+}
+
+function sumShares(quotas: readonly QuotaRow[], range: DayRange): number | null {
+  return addNullable(quotas.map((quota) => quotaShareMinor(quota, range)));
+}
+
+function isString(value: string | null): value is string {
+  return value !== null;
+}
+
+function addNullable(values: readonly (number | null)[]): number | null {
+  const present = values.filter((value): value is number => value !== null);
+  return present.length === 0 ? null : present.reduce((sum, value) => sum + value, 0);
+}
