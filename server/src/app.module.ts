@@ -1,6 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from './activities/activities.module.js';
+import { IdempotencyCleanupService } from './common/idempotency/idempotency-cleanup.service.js';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { DealsModule } from './deals/deals.module.js';
@@ -33,7 +36,7 @@ export class AppModule {
         HealthModule,
         DemoModule,
       ],
-      providers: [{ provide: APP_CONFIG, useValue: config }],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }, IdempotencyCleanupService],
       exports: [APP_CONFIG],
     };
   }

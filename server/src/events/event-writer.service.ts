@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LoggedEventPayloads, LoggedEventType } from '@salesboard/shared';
+import { claimIdempotencyKey, recordIdempotentAnswer } from '../common/idempotency/idempotency.context.js';
 
 export const EVENTS_CHANNEL = 'salesboard_events';
 
@@ -26,6 +27,7 @@ export interface CommittedEvents {
  * transaction: taking the next seq locks the one-row counter until commit, so seqs are
  * gap-free (a rollback gives its numbers back) and ordered by commit, while the lock is held
  * only for the final inserts. pg_notify is delivered at commit, waking every node's reader.
+ * A request's Idempotency-Key is claimed first and its answer stored last, in the same transaction.
  */
 @Injectable()
 export class EventWriter {
@@ -40,8 +42,10 @@ export class EventWriter {
   async transaction<R>(context: ChangeContext, work: (tx: WriteTx) => Promise<R>): Promise<R> {
     let committed: CommittedEvents | null = null;
     const result = await this.dataSource.transaction(async (manager) => {
+      const idempotent = await claimIdempotencyKey(manager);
       const pending: { type: LoggedEventType; payload: unknown }[] = [];
       const value = await work({ manager, emit: (type, payload) => pending.push({ type, payload }) });
+      if (idempotent) await recordIdempotentAnswer(manager, idempotent, value);
       if (pending.length > 0) committed = await this.append(manager, pending, context);
       return value;
     });

@@ -138,7 +138,8 @@ export class Init1764300000000 implements MigrationInterface {
         scope text NOT NULL,
         body_hash text NOT NULL,
         status_code int,
-        response jsonb,
+        -- text, not jsonb: a replay must return the first answer byte for byte, keys in order
+        response text,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (key, scope)
       );
