@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
+import { LivePublisher } from './live/live.publisher.js';
 import { buildConfig, ConfigError, parseEnv } from './config/app.config.js';
 import { type EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './database/embedded.js';
 
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
     logger.log(`${signal}: draining`);
     const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    // The app first (it finishes in-flight writes), the database it writes to last.
+    // Clients first (they reconnect to another node), then the app (it stops accepting and
+    // finishes in-flight writes), the database it writes to last.
+    app.get(LivePublisher).dropConnectionsForShutdown();
     await app.close().catch((error: unknown) => logger.error(`close failed: ${String(error)}`));
     await embedded?.stop().catch(() => undefined);
     process.exit(0);

@@ -121,12 +121,19 @@ export type ResyncResult =
   | { ok: true; mode: 'snapshot'; snapshot: Snapshot }
   | { ok: false; error: string };
 
+export interface HeadMessage {
+  seq: number;
+  /** Set while the database is unreachable: clients keep their view and mark it stale since then. */
+  staleSince?: string;
+}
+
 export type Ack = { ok: true } | { ok: false; error: string };
 
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   event: (event: LiveEvent) => void;
-  head: (head: { seq: number }) => void;
+  /** Every few seconds: the newest seq, and since when the server has lost its database, if it has. */
+  head: (head: HeadMessage) => void;
 }
 
 export interface ClientToServerEvents {

@@ -4,6 +4,7 @@ import type {
   ClientToServerEvents,
   DerivedEventPayloads,
   DerivedEventType,
+  HeadMessage,
   LiveEvent,
   LoggedEvent,
   ResyncResult,
@@ -38,7 +39,7 @@ export class LivePublisher {
 
   attach(namespace: LiveNamespace): void {
     this.namespace = namespace;
-    this.headTimer = setInterval(() => this.room()?.emit('head', { seq: this.stream.head() }), HEAD_INTERVAL_MS);
+    this.headTimer = setInterval(() => this.room()?.emit('head', this.headMessage()), HEAD_INTERVAL_MS);
     this.headTimer.unref();
   }
 
@@ -75,7 +76,12 @@ export class LivePublisher {
     if (socket.disconnected) return;
     for (const event of replay) socket.emit('event', event);
     void socket.join(CAUGHT_UP_ROOM);
-    socket.emit('head', { seq: this.stream.head() });
+    socket.emit('head', this.headMessage());
+  }
+
+  private headMessage(): HeadMessage {
+    const staleSince = this.stream.staleSince();
+    return staleSince ? { seq: this.stream.head(), staleSince: staleSince.toISOString() } : { seq: this.stream.head() };
   }
 
   /** Answers `resync`: the missed events when they are few, else a snapshot. */
@@ -95,9 +101,15 @@ export class LivePublisher {
     return this.namespace?.to(CAUGHT_UP_ROOM) ?? null;
   }
 
-  /** Asks every client to reconnect (to another node, when this one is going away). */
-  disconnectAll(): void {
-    this.logger.log(`asking ${this.connectedCount()} clients to reconnect`);
-    this.namespace?.disconnectSockets(false);
+  /**
+   * Closes every client's connection at the transport level, so socket.io clients reconnect by
+   * themselves (to another node behind the load balancer); a server-side `disconnect` would
+   * tell them to stay away.
+   */
+  dropConnectionsForShutdown(): void {
+    const engine = this.namespace?.server.engine;
+    if (!engine) return;
+    this.logger.log(`closing ${engine.clientsCount} connections so clients reconnect elsewhere`);
+    engine.close();
   }
 }

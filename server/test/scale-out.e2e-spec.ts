@@ -1,0 +1,116 @@
+/**
+ * Several server processes on one PostgreSQL: each delivers every event to its own clients,
+ * and a node killed with -9 and restarted brings its clients back to exactly the database's
+ * state. Real child processes, real sockets, real PostgreSQL.
+ */
+import request from 'supertest';
+import type { Deal } from '@salesboard/shared';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createOrg, type Org } from './support/fixtures.js';
+import { LiveMirror } from './support/live-mirror.js';
+import { serverProcess, type ServerProcess } from './support/server-process.js';
+
+async function until(condition: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('scale-out: two nodes on one PostgreSQL', () => {
+  let db: TestDatabase;
+  let nodeA: ServerProcess;
+  let nodeB: ServerProcess;
+  let org: Org;
+  const mirrors: LiveMirror[] = [];
+  const head = async () => Number((await db.query<{ seq: string }>('SELECT seq FROM event_seq'))[0].seq);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    nodeA = await serverProcess(db.url);
+    await nodeA.start(); // runs the migrations once, before the second node starts
+    nodeB = await serverProcess(db.url);
+    await nodeB.start();
+    org = await createOrg(nodeA.baseUrl, 4);
+  });
+
+  afterAll(async () => {
+    mirrors.forEach((m) => m.close());
+    await Promise.all([nodeA?.kill('SIGTERM'), nodeB?.kill('SIGTERM')]);
+    await db?.drop();
+  });
+
+  it('delivers every change, wherever it was posted, to every client once and in seq order', async () => {
+    const start = await head();
+    const onA = Array.from({ length: 10 }, () => new LiveMirror(nodeA.baseUrl));
+    const onB = Array.from({ length: 10 }, () => new LiveMirror(nodeB.baseUrl));
+    mirrors.push(...onA, ...onB);
+    await until(() => [...onA, ...onB].every((m) => m.socket.connected && m.snapshots === 1), 10_000, 'clients to connect');
+
+    for (let i = 0; i < 20; i++) {
+      const node = i % 2 === 0 ? nodeA : nodeB;
+      await request(node.baseUrl).post('/api/deals').send({ name: `Deal ${i}`, ownerId: org.reps[i % 4].id, amount: 1000 + i }).expect(201);
+    }
+    const end = await head();
+    expect(end).toBe(start + 20);
+    await until(() => [...onA, ...onB].every((m) => m.lastSeq === end), 10_000, 'every client to reach the head');
+    for (const mirror of [...onA, ...onB]) {
+      expect(mirror.applied).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1));
+      expect(mirror.duplicates).toBe(0);
+    }
+  });
+
+  it('brings 200 clients of a node killed with -9 back to the database state', async () => {
+    const clients = Array.from({ length: 200 }, () => new LiveMirror(nodeA.baseUrl));
+    mirrors.push(...clients);
+    await until(() => clients.every((m) => m.socket.connected && m.snapshots === 1), 20_000, '200 clients to connect');
+    const firstSeq = await head();
+
+    const deals: Deal[] = [];
+    for (let i = 0; i < 30; i++) {
+      deals.push((await request(nodeB.baseUrl).post('/api/deals').send({ name: `Stream ${i}`, ownerId: org.reps[i % 4].id, amount: 500000 + i }).expect(201)).body as Deal);
+    }
+    // Changes stream into node B at about 50 a second while node A dies and comes back.
+    const stages = ['qualified', 'demo', 'proposal', 'negotiation', 'won'];
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      let i = 0;
+      while (writing) {
+        const deal = deals[i % deals.length];
+        const step = Math.floor(i / deals.length);
+        i++;
+        const next = Date.now() + 20;
+        if (step < stages.length) {
+          await request(nodeB.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: stages[step] });
+        } else {
+          await request(nodeB.baseUrl).patch(`/api/deals/${deal.id}`).send({ amount: 600000 + i });
+        }
+        writes++;
+        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      }
+    })();
+
+    await new Promise((r) => setTimeout(r, 1000));
+    await nodeA.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, 1000));
+    await nodeA.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    writing = false;
+    await writer;
+    expect(writes).toBeGreaterThan(100);
+
+    const end = await head();
+    await until(() => clients.every((m) => m.lastSeq === end), 30_000, 'every client to catch up with the database');
+    const rows = await db.query<{ id: string; stage: string; amount: string }>('SELECT id, stage, amount::text AS amount FROM deals WHERE name LIKE $1', ['Stream %']);
+    const expected = new Map(rows.map((r) => [r.id, { stage: r.stage, amount: Number(r.amount).toFixed(2) }]));
+    const leaderboard = (await request(nodeB.baseUrl).get('/api/snapshot').expect(200)).body.leaderboard;
+    await until(() => clients.every((m) => JSON.stringify(m.leaderboard) === JSON.stringify(leaderboard)), 10_000, 'every leaderboard to match');
+    for (const mirror of clients) {
+      expect(mirror.applied).toEqual(Array.from({ length: end - firstSeq }, (_, i) => firstSeq + i + 1));
+      expect(mirror.duplicates).toBe(0);
+      for (const [id, state] of expected) expect(mirror.deals.get(id)).toEqual(state);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,85 @@
+/**
+ * A client that follows the delivery protocol the way the real client does: it applies logged
+ * events strictly in seq order, drops duplicates, resyncs on a gap or a head ahead of it, and
+ * reconnects with its last seq. It mirrors deals from the events so a test can compare the
+ * mirror with the database.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { type ClientToServerEvents, isLoggedEvent, LIVE_NAMESPACE, type LeaderboardRow, type LiveEvent, type LoggedEvent, type ServerToClientEvents, SOCKET_PATH } from '@salesboard/shared';
+
+export class LiveMirror {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  lastSeq = 0;
+  applied: number[] = [];
+  duplicates = 0;
+  snapshots = 0;
+  readonly deals = new Map<string, { stage: string; amount: string }>();
+  leaderboard: LeaderboardRow[] = [];
+  private resyncing = false;
+
+  constructor(baseUrl: string) {
+    this.socket = io(`${baseUrl}${LIVE_NAMESPACE}`, {
+      path: SOCKET_PATH,
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 1000,
+      // A client with nothing yet asks for a snapshot; one with state asks for what it missed.
+      auth: (cb) => cb(this.snapshots > 0 ? { since: this.lastSeq } : {}),
+    });
+    this.socket.on('snapshot', (snapshot) => {
+      this.snapshots++;
+      this.lastSeq = snapshot.seq;
+      this.leaderboard = snapshot.leaderboard;
+    });
+    this.socket.on('event', (event) => this.receive(event));
+    this.socket.on('head', ({ seq }) => {
+      if (seq > this.lastSeq) void this.resync();
+    });
+  }
+
+  private receive(event: LiveEvent): void {
+    if (!isLoggedEvent(event)) {
+      if (event.type === 'leaderboard.updated' && event.payload.metric === 'revenue' && event.payload.period === 'month' && event.payload.scope === 'all') {
+        this.leaderboard = event.payload.rows;
+      }
+      return;
+    }
+    if (event.seq <= this.lastSeq) {
+      this.duplicates++;
+      return;
+    }
+    if (event.seq > this.lastSeq + 1) {
+      void this.resync();
+      return;
+    }
+    this.apply(event);
+  }
+
+  private apply(event: LoggedEvent): void {
+    this.lastSeq = event.seq;
+    this.applied.push(event.seq);
+    if ('deal' in event.payload) this.deals.set(event.payload.deal.id, { stage: event.payload.deal.stage, amount: event.payload.deal.amount });
+  }
+
+  private async resync(): Promise<void> {
+    if (this.resyncing || !this.socket.connected) return;
+    this.resyncing = true;
+    try {
+      const result = await this.socket.timeout(5000).emitWithAck('resync', { since: this.lastSeq });
+      if (result.ok && result.mode === 'replay') for (const event of result.events) if (event.seq === this.lastSeq + 1) this.apply(event);
+      if (result.ok && result.mode === 'snapshot') {
+        this.snapshots++;
+        this.lastSeq = result.snapshot.seq;
+      }
+    } catch {
+      // The next head or reconnect tries again.
+    } finally {
+      this.resyncing = false;
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
