@@ -13,6 +13,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
+import { attachRedisAdapter } from './live/redis-adapter.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app.config.js';
 
@@ -38,7 +39,7 @@ class LiveIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server: Server = super.createIOServer(port, {
       ...(options as ServerOptions),
       // Client messages are small (resync, subscribe); anything bigger is not ours.
       maxHttpBufferSize: 16 * 1024,
@@ -46,6 +47,8 @@ class LiveIoAdapter extends IoAdapter {
       pingInterval: 25_000,
       pingTimeout: 20_000,
     });
+    if (this.config.redisUrl) attachRedisAdapter(server, this.config.redisUrl);
+    return server;
   }
 }
 

@@ -22,6 +22,8 @@ describe('scale-out: two nodes on one PostgreSQL', () => {
   let db: TestDatabase;
   let nodeA: ServerProcess;
   let nodeB: ServerProcess;
+  let redisA: ServerProcess;
+  let redisB: ServerProcess;
   let org: Org;
   const mirrors: LiveMirror[] = [];
   const head = async () => Number((await db.query<{ seq: string }>('SELECT seq FROM event_seq'))[0].seq);
@@ -32,29 +34,37 @@ describe('scale-out: two nodes on one PostgreSQL', () => {
     await nodeA.start(); // runs the migrations once, before the second node starts
     nodeB = await serverProcess(db.url);
     await nodeB.start();
+    const redis = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' };
+    [redisA, redisB] = [await serverProcess(db.url, redis), await serverProcess(db.url, redis)];
+    await Promise.all([redisA.start(), redisB.start()]);
     org = await createOrg(nodeA.baseUrl, 4);
   });
 
   afterAll(async () => {
     mirrors.forEach((m) => m.close());
-    await Promise.all([nodeA?.kill('SIGTERM'), nodeB?.kill('SIGTERM')]);
+    await Promise.all([nodeA, nodeB, redisA, redisB].map((node) => node?.kill('SIGTERM')));
     await db?.drop();
   });
 
-  it('delivers every change, wherever it was posted, to every client once and in seq order', async () => {
+  it.each([
+    ['without Redis', () => [nodeA, nodeB]],
+    ['with the socket.io Redis adapter', () => [redisA, redisB]],
+  ])('delivers every change, wherever it was posted, to every client once and in seq order (%s)', async (_, nodes) => {
+    const [first, second] = nodes();
     const start = await head();
-    const onA = Array.from({ length: 10 }, () => new LiveMirror(nodeA.baseUrl));
-    const onB = Array.from({ length: 10 }, () => new LiveMirror(nodeB.baseUrl));
+    const onA = Array.from({ length: 10 }, () => new LiveMirror(first.baseUrl));
+    const onB = Array.from({ length: 10 }, () => new LiveMirror(second.baseUrl));
     mirrors.push(...onA, ...onB);
     await until(() => [...onA, ...onB].every((m) => m.socket.connected && m.snapshots === 1), 10_000, 'clients to connect');
 
     for (let i = 0; i < 20; i++) {
-      const node = i % 2 === 0 ? nodeA : nodeB;
+      const node = i % 2 === 0 ? first : second;
       await request(node.baseUrl).post('/api/deals').send({ name: `Deal ${i}`, ownerId: org.reps[i % 4].id, amount: 1000 + i }).expect(201);
     }
     const end = await head();
     expect(end).toBe(start + 20);
     await until(() => [...onA, ...onB].every((m) => m.lastSeq === end), 10_000, 'every client to reach the head');
+    await new Promise((r) => setTimeout(r, 300)); // a late duplicate would arrive now
     for (const mirror of [...onA, ...onB]) {
       expect(mirror.applied).toEqual(Array.from({ length: 20 }, (_, i) => start + i + 1));
       expect(mirror.duplicates).toBe(0);

@@ -97,8 +97,12 @@ export class LivePublisher {
     for (const event of events) room.emit('event', event);
   }
 
+  /**
+   * This node's caught-up sockets only: every node follows the log and delivers each event to
+   * its own clients, so with the Redis adapter a cluster-wide broadcast would deliver it twice.
+   */
   private room() {
-    return this.namespace?.to(CAUGHT_UP_ROOM) ?? null;
+    return this.namespace?.local.to(CAUGHT_UP_ROOM) ?? null;
   }
 
   /**
