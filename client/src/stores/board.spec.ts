@@ -1,0 +1,196 @@
+import { fromMinor } from '@salesboard/shared';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { liveEvent, makeDeal, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
+import { FEED_LIMIT, useBoardStore } from './board';
+
+/** A pipeline bar as the wallboard shows it: deal count and exact amount. */
+function bar(stage: string) {
+  const found = useBoardStore().pipeline.find((candidate) => candidate.stage === stage);
+  return found && { count: found.count, amount: fromMinor(found.amountMinor) };
+}
+
+const feedSeqs = () => useBoardStore().feed.map((event) => event.seq);
+
+describe('board store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('shows a bar for every open stage of the snapshot, in pipeline order', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+
+    expect(board.pipeline.map((stage) => stage.label)).toEqual(['Lead', 'Qualified', 'Demo', 'Proposal', 'Negotiation']);
+    expect(bar('lead')).toEqual({ count: 2, amount: '3000000.00' });
+    expect(bar('qualified')).toEqual({ count: 0, amount: '0.00' });
+    expect(bar('won')).toBeUndefined();
+    expect(board.lastSeq).toBe(10);
+  });
+
+  it('applies a new deal, a stage move and a win in seq order', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const deal = makeDeal({ amount: '2000000.00' });
+
+    board.receive(liveEvent.created(11, deal));
+    board.receive(liveEvent.moved(12, deal, 'lead', 'proposal'));
+    board.receive(liveEvent.won(13, deal, 'proposal'));
+
+    expect(bar('lead')).toEqual({ count: 2, amount: '3000000.00' });
+    expect(bar('proposal')).toEqual({ count: 1, amount: '5000000.00' });
+    expect(board.openPipeline).toEqual({ count: 3, amountMinor: 800_000_000 });
+    expect(feedSeqs()).toEqual([13, 12, 11]);
+    expect(board.lastSeq).toBe(13);
+  });
+
+  it('drops an event it has already applied', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const created = liveEvent.created(11);
+
+    board.receive(created);
+    const again = board.receive(created);
+
+    expect(again).toBe('none');
+    expect(bar('lead')).toEqual({ count: 3, amount: '4000000.00' });
+    expect(feedSeqs()).toEqual([11]);
+  });
+
+  it('holds events after a gap, asks once for a resync, and applies them in order after the replay', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const deal = makeDeal();
+
+    expect(board.receive(liveEvent.moved(12, deal, 'lead', 'demo'))).toBe('resync');
+    expect(board.receive(liveEvent.won(13, deal, 'demo'))).toBe('none'); // already asked
+    // Nothing past the gap is shown yet.
+    expect(board.lastSeq).toBe(10);
+    expect(feedSeqs()).toEqual([]);
+
+    const next = board.applyResync({ ok: true, mode: 'replay', events: [liveEvent.created(11, deal)], head: 13 });
+
+    expect(next).toBe('none');
+    expect(board.lastSeq).toBe(13);
+    expect(feedSeqs()).toEqual([13, 12, 11]);
+    expect(bar('lead')).toEqual({ count: 2, amount: '3000000.00' });
+    expect(bar('demo')).toEqual({ count: 0, amount: '0.00' });
+  });
+
+  it('buffers live events while a resync is answering and applies only those past its snapshot', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    expect(board.receiveHead(12)).toBe('resync');
+
+    board.receive(liveEvent.created(11));
+    board.receive(liveEvent.activity(13, 'call'));
+    expect(board.lastSeq).toBe(10);
+
+    // The server answers with a snapshot at 12 that already contains event 11.
+    const afterSnapshot = makeSnapshot({ seq: 12, pipeline: [{ stage: 'lead', count: 3, amount: '4000000.00' }] });
+    expect(board.applyResync({ ok: true, mode: 'snapshot', snapshot: afterSnapshot })).toBe('none');
+
+    expect(board.lastSeq).toBe(13);
+    expect(bar('lead')).toEqual({ count: 3, amount: '4000000.00' });
+    expect(feedSeqs()).toEqual([13]);
+  });
+
+  it('asks for a resync when the head is ahead, and only once while it is answering', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+
+    expect(board.receiveHead(10)).toBe('none');
+    expect(board.receiveHead(11)).toBe('resync');
+    expect(board.receiveHead(12)).toBe('none');
+  });
+
+  it('asks for the rest when a replay stops short of the head', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    board.receiveHead(15);
+
+    expect(board.applyResync({ ok: true, mode: 'replay', events: [liveEvent.created(11)], head: 15 })).toBe('resync');
+    expect(board.lastSeq).toBe(11);
+  });
+
+  it('keeps holding events and asks for a snapshot when the server cannot replay', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    board.receive(liveEvent.activity(12, 'call'));
+
+    expect(board.applyResync({ ok: false, error: 'log trimmed' })).toBe('fetch-snapshot');
+    board.receive(liveEvent.activity(13, 'email'));
+    expect(board.lastSeq).toBe(10);
+
+    board.applySnapshot(makeSnapshot({ seq: 11 }));
+    expect(board.lastSeq).toBe(13);
+    expect(feedSeqs()).toEqual([13, 12]);
+  });
+
+  it('holds events that arrive before the first snapshot and applies those after it', () => {
+    const board = useBoardStore();
+    board.receive(liveEvent.created(10));
+    board.receive(liveEvent.created(11));
+
+    board.applySnapshot(makeSnapshot());
+
+    expect(board.lastSeq).toBe(11);
+    expect(bar('lead')).toEqual({ count: 3, amount: '4000000.00' });
+  });
+
+  it('moves the stage amount by the difference when a deal amount changes', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const deal = makeDeal({ stage: 'proposal', amount: '7500000.00' });
+
+    board.receive(liveEvent.amountChanged(11, deal, '5000000.00'));
+
+    expect(bar('proposal')).toEqual({ count: 1, amount: '7500000.00' });
+    expect(feedSeqs()).toEqual([11]);
+  });
+
+  it('takes a lost deal out of its open stage', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+
+    board.receive(liveEvent.lost(11, makeDeal({ stage: 'proposal', amount: '5000000.00' }), 'proposal'));
+
+    expect(bar('proposal')).toEqual({ count: 0, amount: '0.00' });
+  });
+
+  it('sums amounts exactly where floats would drift', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot({ pipeline: [{ stage: 'demo', count: 1, amount: '9999999999999.90' }] }));
+
+    board.receive(liveEvent.created(11, makeDeal({ id: 'a', stage: 'demo', amount: '0.10' })));
+    board.receive(liveEvent.created(12, makeDeal({ id: 'b', stage: 'qualified', amount: '0.10' })));
+    board.receive(liveEvent.created(13, makeDeal({ id: 'c', stage: 'qualified', amount: '0.20' })));
+
+    expect(bar('demo')).toEqual({ count: 2, amount: '10000000000000.00' });
+    expect(bar('qualified')).toEqual({ count: 2, amount: '0.30' }); // 0.1 + 0.2 = 0.30000000000000004 in floats
+  });
+
+  it('replaces the leaderboard from revenue-this-month updates only, without moving the seq', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const budi = makeLeaderboardRow({ id: 'rep-budi', name: 'Budi Santoso', value: '900000000.00' });
+    const ayu = makeLeaderboardRow({ rank: 2, movement: -1 });
+
+    board.receive(liveEvent.leaderboard(11, [{ ...budi, rank: 1 }, ayu]));
+    board.receive(liveEvent.leaderboard(11, [makeLeaderboardRow({ name: 'Won count' })], { metric: 'won', period: 'month', scope: 'all' }));
+    board.receive(liveEvent.leaderboard(9, [makeLeaderboardRow({ name: 'Stale' })]));
+
+    expect(board.leaderboard.map((row) => row.name)).toEqual(['Budi Santoso', 'Ayu Lestari']);
+    expect(board.lastSeq).toBe(10);
+  });
+
+  it(`keeps the newest ${FEED_LIMIT} feed items, newest first`, () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot({ feed: [liveEvent.activity(9, 'call'), liveEvent.activity(10, 'demo')] }));
+    expect(feedSeqs()).toEqual([10, 9]);
+
+    for (let seq = 11; seq <= 45; seq += 1) board.receive(liveEvent.activity(seq, 'call'));
+
+    expect(feedSeqs()).toHaveLength(FEED_LIMIT);
+    expect(feedSeqs()[0]).toBe(45);
+    expect(feedSeqs().at(-1)).toBe(16);
+  });
+});

@@ -1,0 +1,279 @@
+import {
+  isLoggedEvent,
+  toMinor,
+  type Deal,
+  type LeaderboardRow,
+  type LiveEvent,
+  type LoggedEvent,
+  type MoneyString,
+  type ResyncResult,
+  type Snapshot,
+  type Stage,
+} from '@salesboard/shared';
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+
+/**
+ * What the connection must do next to keep the stream gap-free. The store decides, the live
+ * store talks to the server: this keeps every ordering rule here, testable without a socket.
+ */
+export type SyncAction = 'none' | 'resync' | 'fetch-snapshot';
+
+/** One bar of the pipeline chart: open deals in one open stage. Money in integer minor units. */
+export interface PipelineBar {
+  stage: string;
+  label: string;
+  count: number;
+  amountMinor: number;
+}
+
+export const FEED_LIMIT = 30;
+
+/**
+ * Logged events held back while a gap is being filled. A TV whose resync keeps failing would
+ * otherwise grow this for days; past the limit the events are dropped, and the replay or the
+ * snapshot that ends the resync brings their effect back.
+ */
+const PENDING_LIMIT = 5_000;
+
+/** The one leaderboard the wallboard shows; the server also broadcasts others. */
+const WALLBOARD_LEADERBOARD = { metric: 'revenue', period: 'month', scope: 'all' } as const;
+
+/** Events that read as a sentence on the feed; org and quota changes are not sales activity. */
+function belongsInFeed(event: LoggedEvent): boolean {
+  switch (event.type) {
+    case 'deal.created':
+    case 'deal.stageChanged':
+    case 'deal.won':
+    case 'deal.lost':
+    case 'activity.logged':
+      return true;
+    case 'deal.updated':
+      return event.payload.previous.amount !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** Where a deal counts in the pipeline: its stage and amount at one moment. */
+interface Placement {
+  stage: string;
+  amount: MoneyString;
+}
+
+export const useBoardStore = defineStore('board', () => {
+  /** The seq of the last logged event applied; null until the first snapshot. */
+  const lastSeq = ref<number | null>(null);
+  const currency = ref('IDR');
+  const timeZone = ref('Asia/Jakarta');
+  const stages = shallowRef<Stage[]>([]);
+  const pipeline = shallowRef<PipelineBar[]>([]);
+  const leaderboard = shallowRef<LeaderboardRow[]>([]);
+  /** Newest first, at most FEED_LIMIT. */
+  const feed = shallowRef<LoggedEvent[]>([]);
+  /** A resync (or the snapshot that replaces it) is under way: logged events wait in `pending`. */
+  const resyncing = ref(false);
+
+  // Internal bookkeeping, not state anyone renders.
+  const pending = new Map<number, LoggedEvent>();
+  /** The seq the shown leaderboard reflects, so a late, older update cannot overwrite a newer one. */
+  let leaderboardSeq = -1;
+
+  const ready = computed(() => lastSeq.value !== null);
+  const stageLabels = computed(() => new Map(stages.value.map((stage) => [stage.key, stage.label])));
+  const openPipeline = computed(() =>
+    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), { count: 0, amountMinor: 0 }),
+  );
+
+  function stageLabel(key: string): string {
+    return stageLabels.value.get(key) ?? key;
+  }
+
+  function applySnapshot(snapshot: Snapshot): SyncAction {
+    currency.value = snapshot.currency;
+    timeZone.value = snapshot.timeZone;
+    stages.value = [...snapshot.stages].sort((a, b) => a.position - b.position);
+
+    // Every open stage gets a bar, also those the snapshot omits for having no deals.
+    const summaries = new Map(snapshot.pipeline.map((summary) => [summary.stage, summary]));
+    pipeline.value = stages.value
+      .filter((stage) => stage.kind === 'open')
+      .map((stage) => {
+        const summary = summaries.get(stage.key);
+        return {
+          stage: stage.key,
+          label: stage.label,
+          count: summary?.count ?? 0,
+          amountMinor: summary ? toMinor(summary.amount) : 0,
+        };
+      });
+
+    if (snapshot.seq >= leaderboardSeq) {
+      leaderboard.value = snapshot.leaderboard;
+      leaderboardSeq = snapshot.seq;
+    }
+    feed.value = [...snapshot.feed].reverse().filter(belongsInFeed).slice(0, FEED_LIMIT);
+
+    // The snapshot is the truth at its seq, even below what was applied before; a later
+    // `head` then shows the difference and a resync fetches it.
+    lastSeq.value = snapshot.seq;
+    resyncing.value = false;
+    return drainPending();
+  }
+
+  /** Every message on the `event` channel goes through here, in arrival order. */
+  function receive(event: LiveEvent): SyncAction {
+    if (!isLoggedEvent(event)) {
+      applyDerived(event);
+      return 'none';
+    }
+    const applied = lastSeq.value;
+    // Before the first snapshot, or while a resync is answering, nothing is applied: a
+    // snapshot may still land and reset the state under any event applied meanwhile.
+    if (applied === null || resyncing.value) {
+      hold(event);
+      return 'none';
+    }
+    if (event.seq <= applied) return 'none'; // already applied: a duplicate from a replay overlap
+    if (event.seq === applied + 1) {
+      applyLogged(event);
+      return drainPending();
+    }
+    hold(event);
+    return startResync();
+  }
+
+  /** The server's periodic `head`: behind it means events were missed without a visible gap. */
+  function receiveHead(headSeq: number): SyncAction {
+    const applied = lastSeq.value;
+    if (applied === null || resyncing.value || headSeq <= applied) return 'none';
+    return startResync();
+  }
+
+  function applyResync(result: ResyncResult): SyncAction {
+    // The server could not replay: keep buffering until a snapshot fetched over HTTP lands.
+    if (!result.ok) return 'fetch-snapshot';
+    if (result.mode === 'snapshot') return applySnapshot(result.snapshot);
+
+    // Replayed and buffered events share one path, so duplicates and order are handled once.
+    for (const event of result.events) hold(event);
+    resyncing.value = false;
+    const next = drainPending();
+    // A replay may stop short of the head it reports (a page limit): ask for the rest.
+    if (next === 'none' && (lastSeq.value ?? 0) < result.head) return startResync();
+    return next;
+  }
+
+  /** The resync's answer will not come (timeout, disconnect, failed fetch); the next gap or head retries. */
+  function abandonResync(): void {
+    resyncing.value = false;
+  }
+
+  function startResync(): SyncAction {
+    if (resyncing.value) return 'none';
+    resyncing.value = true;
+    return 'resync';
+  }
+
+  function hold(event: LoggedEvent): void {
+    if (pending.size >= PENDING_LIMIT) pending.clear();
+    pending.set(event.seq, event);
+  }
+
+  /** Applies buffered events while they continue `lastSeq` without a hole; asks for a resync if one stays. */
+  function drainPending(): SyncAction {
+    const ordered = [...pending.values()].sort((a, b) => a.seq - b.seq);
+    for (const event of ordered) {
+      const applied = lastSeq.value ?? 0;
+      if (event.seq <= applied) {
+        pending.delete(event.seq);
+      } else if (event.seq === applied + 1) {
+        pending.delete(event.seq);
+        applyLogged(event);
+      } else {
+        break;
+      }
+    }
+    return pending.size > 0 ? startResync() : 'none';
+  }
+
+  function applyLogged(event: LoggedEvent): void {
+    switch (event.type) {
+      case 'deal.created':
+        movePipeline(null, placementOf(event.payload.deal));
+        break;
+      case 'deal.stageChanged':
+      case 'deal.won':
+      case 'deal.lost': {
+        const { deal, from, to } = event.payload;
+        movePipeline(from === null ? null : { stage: from, amount: deal.amount }, { stage: to, amount: deal.amount });
+        break;
+      }
+      case 'deal.updated': {
+        const { deal, previous } = event.payload;
+        if (previous.amount === undefined && previous.stage === undefined) break;
+        // Take the deal out where it counted before the change and put it back where it counts now.
+        movePipeline({ stage: previous.stage ?? deal.stage, amount: previous.amount ?? deal.amount }, placementOf(deal));
+        break;
+      }
+      default:
+        // Activities, leads, quotas and org changes do not move the pipeline.
+        break;
+    }
+    if (belongsInFeed(event)) feed.value = [event, ...feed.value].slice(0, FEED_LIMIT);
+    lastSeq.value = event.seq;
+  }
+
+  function applyDerived(event: Exclude<LiveEvent, LoggedEvent>): void {
+    if (event.type !== 'leaderboard.updated') return; // kpi.updated: no KPI panel on the wallboard yet
+    const { metric, period, scope, rows } = event.payload;
+    const isWallboards = metric === WALLBOARD_LEADERBOARD.metric && period === WALLBOARD_LEADERBOARD.period && scope === WALLBOARD_LEADERBOARD.scope;
+    if (!isWallboards || event.seq < leaderboardSeq) return;
+    leaderboard.value = rows;
+    leaderboardSeq = event.seq;
+  }
+
+  /** Moves one deal between stages; stages that are not open have no bar and are skipped. */
+  function movePipeline(from: Placement | null, to: Placement | null): void {
+    const touches = (bar: PipelineBar) => bar.stage === from?.stage || bar.stage === to?.stage;
+    if (!pipeline.value.some(touches)) return;
+    pipeline.value = pipeline.value.map((bar) => {
+      if (!touches(bar)) return bar;
+      let { count, amountMinor } = bar;
+      if (bar.stage === from?.stage) {
+        count -= 1;
+        amountMinor -= toMinor(from.amount);
+      }
+      if (bar.stage === to?.stage) {
+        count += 1;
+        amountMinor += toMinor(to.amount);
+      }
+      return { ...bar, count, amountMinor };
+    });
+  }
+
+  return {
+    lastSeq,
+    currency,
+    timeZone,
+    stages,
+    pipeline,
+    leaderboard,
+    feed,
+    resyncing,
+    ready,
+    openPipeline,
+    stageLabel,
+    applySnapshot,
+    receive,
+    receiveHead,
+    applyResync,
+    abandonResync,
+  };
+});
+
+function placementOf(deal: Deal): Placement {
+  return { stage: deal.stage, amount: deal.amount };
+}
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useBoardStore, import.meta.hot));

@@ -1,0 +1,174 @@
+import type { HandshakeAuth, ResyncInput, ResyncResult, ServerToClientEvents } from '@salesboard/shared';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LiveSocket } from '@/api/live-socket';
+import { liveEvent, makeSnapshot } from '@/test-support/live-fixtures';
+import { useBoardStore } from './board';
+import { useLiveStore } from './live';
+
+type ResyncAck = (error: Error | null, result?: ResyncResult) => void;
+
+/** Stands in for socket.io-client: records what the client sends, lets a test play the server. */
+class FakeServerConnection {
+  connected = false;
+  readonly resyncRequests: { input: ResyncInput; answer: ResyncAck }[] = [];
+  private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
+
+  constructor(readonly auth: () => HandshakeAuth) {}
+
+  on(event: string, handler: (...args: never[]) => void): this {
+    const list = this.handlers.get(event) ?? [];
+    list.push(handler as (...args: unknown[]) => void);
+    this.handlers.set(event, list);
+    return this;
+  }
+
+  off(): this {
+    this.handlers.clear();
+    return this;
+  }
+
+  timeout() {
+    return {
+      emit: (event: 'resync', input: ResyncInput, answer: ResyncAck) => {
+        this.resyncRequests.push({ input, answer });
+      },
+    };
+  }
+
+  connect(): this {
+    return this;
+  }
+
+  disconnect(): this {
+    this.connected = false;
+    return this;
+  }
+
+  connectNow(): void {
+    this.connected = true;
+    this.dispatch('connect');
+  }
+
+  drop(reason = 'transport close'): void {
+    this.connected = false;
+    this.dispatch('disconnect', reason);
+  }
+
+  send<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.dispatch(event, ...args);
+  }
+
+  private dispatch(event: string, ...args: unknown[]): void {
+    for (const handler of this.handlers.get(event) ?? []) handler(...args);
+  }
+}
+
+function startWithFakeServer(): FakeServerConnection {
+  let connection: FakeServerConnection | undefined;
+  useLiveStore().start((auth) => {
+    connection = new FakeServerConnection(auth);
+    return connection as unknown as LiveSocket;
+  });
+  if (!connection) throw new Error('the live store did not open a socket');
+  return connection;
+}
+
+describe('live store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+  afterEach(() => vi.useRealTimers());
+
+  it('reconnects with the seq it has applied, so the server replays only what was missed', () => {
+    const server = startWithFakeServer();
+    expect(server.auth()).toEqual({}); // first visit: the server sends a snapshot
+
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.created(11));
+    server.drop();
+
+    expect(server.auth()).toEqual({ since: 11 });
+  });
+
+  it('asks the server to resync from the last applied seq on a gap, then shows the replayed events', () => {
+    const server = startWithFakeServer();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+
+    server.send('event', liveEvent.activity(12, 'demo'));
+
+    expect(server.resyncRequests.map((request) => request.input)).toEqual([{ since: 10 }]);
+    server.resyncRequests[0]?.answer(null, { ok: true, mode: 'replay', events: [liveEvent.activity(11, 'call')], head: 12 });
+
+    const board = useBoardStore();
+    expect(board.lastSeq).toBe(12);
+    expect(board.feed.map((event) => event.seq)).toEqual([12, 11]);
+  });
+
+  it('resyncs when the periodic head is ahead of what it has applied', () => {
+    const server = startWithFakeServer();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+
+    server.send('head', { seq: 10 });
+    expect(server.resyncRequests).toHaveLength(0);
+    server.send('head', { seq: 11 });
+    expect(server.resyncRequests.map((request) => request.input)).toEqual([{ since: 10 }]);
+  });
+
+  it('ignores a resync answer that arrives after the connection dropped', () => {
+    const server = startWithFakeServer();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.activity(12, 'demo'));
+    server.drop();
+
+    server.resyncRequests[0]?.answer(null, { ok: true, mode: 'snapshot', snapshot: makeSnapshot({ seq: 3 }) });
+
+    expect(useBoardStore().lastSeq).toBe(10);
+  });
+
+  it('loads a snapshot over HTTP when the server cannot replay', async () => {
+    const fetchSnapshot = vi.fn(async () => new Response(JSON.stringify(makeSnapshot({ seq: 12 }))));
+    vi.stubGlobal('fetch', fetchSnapshot);
+    const server = startWithFakeServer();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.activity(13, 'call'));
+
+    server.resyncRequests[0]?.answer(null, { ok: false, error: 'log trimmed' });
+    await vi.waitFor(() => expect(useBoardStore().lastSeq).toBe(13));
+
+    expect(fetchSnapshot).toHaveBeenCalledWith('/api/snapshot', expect.anything());
+  });
+
+  it('reports Reconnecting while the socket is down and Live once it is back', () => {
+    vi.useFakeTimers({ now: new Date('2026-11-28T07:00:00Z') });
+    const live = useLiveStore();
+    const server = startWithFakeServer();
+    expect(live.state).toBe('connecting');
+
+    server.connectNow();
+    expect(live.state).toBe('live');
+
+    vi.setSystemTime(new Date('2026-11-28T07:02:00Z'));
+    server.drop();
+    expect(live.state).toBe('reconnecting');
+    expect(live.stateSince).toBe(Date.parse('2026-11-28T07:02:00Z'));
+
+    server.connectNow();
+    expect(live.state).toBe('live');
+  });
+
+  it('marks the board stale while the server reports its database down, and clears it after', () => {
+    const live = useLiveStore();
+    const server = startWithFakeServer();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+
+    server.send('head', { seq: 10, staleSince: '2026-11-28T07:10:00.000Z' });
+    expect(live.staleSince).toBe('2026-11-28T07:10:00.000Z');
+    server.send('head', { seq: 10 });
+    expect(live.staleSince).toBeNull();
+  });
+});

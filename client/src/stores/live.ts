@@ -1,0 +1,118 @@
+import { acceptHMRUpdate, defineStore } from 'pinia';
+import { ref } from 'vue';
+import { openLiveSocket, type LiveSocket, type OpenLiveSocket } from '@/api/live-socket';
+import { fetchSnapshot } from '@/api/snapshot';
+import { useBoardStore, type SyncAction } from './board';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+
+/** A resync answer slower than this is given up; the next `head` asks again. */
+const RESYNC_TIMEOUT_MS = 10_000;
+/** Keeps a server that answers a resync without closing the gap from being asked in a tight loop. */
+const MIN_RESYNC_INTERVAL_MS = 1_000;
+
+/**
+ * The socket to `/live`: feeds everything it receives to the board store and carries out the
+ * store's resync requests. The socket itself stays out of reactive state.
+ */
+export const useLiveStore = defineStore('live', () => {
+  const board = useBoardStore();
+
+  const state = ref<ConnectionState>('connecting');
+  /** When `state` last changed (epoch ms), for "Reconnecting… since 14:02". */
+  const stateSince = ref(Date.now());
+  /** Set by the server's `head` while it has lost its database: the board is connected but frozen. */
+  const staleSince = ref<string | null>(null);
+
+  let socket: LiveSocket | null = null;
+  /** Bumped on each request and on disconnect, so a late answer to an old request is ignored. */
+  let resyncGeneration = 0;
+  let lastResyncAt = Number.NEGATIVE_INFINITY;
+  let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function setState(next: ConnectionState): void {
+    if (state.value === next) return;
+    state.value = next;
+    stateSince.value = Date.now();
+  }
+
+  function start(open: OpenLiveSocket = openLiveSocket): void {
+    if (socket) return;
+    setState('connecting');
+    const opened = open(() => (board.lastSeq === null ? {} : { since: board.lastSeq }));
+    socket = opened;
+
+    opened.on('connect', () => setState('live'));
+    opened.on('disconnect', (reason) => {
+      invalidateResync();
+      if (reason === 'io client disconnect') return; // we closed it: stop() handles the rest
+      setState('reconnecting');
+      // socket.io retries by itself except after a server-side disconnect.
+      if (reason === 'io server disconnect') opened.connect();
+    });
+    opened.on('snapshot', (snapshot) => follow(board.applySnapshot(snapshot)));
+    opened.on('event', (event) => follow(board.receive(event)));
+    opened.on('head', ({ seq, staleSince: serverStaleSince }) => {
+      staleSince.value = serverStaleSince ?? null;
+      follow(board.receiveHead(seq));
+    });
+  }
+
+  function stop(): void {
+    invalidateResync();
+    socket?.off();
+    socket?.disconnect();
+    socket = null;
+    setState('connecting');
+  }
+
+  function follow(action: SyncAction): void {
+    if (action === 'resync') scheduleResync();
+    else if (action === 'fetch-snapshot') void loadSnapshotOverHttp();
+  }
+
+  function scheduleResync(): void {
+    const wait = lastResyncAt + MIN_RESYNC_INTERVAL_MS - Date.now();
+    if (wait > 0) resyncTimer = setTimeout(sendResync, wait);
+    else sendResync();
+  }
+
+  function sendResync(): void {
+    resyncTimer = undefined;
+    const since = board.lastSeq;
+    if (!socket?.connected || since === null) {
+      board.abandonResync();
+      return;
+    }
+    lastResyncAt = Date.now();
+    const generation = ++resyncGeneration;
+    socket.timeout(RESYNC_TIMEOUT_MS).emit('resync', { since }, (error, result) => {
+      if (generation !== resyncGeneration) return;
+      if (error) board.abandonResync();
+      else follow(board.applyResync(result));
+    });
+  }
+
+  async function loadSnapshotOverHttp(): Promise<void> {
+    const generation = resyncGeneration;
+    try {
+      const snapshot = await fetchSnapshot();
+      if (generation === resyncGeneration) follow(board.applySnapshot(snapshot));
+    } catch (error) {
+      // A TV has nobody to show this to; the next `head` starts another resync.
+      console.warn('Salesboard: could not load a snapshot after a failed resync', error);
+      if (generation === resyncGeneration) board.abandonResync();
+    }
+  }
+
+  function invalidateResync(): void {
+    resyncGeneration += 1;
+    clearTimeout(resyncTimer);
+    resyncTimer = undefined;
+    board.abandonResync();
+  }
+
+  return { state, stateSince, staleSince, start, stop };
+});
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));
