@@ -12,6 +12,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { LiveModule } from './live/live.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 import { OrgModule } from './org/org.module.js';
 import { QuotasModule } from './quotas/quotas.module.js';
 import { StagesModule } from './stages/stages.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         LeadsModule,
         QuotasModule,
         LiveModule,
+        ObservabilityModule,
         HealthModule,
         DemoModule,
       ],

@@ -2,29 +2,26 @@
  * Builds the Nest application the same way for `npm start` and for the tests: API under
  * /api, socket.io at /socket.io, the built client at /, errors in the contract's shape.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type INestApplication, type LogLevel, RequestMethod } from '@nestjs/common';
+import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Logger as Pino } from 'pino';
+import { pinoHttp } from 'pino-http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
 import { attachRedisAdapter } from './live/redis-adapter.js';
+import { createPino, PinoNestLogger } from './observability/logger.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app.config.js';
-
-const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 /** Where `npm run build -w client` puts the client. */
 export const CLIENT_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../client/dist');
@@ -52,11 +49,20 @@ class LiveIoAdapter extends IoAdapter {
   }
 }
 
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, log: Pino = createPino(config)): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: LOG_LEVELS[config.logLevel],
+    logger: new PinoNestLogger(log),
     bodyParser: false,
   });
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: requestIdOf,
+      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (request) => request.url === '/api/health' || request.url === '/metrics' },
+    }),
+  );
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   app.use(express.json({ limit: '1mb' }), answerBodyErrors);
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -72,6 +78,16 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 
   serveClient(app);
   return app;
+}
+
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+/** A caller's X-Request-Id when it is sane, else a new one; echoed back and carried into events. */
+function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
 }
 
 /** body-parser's failures in the contract's shape: they happen before any Nest filter runs. */

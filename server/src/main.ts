@@ -5,9 +5,9 @@
 import 'reflect-metadata';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
 import { LivePublisher } from './live/live.publisher.js';
+import { createPino } from './observability/logger.js';
 import { buildConfig, ConfigError, parseEnv } from './config/app.config.js';
 import { type EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './database/embedded.js';
 
@@ -15,7 +15,6 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
-  const logger = new Logger('Salesboard');
   let env;
   try {
     env = parseEnv(process.env);
@@ -26,26 +25,28 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const pino = createPino({ logLevel: env.LOG_LEVEL });
+  const logger = pino.child({ context: 'Salesboard' });
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const dataDir = resolve(REPO_ROOT, env.DATA_DIR ?? '.data/postgres');
-    logger.log(`no DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} on port ${env.EMBEDDED_PG_PORT}`);
+    logger.info(`no DATABASE_URL: starting the embedded PostgreSQL in ${dataDir} on port ${env.EMBEDDED_PG_PORT}`);
     embedded = await startEmbeddedPostgres({ dataDir, port: env.EMBEDDED_PG_PORT, log: (line) => logger.warn(line) });
     databaseUrl = await ensureDatabase(embedded.url, 'salesboard');
   }
 
   const config = buildConfig(env, databaseUrl, embedded !== null);
-  const app = await createApp(config);
+  const app = await createApp(config, pino);
   await app.listen(config.port);
-  logger.log(`Salesboard is live on http://localhost:${config.port} (wallboard: /tv, API docs: /api/docs)`);
+  logger.info(`Salesboard is live on http://localhost:${config.port} (wallboard: /tv, API docs: /api/docs)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal}: draining`);
+    logger.info(`${signal}: draining`);
     const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     // Clients first (they reconnect to another node), then the app (it stops accepting and

@@ -13,6 +13,7 @@ import {
 } from '@salesboard/shared';
 import { Change } from '../common/change-context.decorator.js';
 import { UuidParamPipe } from '../common/params.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../events/event-writer.service.js';
 import { DealsService } from './deals.service.js';
@@ -22,11 +23,13 @@ import { DealsService } from './deals.service.js';
 export class DealsController {
   constructor(private readonly deals: DealsService) {}
 
+  @ApiZodQuery(dealsQuerySchema)
   @Get()
   list(@Query(new ZodValidationPipe(dealsQuerySchema, 'query')) query: DealsQuery): Promise<Deal[]> {
     return this.deals.list(query);
   }
 
+  @ApiZodBody(createDealSchema)
   @Post()
   create(@Body(new ZodValidationPipe(createDealSchema)) body: CreateDealInput, @Change() change: ChangeContext): Promise<Deal> {
     return this.deals.create(body, change);
@@ -37,11 +40,13 @@ export class DealsController {
     return this.deals.get(id);
   }
 
+  @ApiZodBody(updateDealSchema)
   @Patch(':id')
   update(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(updateDealSchema)) body: UpdateDealInput, @Change() change: ChangeContext): Promise<Deal> {
     return this.deals.update(id, body, change);
   }
 
+  @ApiZodBody(changeStageSchema)
   @Post(':id/stage')
   @HttpCode(200)
   changeStage(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(changeStageSchema)) body: ChangeStageInput, @Change() change: ChangeContext): Promise<Deal> {

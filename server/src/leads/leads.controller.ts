@@ -2,6 +2,7 @@ import { Body, Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { createLeadSchema, type CreateLeadInput, type Lead } from '@salesboard/shared';
 import { Change } from '../common/change-context.decorator.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../events/event-writer.service.js';
 import { LeadsService } from './leads.service.js';
@@ -11,6 +12,7 @@ import { LeadsService } from './leads.service.js';
 export class LeadsController {
   constructor(private readonly leads: LeadsService) {}
 
+  @ApiZodBody(createLeadSchema)
   @Post()
   create(@Body(new ZodValidationPipe(createLeadSchema)) body: CreateLeadInput, @Change() change: ChangeContext): Promise<Lead> {
     return this.leads.create(body, change);

@@ -28,6 +28,7 @@ const HEAD_INTERVAL_MS = 5_000;
 export class LivePublisher {
   private readonly logger = new Logger(LivePublisher.name);
   private namespace: LiveNamespace | null = null;
+  private readonly catchUpListeners: ((mode: 'replay' | 'snapshot') => void)[] = [];
   private headTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -52,6 +53,25 @@ export class LivePublisher {
     return this.namespace?.sockets.size ?? 0;
   }
 
+  /** Sockets on this node by the role of their credential. */
+  connectedByRole(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const role = (socket.data.role as string | undefined) ?? 'anonymous';
+      counts[role] = (counts[role] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** Told of every catch-up served: by replay of the log, or by a fresh snapshot. */
+  onCatchUp(listener: (mode: 'replay' | 'snapshot') => void): void {
+    this.catchUpListeners.push(listener);
+  }
+
+  private caughtUp(mode: 'replay' | 'snapshot'): void {
+    for (const listener of this.catchUpListeners) listener(mode);
+  }
+
   publishDerived<T extends DerivedEventType>(type: T, payload: DerivedEventPayloads[T]): void {
     const event = { seq: this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
     this.room()?.emit('event', event);
@@ -67,8 +87,10 @@ export class LivePublisher {
       const snapshot = await this.snapshots.build();
       if (socket.disconnected) return;
       socket.emit('snapshot', snapshot);
+      this.caughtUp('snapshot');
       replay = this.stream.fromRing(snapshot.seq);
     } else if (replay.length) {
+      this.caughtUp('replay');
       replay = replay.concat(this.stream.fromRing(replay[replay.length - 1].seq));
     } else if (since !== undefined) {
       replay = this.stream.fromRing(since);
@@ -87,7 +109,11 @@ export class LivePublisher {
   /** Answers `resync`: the missed events when they are few, else a snapshot. */
   async resync(since: number): Promise<ResyncResult> {
     const events = await this.stream.eventsSince(since);
-    if (events === null) return { ok: true, mode: 'snapshot', snapshot: await this.snapshots.build() };
+    if (events === null) {
+      this.caughtUp('snapshot');
+      return { ok: true, mode: 'snapshot', snapshot: await this.snapshots.build() };
+    }
+    this.caughtUp('replay');
     return { ok: true, mode: 'replay', events, head: this.stream.head() };
   }
 

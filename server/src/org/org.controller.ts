@@ -18,6 +18,7 @@ import {
   type Territory,
 } from '@salesboard/shared';
 import { Change } from '../common/change-context.decorator.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../events/event-writer.service.js';
 import { OrgService } from './org.service.js';
@@ -30,6 +31,7 @@ export class OrgController {
   @Get('teams') listTeams(): Promise<Team[]> {
     return this.org.listTeams();
   }
+  @ApiZodBody(createTeamSchema)
   @Post('teams') createTeam(@Body(new ZodValidationPipe(createTeamSchema)) body: CreateTeamInput, @Change() change: ChangeContext): Promise<Team> {
     return this.org.createTeam(body, change);
   }
@@ -37,6 +39,7 @@ export class OrgController {
   @Get('territories') listTerritories(): Promise<Territory[]> {
     return this.org.listTerritories();
   }
+  @ApiZodBody(createTerritorySchema)
   @Post('territories') createTerritory(@Body(new ZodValidationPipe(createTerritorySchema)) body: CreateTerritoryInput, @Change() change: ChangeContext): Promise<Territory> {
     return this.org.createTerritory(body, change);
   }
@@ -44,6 +47,7 @@ export class OrgController {
   @Get('reps') listReps(): Promise<Rep[]> {
     return this.org.listReps();
   }
+  @ApiZodBody(createRepSchema)
   @Post('reps') createRep(@Body(new ZodValidationPipe(createRepSchema)) body: CreateRepInput, @Change() change: ChangeContext): Promise<Rep> {
     return this.org.createRep(body, change);
   }
@@ -51,6 +55,7 @@ export class OrgController {
   @Get('accounts') listAccounts(): Promise<Account[]> {
     return this.org.listAccounts();
   }
+  @ApiZodBody(createAccountSchema)
   @Post('accounts') createAccount(@Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountInput, @Change() change: ChangeContext): Promise<Account> {
     return this.org.createAccount(body, change);
   }
@@ -58,6 +63,7 @@ export class OrgController {
   @Get('products') listProducts(): Promise<Product[]> {
     return this.org.listProducts();
   }
+  @ApiZodBody(createProductSchema)
   @Post('products') createProduct(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductInput, @Change() change: ChangeContext): Promise<Product> {
     return this.org.createProduct(body, change);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { putQuotaSchema, type PutQuotaInput, type Quota } from '@salesboard/shared';
 import { Change } from '../common/change-context.decorator.js';
+import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../events/event-writer.service.js';
 import { QuotasService } from './quotas.service.js';
@@ -11,6 +12,7 @@ import { QuotasService } from './quotas.service.js';
 export class QuotasController {
   constructor(private readonly quotas: QuotasService) {}
 
+  @ApiZodBody(putQuotaSchema)
   @Put()
   put(@Body(new ZodValidationPipe(putQuotaSchema)) body: PutQuotaInput, @Change() change: ChangeContext): Promise<Quota> {
     return this.quotas.put(body, change);
