@@ -10,6 +10,7 @@ import { DealsModule } from './deals/deals.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { KpisModule } from './kpis/kpis.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { LiveModule } from './live/live.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
@@ -25,7 +26,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.runMigrations)),
         EventsModule,
         StagesModule,
         OrgModule,
@@ -34,6 +35,7 @@ export class AppModule {
         LeadsModule,
         QuotasModule,
         LiveModule,
+        KpisModule,
         ObservabilityModule,
         HealthModule,
         DemoModule,

@@ -50,6 +50,8 @@ export const envSchema = z.object({
   PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),
   PIPEDRIVE_WEBHOOK_PASSWORD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'], { message: 'must be one of fatal, error, warn, info, debug, trace' }).default('info'),
+  /** `off` on replicas when a separate one-off job runs the migrations (see docker-compose.yml). */
+  RUN_MIGRATIONS: onOff.default('on'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DATA_DIR: z.string().optional(),
 });
@@ -74,6 +76,7 @@ export interface AppConfig {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   jwtSecret: string | undefined;
+  runMigrations: boolean;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +121,7 @@ export function buildConfig(env: Env, databaseUrl: string, embedded: boolean): A
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,
     jwtSecret: env.JWT_SECRET,
+    runMigrations: env.RUN_MIGRATIONS === 'on',
   };
 }
 

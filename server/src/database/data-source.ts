@@ -31,13 +31,13 @@ export const ENTITIES = [
 
 export const MIGRATIONS = [Init1764300000000];
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {
   return {
     type: 'postgres',
     url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    migrationsRun: runMigrations,
     // Each migration in its own transaction; a concurrent boot waits on TypeORM's lock table.
     migrationsTransactionMode: 'each',
     synchronize: false,
