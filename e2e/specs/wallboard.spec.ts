@@ -1,0 +1,73 @@
+import { expect, test } from '../support/fixtures.js';
+import { chartInk, expectPipelineToMatchServer, headSeq, openWallboard } from '../support/wallboard.js';
+
+test.describe('the wallboard at /tv', () => {
+  test('shows the demo organisation live: the pipeline drawn, the top ten reps, the current seq', async ({ page, api }) => {
+    await openWallboard(page);
+    const snapshot = await api.snapshot();
+
+    await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
+    await expect.poll(() => chartInk(page), { message: 'the pipeline chart canvas stays blank' }).toBeGreaterThan(1_000);
+    // The canvas is opaque; its accessible table carries the same numbers, one row per open stage.
+    const openStages = snapshot.stages.filter((stage) => stage.kind === 'open');
+    await expect(page.getByTestId('pipeline-chart').locator('tbody tr')).toHaveCount(openStages.length);
+    await expectPipelineToMatchServer(page, api);
+
+    const rows = page.getByTestId('leaderboard-row');
+    await expect(rows).toHaveCount(10);
+    await expect(rows.locator('.name')).toHaveText(snapshot.leaderboard.slice(0, 10).map((row) => row.name));
+
+    expect(await headSeq(page)).toBe((await api.health()).seq);
+  });
+
+  for (const { width, height } of [
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
+    test(`fits ${width}x${height} without scroll bars or clipped panels`, async ({ page }) => {
+      await page.setViewportSize({ width, height });
+      await openWallboard(page);
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(10);
+      await expect.poll(() => chartInk(page)).toBeGreaterThan(1_000);
+
+      const layout = await page.evaluate(() => {
+        const scrolling = document.scrollingElement ?? document.documentElement;
+        const board = document.querySelector<HTMLElement>('.wallboard');
+        const rect = (element: Element | null) => element?.getBoundingClientRect() ?? null;
+        const leaderboard = rect(document.querySelector('[data-testid="leaderboard"]'));
+        const lastRow = rect([...document.querySelectorAll('[data-testid="leaderboard-row"]')].at(-1) ?? null);
+        return {
+          page: {
+            scrollWidth: scrolling.scrollWidth,
+            clientWidth: scrolling.clientWidth,
+            scrollHeight: scrolling.scrollHeight,
+            clientHeight: scrolling.clientHeight,
+          },
+          // The board hides its own overflow, so the page never scrolls: what matters is that nothing is cut off.
+          board: board && {
+            scrollWidth: board.scrollWidth,
+            clientWidth: board.clientWidth,
+            scrollHeight: board.scrollHeight,
+            clientHeight: board.clientHeight,
+          },
+          panelsOverflowing: [...document.querySelectorAll<HTMLElement>('.panel')]
+            .filter((panel) => panel.scrollHeight > panel.clientHeight + 1 || panel.scrollWidth > panel.clientWidth + 1)
+            .map((panel) => panel.className),
+          lastRowBottom: lastRow?.bottom ?? Infinity,
+          leaderboardBottom: leaderboard?.bottom ?? 0,
+          viewport: { width: window.innerWidth, height: window.innerHeight },
+        };
+      });
+
+      expect(layout.viewport).toEqual({ width, height });
+      expect(layout.page.scrollWidth).toBeLessThanOrEqual(layout.page.clientWidth);
+      expect(layout.page.scrollHeight).toBeLessThanOrEqual(layout.page.clientHeight);
+      expect(layout.board).not.toBeNull();
+      expect(layout.board!.scrollWidth).toBeLessThanOrEqual(layout.board!.clientWidth);
+      expect(layout.board!.scrollHeight).toBeLessThanOrEqual(layout.board!.clientHeight);
+      expect(layout.panelsOverflowing).toEqual([]);
+      expect(layout.lastRowBottom).toBeLessThanOrEqual(Math.min(layout.leaderboardBottom, height) + 1);
+    });
+  }
+});

@@ -1,0 +1,58 @@
+/** The REST API as the tests drive it: the same calls a CRM script or an admin would make. */
+import type { ApiError, Deal, HealthStatus, Snapshot } from '@salesboard/shared';
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError | string,
+  ) {
+    super(`HTTP ${status}: ${typeof body === 'string' ? body : body.message}`);
+  }
+}
+
+export class Api {
+  constructor(readonly baseUrl: string) {}
+
+  health(): Promise<HealthStatus> {
+    return this.call('GET', '/api/health');
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.call('GET', '/api/snapshot');
+  }
+
+  deals(query: { stage?: string; repId?: string } = {}): Promise<Deal[]> {
+    const params = new URLSearchParams(Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return this.call('GET', `/api/deals?${params}`);
+  }
+
+  changeStage(dealId: string, stage: string): Promise<Deal> {
+    return this.call('POST', `/api/deals/${dealId}/stage`, { stage });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      let error: ApiError | string = text;
+      try {
+        error = JSON.parse(text) as ApiError;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new ApiCallError(response.status, error);
+    }
+    return JSON.parse(text) as T;
+  }
+}
+
+/** Exact money: a decimal string with two decimals ("1500000.00") as integer minor units. */
+export function toMinor(amount: string): bigint {
+  const [major, minor = ''] = amount.split('.');
+  return BigInt(major) * 100n + BigInt(minor.padEnd(2, '0').slice(0, 2));
+}

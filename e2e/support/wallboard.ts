@@ -1,0 +1,121 @@
+/** What the specs read off the wallboard page, by the test ids the client promises. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import type { Api } from './api.js';
+import { REPO_ROOT } from './paths.js';
+
+/** Opens /tv (with `query`, e.g. "?lang=id") and waits until it is live and shows a seq. */
+export async function openWallboard(page: Page, query = ''): Promise<void> {
+  await page.goto(`/tv${query}`);
+  await expect(page.getByTestId('connection-status')).toHaveAttribute('data-state', 'live');
+  await expect(page.getByTestId('head-seq')).toHaveAttribute('data-seq', /^\d+$/);
+}
+
+export async function headSeq(page: Page): Promise<number> {
+  return Number(await page.getByTestId('head-seq').getAttribute('data-seq'));
+}
+
+/**
+ * Leaves a mark in the page's window. The mark outlives everything but a navigation, so
+ * finding it again later proves the page was never reloaded.
+ */
+export async function markDocument(page: Page): Promise<string> {
+  const mark = `mark-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((value) => ((window as unknown as { __e2eMark?: string }).__e2eMark = value), mark);
+  return mark;
+}
+
+export async function expectSameDocument(page: Page, mark: string): Promise<void> {
+  expect(await page.evaluate(() => (window as unknown as { __e2eMark?: string }).__e2eMark), 'the page was reloaded').toBe(mark);
+}
+
+/** Painted pixels on the pipeline chart's canvas: 0 means ECharts has drawn nothing. */
+export function chartInk(page: Page): Promise<number> {
+  return page
+    .getByTestId('pipeline-chart')
+    .locator('canvas')
+    .first()
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const context = canvas.getContext('2d');
+      if (!context || canvas.width === 0 || canvas.height === 0) return 0;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let painted = 0;
+      for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha] > 0) painted += 1;
+      return painted;
+    });
+}
+
+/** Waits for the chart to have drawn and to have finished its animation (two equal reads). */
+export async function waitForChartSettled(page: Page): Promise<void> {
+  let previous = -1;
+  await expect
+    .poll(
+      async () => {
+        const ink = await chartInk(page);
+        const settled = ink > 0 && ink === previous;
+        previous = ink;
+        return settled;
+      },
+      { intervals: [300] },
+    )
+    .toBe(true);
+}
+
+type Catalogue = { [key: string]: string | Catalogue };
+const catalogues = new Map<string, Catalogue>();
+
+/**
+ * A message from the client's own catalogue (`client/src/i18n/<locale>.json`) by its dotted
+ * key, so a label reworded there needs no change here.
+ */
+export function message(locale: 'en' | 'id', key: string): string {
+  let catalogue = catalogues.get(locale);
+  if (!catalogue) {
+    catalogue = JSON.parse(readFileSync(join(REPO_ROOT, `client/src/i18n/${locale}.json`), 'utf8')) as Catalogue;
+    catalogues.set(locale, catalogue);
+  }
+  let node: string | Catalogue | undefined = catalogue;
+  for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
+  if (typeof node !== 'string') throw new Error(`no message ${key} in ${locale}.json`);
+  return node;
+}
+
+/** A feed or leaderboard line as the client words it: `{rep} moved {deal} to {stage}`. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/**
+ * The pipeline the page has built up event by event equals the one the server computes from
+ * scratch: the same deal count and the same amount (to the rupiah) in every open stage.
+ */
+export async function expectPipelineToMatchServer(page: Page, api: Api): Promise<void> {
+  const { pipeline, stages } = await api.snapshot();
+  const byStage = new Map(pipeline.map((summary) => [summary.stage, summary]));
+  const expected = await page.evaluate(
+    (rows) =>
+      rows.map(({ stage, count, amount }) => ({
+        stage,
+        count: String(count),
+        amount: new Intl.NumberFormat('en-US', { style: 'currency', currency: 'IDR', currencyDisplay: 'narrowSymbol' }).format(amount as `${number}`),
+      })),
+    stages
+      .filter((stage) => stage.kind === 'open')
+      .map((stage) => ({ stage: stage.key, count: byStage.get(stage.key)?.count ?? 0, amount: byStage.get(stage.key)?.amount ?? '0' })),
+  );
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('pipeline-chart')
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((row) => ({
+            stage: row.getAttribute('data-stage'),
+            count: row.querySelector('td:nth-child(2)')?.textContent?.trim(),
+            amount: row.querySelector('td:nth-child(3)')?.textContent?.trim(),
+          })),
+        ),
+    )
+    .toEqual(expected);
+}
