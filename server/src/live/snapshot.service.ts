@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { LoggedEvent, LoggedEventType, PipelineStageSummary, Snapshot } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { LeaderboardService } from '../leaderboard/leaderboard.service.js';
+import { LeaderboardService } from '../kpis/leaderboard.service.js';
 import { mapRep, mapTeam, mapTerritory } from '../org/org.service.js';
 import { RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
 import { StagesService } from '../stages/stages.service.js';
@@ -24,7 +24,7 @@ export class SnapshotService {
   ) {}
 
   async build(): Promise<Snapshot> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    const snapshot = await this.dataSource.transaction('REPEATABLE READ', async (manager): Promise<Snapshot> => {
       const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
       const pipelineRows: { stage: string; count: number; amount: string }[] = await manager.query(
         `SELECT s.key AS stage, count(d.id)::int AS count, COALESCE(sum(d.amount), 0)::text AS amount
@@ -35,11 +35,10 @@ export class SnapshotService {
         'SELECT seq, type, at, payload FROM event_log ORDER BY seq DESC LIMIT $1',
         [FEED_SIZE],
       );
-      const [teams, territories, reps, leaderboard] = [
+      const [teams, territories, reps] = [
         await manager.find(TeamEntity, { order: { name: 'ASC' } }),
         await manager.find(TerritoryEntity, { order: { name: 'ASC' } }),
         await manager.find(RepEntity, { where: { active: true }, order: { name: 'ASC' } }),
-        await this.leaderboard.revenueThisMonth(manager),
       ];
       const pipeline: PipelineStageSummary[] = pipelineRows.map((r) => ({ stage: r.stage, count: r.count, amount: normalizeMoney(r.amount) }));
       return {
@@ -55,9 +54,13 @@ export class SnapshotService {
           return { id, name, teamId, territoryId, avatarUrl };
         }),
         pipeline,
-        leaderboard,
+        leaderboard: [],
         feed: feedRows.reverse().map((r) => ({ seq: Number(r.seq), type: r.type, at: r.at.toISOString(), payload: r.payload }) as LoggedEvent),
       };
     });
+    // After the transaction, never inside it: the aggregates read the log on connections of their
+    // own, and many snapshots each holding one while waiting for another would drain the pool.
+    // The board is brought up to at least the snapshot's seq; a later change comes as an update.
+    return { ...snapshot, leaderboard: await this.leaderboard.wallboardRows() };
   }
 }

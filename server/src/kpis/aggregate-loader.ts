@@ -1,0 +1,171 @@
+/**
+ * Builds the aggregates from the database: at boot, after a change that needs it, and for the
+ * on-demand check. Everything is read in one REPEATABLE READ transaction, so the numbers are
+ * exactly those of the seq read with them. Local days come from the same LocalCalendar the
+ * live path uses, never from PostgreSQL's own time-zone data, so both file a moment alike.
+ */
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type ActivityType, type ForecastCategory, marginBpOf, type QuotaPeriod, type Stage, toMinor } from '@salesboard/shared';
+import { KpiAggregates, type RepInfo } from './kpi-aggregates.js';
+import type { LocalCalendar } from './local-calendar.js';
+
+const DEAL_BATCH = 20_000;
+
+interface DealLoadRow {
+  id: string;
+  owner_id: string;
+  team_id: string | null;
+  territory_id: string | null;
+  amount: string;
+  stage: string;
+  forecast_category: ForecastCategory;
+  created_at: Date;
+  closed_at: Date | null;
+  expected_close_date: string | null;
+  product_id: string | null;
+}
+
+interface RepLoadRow {
+  id: string;
+  name: string;
+  team_id: string | null;
+  territory_id: string | null;
+  active: boolean;
+  created_at: Date;
+}
+
+@Injectable()
+export class AggregateLoader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  load(calendar: LocalCalendar): Promise<KpiAggregates> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
+      const stages: Stage[] = await manager.query(
+        `SELECT key, label, position, probability, forecast_category AS "forecastCategory", kind, stuck_after_days AS "stuckAfterDays"
+           FROM stages ORDER BY position`,
+      );
+      const aggregates = new KpiAggregates(calendar, stages);
+      aggregates.seq = Number(seq);
+      await this.loadOrg(manager, aggregates, calendar);
+      await this.loadDeals(manager, aggregates);
+      await this.loadActivities(manager, aggregates, calendar);
+      await this.loadLeads(manager, aggregates, calendar);
+      return aggregates;
+    });
+  }
+
+  async rep(id: string, calendar: LocalCalendar): Promise<RepInfo | null> {
+    const rows: RepLoadRow[] = await this.dataSource.query('SELECT id, name, team_id, territory_id, active, created_at FROM reps WHERE id = $1', [id]);
+    return rows.length ? toRepInfo(rows[0], calendar) : null;
+  }
+
+  async productMarginBp(id: string): Promise<number | null> {
+    const rows: { margin_pct: string }[] = await this.dataSource.query('SELECT margin_pct::text AS margin_pct FROM products WHERE id = $1', [id]);
+    return rows.length ? marginBpOf(rows[0].margin_pct) : null;
+  }
+
+  private async loadOrg(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
+    const named: { id: string; name: string; created_at: Date }[] = await manager.query('SELECT id, name, created_at FROM teams');
+    for (const team of named) aggregates.upsertTeam({ id: team.id, name: team.name, createdDay: calendar.dayOf(team.created_at.getTime()) });
+    const territories: { id: string; name: string; created_at: Date }[] = await manager.query('SELECT id, name, created_at FROM territories');
+    for (const t of territories) aggregates.upsertTerritory({ id: t.id, name: t.name, createdDay: calendar.dayOf(t.created_at.getTime()) });
+    const reps: RepLoadRow[] = await manager.query('SELECT id, name, team_id, territory_id, active, created_at FROM reps');
+    for (const rep of reps) aggregates.upsertRep(toRepInfo(rep, calendar));
+    const products: { id: string; margin_pct: string }[] = await manager.query('SELECT id, margin_pct::text AS margin_pct FROM products');
+    for (const product of products) aggregates.upsertProduct(product.id, marginBpOf(product.margin_pct));
+    const quotas: { rep_id: string | null; team_id: string | null; period: QuotaPeriod; period_start: string; amount: string }[] = await manager.query(
+      `SELECT rep_id, team_id, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, amount::text AS amount FROM quotas`,
+    );
+    for (const q of quotas) {
+      aggregates.upsertQuota({ repId: q.rep_id, teamId: q.team_id, period: q.period, periodStart: q.period_start, amountMinor: toMinor(q.amount) });
+    }
+  }
+
+  /** In keyset batches: a million deals never sit in memory as rows all at once. */
+  private async loadDeals(manager: EntityManager, aggregates: KpiAggregates): Promise<void> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      // Team and territory exactly as the Deal DTO has them (deal.query.ts), so loaded and streamed deals agree.
+      const rows: DealLoadRow[] = await manager.query(
+        `SELECT d.id, d.owner_id, r.team_id, COALESCE(r.territory_id, a.territory_id) AS territory_id, d.amount::text AS amount,
+                d.stage, COALESCE(d.forecast_override, s.forecast_category) AS forecast_category, d.created_at, d.closed_at,
+                to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.product_id
+           FROM deals d
+           JOIN reps r ON r.id = d.owner_id
+           JOIN stages s ON s.key = d.stage
+           LEFT JOIN accounts a ON a.id = d.account_id
+          WHERE d.id > $1
+          ORDER BY d.id
+          LIMIT $2`,
+        [after, DEAL_BATCH],
+      );
+      for (const row of rows) {
+        aggregates.applyDeal(
+          row.id,
+          aggregates.dealFacts({
+            ownerId: row.owner_id,
+            teamId: row.team_id,
+            territoryId: row.territory_id,
+            amountMinor: toMinor(row.amount),
+            stage: row.stage,
+            forecastCategory: row.forecast_category,
+            createdAtMs: row.created_at.getTime(),
+            closedAtMs: row.closed_at === null ? null : row.closed_at.getTime(),
+            expectedCloseDate: row.expected_close_date,
+            productId: row.product_id,
+          }),
+        );
+      }
+      if (rows.length < DEAL_BATCH) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  /**
+   * Activities are many and never change, so they are counted in SQL per rep, type and local
+   * day. The day edges are the LocalCalendar's, passed in for width_bucket to sort into.
+   */
+  private async loadActivities(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
+    const [bounds]: { first: Date | null; last: Date | null }[] = await manager.query('SELECT min(at) AS first, max(at) AS last FROM activities');
+    if (!bounds.first || !bounds.last) return;
+    const firstDay = calendar.dayOf(bounds.first.getTime());
+    const lastDay = calendar.dayOf(bounds.last.getTime());
+    const edges: string[] = [];
+    for (let day = firstDay; day <= lastDay + 1; day++) edges.push(new Date(calendar.startOf(day)).toISOString());
+    const rows: { rep_id: string; type: ActivityType; bucket: number; count: number }[] = await manager.query(
+      `SELECT rep_id, type, width_bucket(at, $1::timestamptz[]) AS bucket, count(*)::int AS count
+         FROM activities GROUP BY 1, 2, 3`,
+      [edges],
+    );
+    for (const row of rows) {
+      // Bucket i holds [edges[i-1], edges[i]): local day firstDay + i - 1.
+      aggregates.addActivities(row.rep_id, row.type, firstDay + row.bucket - 1, row.count);
+    }
+  }
+
+  private async loadLeads(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
+    const rows: { id: string; rep_id: string | null; status: string; converted_deal_id: string | null; created_at: Date }[] = await manager.query(
+      'SELECT id, rep_id, status, converted_deal_id, created_at FROM leads',
+    );
+    for (const lead of rows) {
+      aggregates.applyLead(lead.id, {
+        repId: lead.rep_id,
+        createdDay: calendar.dayOf(lead.created_at.getTime()),
+        converted: lead.status === 'converted' || lead.converted_deal_id !== null,
+      });
+    }
+  }
+}
+
+function toRepInfo(row: RepLoadRow, calendar: LocalCalendar): RepInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    teamId: row.team_id,
+    territoryId: row.territory_id,
+    active: row.active,
+    createdDay: calendar.dayOf(row.created_at.getTime()),
+  };
+}

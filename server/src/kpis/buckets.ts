@@ -1,0 +1,79 @@
+/** The additive totals the aggregates keep per scope and day, and how each adds up. */
+import { ACTIVITY_TYPES, type ActivityType } from '@salesboard/shared';
+import type { BucketKind } from './calendar-series.js';
+
+/** Deals closed on a day: the won ones carry revenue and margin, the lost ones only count. */
+export interface ClosedBucket {
+  revenueMinor: number;
+  won: number;
+  lost: number;
+  /** Σ amountMinor × margin basis points over won deals with a known margin. */
+  marginBpMinor: bigint;
+  marginRevenueMinor: number;
+}
+
+export const CLOSED: BucketKind<ClosedBucket> = {
+  create: () => ({ revenueMinor: 0, won: 0, lost: 0, marginBpMinor: 0n, marginRevenueMinor: 0 }),
+  add(into, delta, sign) {
+    into.revenueMinor += sign * delta.revenueMinor;
+    into.won += sign * delta.won;
+    into.lost += sign * delta.lost;
+    into.marginBpMinor += sign === 1 ? delta.marginBpMinor : -delta.marginBpMinor;
+    into.marginRevenueMinor += sign * delta.marginRevenueMinor;
+  },
+  isEmpty: (b) => b.won === 0 && b.lost === 0 && b.revenueMinor === 0 && b.marginBpMinor === 0n && b.marginRevenueMinor === 0,
+};
+
+/** Open deals by their expected close date: what the forecast and coverage read. */
+export interface ClosingBucket {
+  count: number;
+  amountMinor: number;
+  /** Σ amountMinor × probability %: hundredths of a minor unit. */
+  weightedCentiMinor: bigint;
+  commitMinor: number;
+  bestCaseMinor: number;
+}
+
+export const CLOSING: BucketKind<ClosingBucket> = {
+  create: () => ({ count: 0, amountMinor: 0, weightedCentiMinor: 0n, commitMinor: 0, bestCaseMinor: 0 }),
+  add(into, delta, sign) {
+    into.count += sign * delta.count;
+    into.amountMinor += sign * delta.amountMinor;
+    into.weightedCentiMinor += sign === 1 ? delta.weightedCentiMinor : -delta.weightedCentiMinor;
+    into.commitMinor += sign * delta.commitMinor;
+    into.bestCaseMinor += sign * delta.bestCaseMinor;
+  },
+  isEmpty: (b) => b.count === 0 && b.amountMinor === 0 && b.weightedCentiMinor === 0n && b.commitMinor === 0 && b.bestCaseMinor === 0,
+};
+
+export type ActivityBucket = Record<ActivityType, number>;
+
+export const ACTIVITIES: BucketKind<ActivityBucket> = {
+  create: () => ({ call: 0, email: 0, meeting: 0, demo: 0 }),
+  add(into, delta, sign) {
+    for (const type of ACTIVITY_TYPES) into[type] += sign * delta[type];
+  },
+  isEmpty: (b) => ACTIVITY_TYPES.every((type) => b[type] === 0),
+};
+
+/** Leads by the day they were created; `converted` counts those converted by now. */
+export interface LeadBucket {
+  created: number;
+  converted: number;
+}
+
+export const LEADS: BucketKind<LeadBucket> = {
+  create: () => ({ created: 0, converted: 0 }),
+  add(into, delta, sign) {
+    into.created += sign * delta.created;
+    into.converted += sign * delta.converted;
+  },
+  isEmpty: (b) => b.created === 0 && b.converted === 0,
+};
+
+/** Open deals now, whatever their close date: the pipeline is a snapshot, not a period sum. */
+export interface OpenTotals {
+  count: number;
+  amountMinor: number;
+  weightedCentiMinor: bigint;
+}

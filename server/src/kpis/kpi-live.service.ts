@@ -1,0 +1,193 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  type Kpis,
+  LEADERBOARD_METRICS,
+  type LeaderboardEntity,
+  type LeaderboardRow,
+  leaderboardScopeKey,
+  LIVE_PERIODS,
+  type LivePeriod,
+  type Scope,
+} from '@salesboard/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { EventStreamService } from '../live/event-stream.service.js';
+import { LivePublisher } from '../live/live.publisher.js';
+import { kpisOf } from './kpi-figures.js';
+import { resolveRange } from './kpi-query.js';
+import { type KpiChange, KpiStore } from './kpi-store.service.js';
+import { type BoardScope, rankBoards } from './leaderboard-ranking.js';
+
+/** At most 4 updates a second per scope, however fast the events come. */
+const COALESCE_MS = 250;
+/** Periods roll over at local midnight; checked this often. */
+const DAY_CHECK_MS = 30_000;
+
+interface ScopeRoom {
+  timer: NodeJS.Timeout | null;
+  lastSentAt: number;
+  /** What was last sent, per board and per period and KPI field, as JSON: the base of the next diff. */
+  sentBoards: Map<string, string>;
+  sentKpis: Map<LivePeriod, Map<string, string>>;
+}
+
+/**
+ * Streams `leaderboard.updated` and `kpi.updated`. Each applied event marks the scopes it moved;
+ * a marked scope is recomputed at most every 250 ms, and only what differs from what that
+ * scope's audience was last sent goes out: the boards whose rows changed, the KPI fields whose
+ * values changed. The organisation's leaderboards go to every caught-up socket (the wallboard
+ * needs no subscription); KPIs, and a team's or territory's boards, to the sockets that
+ * subscribed to that scope.
+ */
+@Injectable()
+export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(KpiLiveService.name);
+  private readonly rooms = new Map<string, ScopeRoom>();
+  private dayTimer: NodeJS.Timeout | null = null;
+  private today = 0;
+
+  constructor(
+    stream: EventStreamService,
+    private readonly store: KpiStore,
+    private readonly publisher: LivePublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    stream.onEvents((events) => store.receive(events));
+    store.onChange((change) => this.changed(change));
+    publisher.onScopeJoined((keys) => this.joined(keys));
+  }
+
+  /**
+   * A scope nobody listened to has no record of what was sent. Taking it when the first socket
+   * joins makes the next update carry only changes; clients subscribe, then fetch the full state.
+   */
+  private joined(keys: readonly string[]): void {
+    for (const key of keys) {
+      const room = this.room(key);
+      // Only what has no baseline yet: re-taking one would swallow a change still waiting to be
+      // sent to the sockets already there. The organisation's boards always have one.
+      const boards = key !== 'all' && !key.startsWith('rep:') && room.sentBoards.size === 0;
+      const kpis = room.sentKpis.size === 0;
+      if (!boards && !kpis) continue;
+      try {
+        this.compute(key, { send: false, boards, kpis });
+      } catch (error) {
+        this.logger.warn(`live KPI baseline for ${key} failed: ${String(error)}`);
+      }
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.upToDate();
+    this.today = this.store.calendar.today();
+    // No baseline for the organisation's boards at start: the first change after a (re)start sends
+    // them all, which also brings back clients of a restarted node that missed updates meanwhile.
+    this.dayTimer = setInterval(() => this.checkDayChange(), DAY_CHECK_MS);
+    this.dayTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.dayTimer) clearInterval(this.dayTimer);
+    for (const room of this.rooms.values()) if (room.timer) clearTimeout(room.timer);
+  }
+
+  private changed(change: KpiChange): void {
+    const keys = change.everything ? new Set(['all', ...this.rooms.keys()]) : change.touched;
+    for (const key of keys) this.schedule(key);
+  }
+
+  private checkDayChange(): void {
+    const today = this.store.calendar.today();
+    if (today === this.today) return;
+    this.today = today;
+    this.changed({ touched: new Set(), everything: true, seq: this.store.current.seq });
+  }
+
+  private schedule(key: string): void {
+    const room = this.room(key);
+    if (room.timer) return;
+    const wait = Math.max(0, room.lastSentAt + COALESCE_MS - Date.now());
+    room.timer = setTimeout(() => {
+      room.timer = null;
+      room.lastSentAt = Date.now();
+      try {
+        // The organisation's boards are kept current even with nobody connected, so a new
+        // wallboard's first update after its snapshot is a real change, not a catch-up.
+        const boards = !key.startsWith('rep:') && (key === 'all' || this.publisher.hasAudience(key));
+        this.compute(key, { send: true, boards, kpis: this.publisher.hasAudience(key) });
+      } catch (error) {
+        this.logger.warn(`live KPI update for ${key} failed: ${String(error)}`);
+      }
+    }, wait);
+  }
+
+  /**
+   * Recomputes one scope's boards and KPIs for the live periods and sends what differs from what
+   * was sent before; with `send: false` it only records them (a baseline).
+   */
+  private compute(key: string, options: { send: boolean; boards: boolean; kpis: boolean }): void {
+    const { boards: wantBoards, kpis: wantKpis } = options;
+    if (!wantBoards && !wantKpis) return;
+    const room = this.room(key);
+    const scope = scopeOfKey(key);
+    const aggregates = this.store.current;
+    const seq = aggregates.seq;
+    const now = new Date();
+    const today = this.store.calendar.today(now);
+    // Organisation boards go to everyone; a team's or territory's to its subscribers; a rep has none.
+    const boardAudience = key === 'all' ? undefined : key;
+
+    const boards: { entity: LeaderboardEntity; period: LivePeriod; rows: Map<string, LeaderboardRow[]> }[] = [];
+    for (const period of LIVE_PERIODS) {
+      const range = resolveRange(this.config, { period }, now);
+      if (wantBoards) {
+        const boardScope = scope as BoardScope;
+        boards.push({ entity: 'reps', period, rows: rankBoards(aggregates, 'reps', boardScope, range, today) });
+        if (key === 'all') boards.push({ entity: 'teams', period, rows: rankBoards(aggregates, 'teams', boardScope, range, today) });
+      }
+      if (wantKpis) this.sendKpis(room, key, period, kpisOf(aggregates, scope, range), seq, options.send);
+    }
+    // Metric first, then period, in the shared orders: the wallboard's revenue/month comes first.
+    for (const metric of LEADERBOARD_METRICS) {
+      for (const board of boards) {
+        const rows = board.rows.get(metric) ?? [];
+        const boardScope = leaderboardScopeKey(board.entity, scope);
+        const id = `${metric}|${board.period}|${boardScope}`;
+        const json = JSON.stringify(rows);
+        if (room.sentBoards.get(id) === json) continue;
+        room.sentBoards.set(id, json);
+        if (options.send) this.publisher.publishDerived('leaderboard.updated', { metric, period: board.period, scope: boardScope, rows }, { audience: boardAudience, seq });
+      }
+    }
+  }
+
+  private sendKpis(room: ScopeRoom, key: string, period: LivePeriod, kpis: Kpis, seq: number, send: boolean): void {
+    let sent = room.sentKpis.get(period);
+    if (!sent) {
+      sent = new Map();
+      room.sentKpis.set(period, sent);
+    }
+    const changed: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(kpis)) {
+      const json = JSON.stringify(value);
+      if (sent.get(field) === json) continue;
+      sent.set(field, json);
+      changed[field] = value;
+    }
+    if (send && Object.keys(changed).length > 0) this.publisher.publishDerived('kpi.updated', { period, scope: key, changed }, { audience: key, seq });
+  }
+
+  private room(key: string): ScopeRoom {
+    let room = this.rooms.get(key);
+    if (!room) {
+      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map() };
+      this.rooms.set(key, room);
+    }
+    return room;
+  }
+}
+
+function scopeOfKey(key: string): Scope {
+  if (key === 'all') return { kind: 'all' };
+  const [kind, id] = key.split(':') as ['team' | 'territory' | 'rep', string];
+  return { kind, id };
+}

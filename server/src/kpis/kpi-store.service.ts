@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { KpiCheckResult, LoggedEvent, LoggedEventType } from '@salesboard/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { AggregateLoader } from './aggregate-loader.js';
+import type { KpiAggregates } from './kpi-aggregates.js';
+import { LocalCalendar } from './local-calendar.js';
+
+const LOG_BATCH = 2_000;
+/** Further behind than this, reading the whole state again is cheaper than replaying the log. */
+const REPLAY_OR_REBUILD = 50_000;
+
+/** Scope keys whose numbers moved; `everything` after a rebuild. */
+export type KpiChange = { touched: ReadonlySet<string>; everything: boolean; seq: number };
+
+interface LogRow {
+  seq: string;
+  type: LoggedEventType;
+  at: Date;
+  payload: LoggedEvent['payload'];
+}
+
+/**
+ * Owns the live aggregates: builds them from the database at start, then applies logged events
+ * strictly in seq order, one at a time (a queue, since a few events need a database read).
+ * Events arrive from the node's event stream; any gap, and any read that must include the
+ * caller's own writes, is filled from the event log itself.
+ */
+@Injectable()
+export class KpiStore implements OnModuleInit {
+  private readonly logger = new Logger(KpiStore.name);
+  readonly calendar: LocalCalendar;
+  private aggregates: KpiAggregates | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: ((change: KpiChange) => void)[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly loader: AggregateLoader,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.calendar = new LocalCalendar(config.timeZone);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.serially(() => this.rebuild());
+  }
+
+  /** The aggregates as of now; read them synchronously, they change between awaits. */
+  get current(): KpiAggregates {
+    if (!this.aggregates) throw new Error('the KPI aggregates are not built yet');
+    return this.aggregates;
+  }
+
+  onChange(listener: (change: KpiChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Events from the stream; duplicates and events already read from the log are skipped by seq. */
+  receive(events: readonly LoggedEvent[]): void {
+    void this.serially(async () => {
+      for (const event of events) await this.applyNext(this.current, event);
+    }).catch((error: unknown) => this.recover(error));
+  }
+
+  /** Applies everything committed so far, then answers: a read after a write sees the write. */
+  async upToDate(): Promise<KpiAggregates> {
+    await this.serially(() => this.readLog(this.current));
+    return this.current;
+  }
+
+  /**
+   * Rebuilds a second set of aggregates from the database, brings it to the live seq through
+   * the same log, and lists every difference: the incremental path against a from-scratch one.
+   */
+  async check(): Promise<KpiCheckResult> {
+    const started = Date.now();
+    const rebuilt = await this.loader.load(this.calendar);
+    return this.serially(async () => {
+      const live = this.current;
+      await this.readLog(live);
+      await this.readLog(rebuilt, live.seq);
+      const differences = live.differences(rebuilt);
+      return { ok: differences.length === 0, seq: live.seq, checkedAt: new Date().toISOString(), deals: live.dealCount, differences, tookMs: Date.now() - started };
+    });
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async rebuild(): Promise<void> {
+    const started = Date.now();
+    this.aggregates = await this.loader.load(this.calendar);
+    this.logger.log(`KPI aggregates built from ${this.aggregates.dealCount} deals at seq ${this.aggregates.seq} in ${Date.now() - started} ms`);
+    this.notify({ touched: new Set(), everything: true, seq: this.aggregates.seq });
+  }
+
+  private async applyNext(aggregates: KpiAggregates, event: LoggedEvent): Promise<void> {
+    if (event.seq <= aggregates.seq) return;
+    if (event.seq > aggregates.seq + 1) await this.readLog(aggregates, event.seq - 1);
+    if (event.seq !== aggregates.seq + 1) return; // the log read got past it, or a rebuild did
+    await this.applyOne(aggregates, event);
+  }
+
+  /** Reads and applies the log after the aggregates' seq, up to `until` or the end. */
+  private async readLog(aggregates: KpiAggregates, until = Number.MAX_SAFE_INTEGER): Promise<void> {
+    const [{ seq: head }]: { seq: string }[] = await this.dataSource.query('SELECT seq FROM event_seq WHERE id = 1');
+    const last = Math.min(until, Number(head));
+    if (aggregates === this.aggregates && last - aggregates.seq > REPLAY_OR_REBUILD) return this.rebuild();
+    while (aggregates.seq < last) {
+      const rows: LogRow[] = await this.dataSource.query(
+        'SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+        [aggregates.seq, last, LOG_BATCH],
+      );
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        await this.applyOne(aggregates, { seq: Number(row.seq), type: row.type, at: row.at.toISOString(), payload: row.payload } as LoggedEvent);
+      }
+    }
+  }
+
+  private async applyOne(aggregates: KpiAggregates, event: LoggedEvent): Promise<void> {
+    let touched: Set<string>;
+    if (event.type === 'deals.imported') {
+      // An import writes its rows without events: what they changed is only in the tables.
+      if (aggregates === this.aggregates) return this.rebuild();
+      touched = new Set();
+    } else if (event.type === 'org.changed' && event.payload.entity === 'rep') {
+      const rep = await this.loader.rep(event.payload.id, this.calendar);
+      const result = rep ? aggregates.upsertRep(rep) : { touched: new Set<string>(), needsRebuild: false };
+      if (result.needsRebuild && aggregates === this.aggregates) return this.rebuild();
+      touched = result.touched;
+    } else if (event.type === 'org.changed' && event.payload.entity === 'product') {
+      const marginBp = await this.loader.productMarginBp(event.payload.id);
+      if (marginBp !== null) aggregates.upsertProduct(event.payload.id, marginBp);
+      touched = new Set();
+    } else {
+      touched = aggregates.apply(event);
+    }
+    aggregates.seq = event.seq;
+    if (aggregates === this.aggregates && touched.size > 0) this.notify({ touched, everything: false, seq: event.seq });
+  }
+
+  private notify(change: KpiChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error(`KPI change listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  /** An event the aggregates could not take means they can no longer be trusted: build them again. */
+  private recover(error: unknown): void {
+    this.logger.error(`KPI aggregates failed to apply an event, rebuilding: ${error instanceof Error ? error.stack : String(error)}`);
+    void this.serially(() => this.rebuild()).catch((again: unknown) => this.logger.error(`KPI rebuild failed: ${String(again)}`));
+  }
+}

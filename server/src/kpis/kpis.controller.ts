@@ -1,0 +1,53 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type KpiCheckResult,
+  type KpisQuery,
+  kpisQuerySchema,
+  type KpisResponse,
+  type LeaderboardQuery,
+  leaderboardQuerySchema,
+  type LeaderboardResponse,
+} from '@salesboard/shared';
+import { ApiZodQuery } from '../common/openapi.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { KpisService } from './kpis.service.js';
+import { LeaderboardService } from './leaderboard.service.js';
+
+const PERIOD_NOTE =
+  'Periods are today, week (ISO, from Monday), month, quarter and year (fiscal), or from/to (local dates, both inclusive), in the organisation’s time zone; the default is this month. At most one of teamId, territoryId, repId.';
+
+@ApiTags('kpis')
+@Controller()
+export class KpisController {
+  constructor(
+    private readonly kpis: KpisService,
+    private readonly leaderboards: LeaderboardService,
+  ) {}
+
+  @ApiOperation({ summary: 'Every KPI of a period and scope, with funnel, stuck deals and breakdowns', description: PERIOD_NOTE })
+  @ApiZodQuery(kpisQuerySchema)
+  @ApiOkResponse({ description: '`{ seq, asOf, period, scope, kpis, funnel, stuck, breakdowns }`: money as decimal strings, undefined ratios as null.' })
+  @Get('kpis')
+  get(@Query(new ZodValidationPipe(kpisQuerySchema, 'query')) query: KpisQuery): Promise<KpisResponse> {
+    return this.kpis.kpis(query);
+  }
+
+  @ApiOperation({ summary: 'Checks the live aggregates against ones rebuilt from the database at the same seq' })
+  @ApiOkResponse({ description: '`{ ok, seq, checkedAt, deals, differences, tookMs }`' })
+  @Get('kpis/check')
+  check(): Promise<KpiCheckResult> {
+    return this.kpis.check();
+  }
+
+  @ApiOperation({
+    summary: 'Reps or teams ranked by revenue, won, attainment, activities or winRate',
+    description: `${PERIOD_NOTE} Ties break by name, then id. Movement is places gained since the start of the local day (null for whoever is new today).`,
+  })
+  @ApiZodQuery(leaderboardQuerySchema)
+  @ApiOkResponse({ description: '`{ seq, asOf, metric, entity, scope, period, rows: [{ rank, id, name, value, movement }] }`' })
+  @Get('leaderboard')
+  leaderboard(@Query(new ZodValidationPipe(leaderboardQuerySchema, 'query')) query: LeaderboardQuery): Promise<LeaderboardResponse> {
+    return this.leaderboards.board(query);
+  }
+}

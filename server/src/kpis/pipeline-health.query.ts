@@ -1,0 +1,75 @@
+/**
+ * Funnel and stuck deals, read from the database when asked: they depend on stage history and
+ * on the clock rather than on additive totals, and no live view streams them. The rules
+ * themselves are the shared computeFunnel and stuckDeals.
+ */
+import type { EntityManager } from 'typeorm';
+import { computeFunnel, formatMinor, type FunnelStage, type PeriodRange, type Scope, type Stage, type StageHistoryRow, stuckDeals, type StuckDealSummary, toMinor } from '@salesboard/shared';
+
+const STUCK_LIST_LIMIT = 50;
+
+/** A deal belongs to a scope by its current owner, the owner's team, and the owner's (else the account's) territory: as in the Deal DTO. */
+function scopeFilter(scope: Scope, params: unknown[]): string {
+  if (scope.kind === 'all') return 'TRUE';
+  params.push(scope.id);
+  const column = scope.kind === 'team' ? 'r.team_id' : scope.kind === 'territory' ? 'COALESCE(r.territory_id, a.territory_id)' : 'd.owner_id';
+  return `${column} = $${params.length}`;
+}
+
+export async function funnelOf(manager: EntityManager, scope: Scope, range: PeriodRange, stages: readonly Stage[]): Promise<FunnelStage[]> {
+  const params: unknown[] = [range.start, range.end];
+  const rows: { deal_id: string; from_stage: string | null; to_stage: string; at: Date }[] = await manager.query(
+    `SELECT h.deal_id, h.from_stage, h.to_stage, h.at
+       FROM stage_history h
+      WHERE h.deal_id IN (
+            SELECT e.deal_id FROM stage_history e
+              JOIN deals d ON d.id = e.deal_id
+              JOIN reps r ON r.id = d.owner_id
+              LEFT JOIN accounts a ON a.id = d.account_id
+             WHERE e.at >= $1 AND e.at < $2 AND ${scopeFilter(scope, params)})
+      ORDER BY h.at, h.id`,
+    params,
+  );
+  const history: StageHistoryRow[] = rows.map((row) => ({ dealId: row.deal_id, fromStage: row.from_stage, toStage: row.to_stage, at: row.at }));
+  return computeFunnel(history, stages, range);
+}
+
+export async function stuckOf(
+  manager: EntityManager,
+  scope: Scope,
+  now: Date,
+  stages: readonly Stage[],
+): Promise<{ count: number; amount: string; deals: StuckDealSummary[] }> {
+  const params: unknown[] = [now];
+  // A superset the shared rule then decides on: more than the limit in whole days means at least limit + 1 days.
+  const rows: { id: string; name: string; owner_id: string; owner_name: string; stage: string; amount: string; stage_entered_at: Date }[] = await manager.query(
+    `SELECT d.id, d.name, d.owner_id, r.name AS owner_name, d.stage, d.amount::text AS amount, d.stage_entered_at
+       FROM deals d
+       JOIN reps r ON r.id = d.owner_id
+       JOIN stages s ON s.key = d.stage
+       LEFT JOIN accounts a ON a.id = d.account_id
+      WHERE s.kind = 'open' AND d.stage_entered_at <= $1::timestamptz - (s.stuck_after_days + 1) * interval '24 hours'
+        AND ${scopeFilter(scope, params)}`,
+    params,
+  );
+  const stuck = stuckDeals(
+    rows.map((row) => ({ ...row, stageEnteredAt: row.stage_entered_at })),
+    stages,
+    now,
+  );
+  const amountMinor = stuck.reduce((sum, deal) => sum + toMinor(deal.amount), 0);
+  return {
+    count: stuck.length,
+    amount: formatMinor(amountMinor),
+    deals: stuck.slice(0, STUCK_LIST_LIMIT).map((deal) => ({
+      id: deal.id,
+      name: deal.name,
+      ownerId: deal.owner_id,
+      ownerName: deal.owner_name,
+      stage: deal.stage,
+      amount: formatMinor(toMinor(deal.amount)),
+      stageEnteredAt: deal.stage_entered_at.toISOString(),
+      daysInStage: deal.daysInStage,
+    })),
+  };
+}

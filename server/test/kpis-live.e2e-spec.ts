@@ -1,0 +1,92 @@
+/** `kpi.updated` and `leaderboard.updated` on the socket: only to the scopes that changed, coalesced, with only what changed. */
+import type { LiveEvent, Rep, Team } from '@salesboard/shared';
+import { bootTestApp, type TestApp } from './support/app.js';
+import { createDeal, createOrg, type Org } from './support/fixtures.js';
+import { connectLive, type RecordingClient } from './support/live-client.js';
+
+type Derived<T extends 'kpi.updated' | 'leaderboard.updated'> = Extract<LiveEvent, { type: T }>;
+
+describe('live KPI and leaderboard updates', () => {
+  let t: TestApp;
+  let org: Org;
+  let teamB: Team;
+  let repB: Rep;
+  const clients: RecordingClient[] = [];
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const kpiUpdates = (client: RecordingClient, scope?: string) =>
+    client.events.filter((e): e is Derived<'kpi.updated'> => e.type === 'kpi.updated' && (scope === undefined || e.payload.scope === scope));
+  const boardUpdates = (client: RecordingClient) => client.events.filter((e): e is Derived<'leaderboard.updated'> => e.type === 'leaderboard.updated');
+
+  const subscribed = async (scope: Record<string, string>) => {
+    const client = connectLive(t.baseUrl, { token: t.apiKey });
+    clients.push(client);
+    await client.waitForSnapshot();
+    expect(await client.socket.timeout(5000).emitWithAck('subscribe', scope)).toEqual({ ok: true });
+    return client;
+  };
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    org = await createOrg(t.keyApi, 2);
+    teamB = (await t.keyApi.post('/api/teams').send({ name: 'Surabaya' }).expect(201)).body as Team;
+    repB = (await t.keyApi.post('/api/reps').send({ name: 'Rep B', email: 'repb@example.co.id', teamId: teamB.id }).expect(201)).body as Rep;
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.close()));
+  afterAll(async () => t.close());
+
+  it('sends a win to the team that won it and to the organisation, not to another team', async () => {
+    const teamA = await subscribed({ teamId: org.team.id });
+    const other = await subscribed({ teamId: teamB.id });
+    const wallboard = connectLive(t.baseUrl, { token: t.apiKey });
+    clients.push(wallboard);
+    await wallboard.waitForSnapshot();
+    const deal = await createDeal(t.keyApi, org.reps[0].id, { amount: '125000000', stage: 'negotiation' });
+    await sleep(400);
+    const before = { teamA: teamA.events.length, other: other.events.length, wallboard: wallboard.events.length };
+
+    await t.keyApi.post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(200);
+
+    const update = (await teamA.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'month' && 'revenue' in e.payload.changed)) as Derived<'kpi.updated'>;
+    expect(update.payload.scope).toBe(`team:${org.team.id}`);
+    expect(update.payload.changed).toMatchObject({ revenue: '125000000.00', won: 1 });
+    expect(update.payload.changed).not.toHaveProperty('quota'); // unchanged, so not sent
+    const teamBoard = (await teamA.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${org.team.id}`)) as Derived<'leaderboard.updated'>;
+    expect(teamBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', rows: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }, { rank: 2 }] });
+    const orgBoard = (await wallboard.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.rows[0]?.value === '125000000.00')) as Derived<'leaderboard.updated'>;
+    expect(orgBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', scope: 'all' });
+    expect(orgBoard.seq).toBe(update.seq);
+
+    await sleep(600);
+    expect(kpiUpdates(other).length).toBe(0);
+    expect(other.events.slice(before.other).some((e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${teamB.id}`)).toBe(false);
+    // The wallboard subscribed to nothing: the organisation's boards, but no KPIs.
+    expect(kpiUpdates(wallboard).length).toBe(0);
+    // Only boards the win changed (revenue, won, winRate of each period and entity), never activities.
+    const afterWin = boardUpdates(wallboard).filter((e) => e.seq >= update.seq);
+    expect(afterWin.length).toBeGreaterThan(0);
+    expect(afterWin.every((e) => e.payload.metric !== 'activities')).toBe(true);
+    expect(before.teamA).toBeLessThan(teamA.events.length);
+  });
+
+  it('coalesces a burst to at most 4 updates a second per scope, each carrying only the fields that changed', async () => {
+    const rep = await subscribed({ repId: org.reps[1].id });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 30 }, () => t.keyApi.post('/api/activities').send({ type: 'call', repId: org.reps[1].id }).expect(201)));
+    await rep.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'today' && (e.payload.changed.activities as { call: number } | undefined)?.call === 30);
+    const elapsed = Date.now() - started;
+    const today = kpiUpdates(rep, `rep:${org.reps[1].id}`).filter((e) => e.payload.period === 'today');
+    expect(today.length).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);
+    for (const update of today) expect(Object.keys(update.payload.changed)).toEqual(['activities']);
+  });
+
+  it('lets a socket change its scope, and sends the organisation its KPIs when it subscribes to {}', async () => {
+    const client = await subscribed({ teamId: teamB.id });
+    expect(await client.socket.timeout(5000).emitWithAck('subscribe', {})).toEqual({ ok: true });
+    const deal = await createDeal(t.keyApi, repB.id, { amount: '5000000', stage: 'won' });
+    const update = (await client.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'month')) as Derived<'kpi.updated'>;
+    expect(update.payload.scope).toBe('all');
+    expect(deal.stage).toBe('won');
+    await sleep(400);
+    expect(kpiUpdates(client, `team:${teamB.id}`)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * The KPI engine's REST contract: the queries GET /api/kpis and GET /api/leaderboard accept and
+ * the answers they give, plus how live `kpi.updated` / `leaderboard.updated` name their scope.
+ */
+import { z } from 'zod';
+import type { IsoDate, IsoInstant, MoneyString } from './domain.js';
+import type { LeaderboardRow } from './events.js';
+import type { Kpis } from './kpi/formulas.js';
+import type { FunnelStage } from './kpi/funnel.js';
+import { LEADERBOARD_METRICS, type LeaderboardMetric } from './kpi/leaderboard.js';
+import { PERIOD_KINDS, type PeriodKind } from './kpi/period.js';
+import type { Scope } from './kpi/rows.js';
+import { idSchema, isoDateSchema } from './schemas.js';
+
+export const LEADERBOARD_ENTITIES = ['reps', 'teams'] as const;
+export type LeaderboardEntity = (typeof LEADERBOARD_ENTITIES)[number];
+
+/**
+ * The periods the server keeps live: `kpi.updated` and `leaderboard.updated` are sent for these,
+ * in this order (the wallboard's month first). Custom ranges are asked for over REST.
+ */
+export const LIVE_PERIODS = ['month', 'today', 'week', 'quarter', 'year'] as const satisfies readonly PeriodKind[];
+export type LivePeriod = (typeof LIVE_PERIODS)[number];
+
+/** An enum whose 400 names the value it got and the values it takes: `period: "fortnight" is not one of today, week, …`. */
+function namedEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : `${JSON.stringify(issue.input)} is not one of ${values.join(', ')}`,
+  });
+}
+
+/** Period and scope as both endpoints take them; from/to alone mean a custom period. */
+const periodAndScope = {
+  period: namedEnum(PERIOD_KINDS).optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  teamId: idSchema.optional(),
+  territoryId: idSchema.optional(),
+};
+
+interface PeriodFields {
+  period?: PeriodKind;
+  from?: string;
+  to?: string;
+}
+
+function checkPeriod(query: PeriodFields, ctx: z.RefinementCtx): void {
+  const custom = query.period === 'custom' || (query.period === undefined && (query.from !== undefined || query.to !== undefined));
+  if (!custom && (query.from !== undefined || query.to !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['period'], message: `from and to make a custom period; leave period out or set it to custom, not ${query.period}` });
+    return;
+  }
+  if (!custom) return;
+  if (query.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'is required for a custom period' });
+  if (query.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'is required for a custom period' });
+  // ISO dates compare correctly as strings.
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `must not be after to (${query.to})` });
+  }
+}
+
+function checkOneScope(query: { teamId?: string; territoryId?: string; repId?: string }, ctx: z.RefinementCtx): void {
+  const given = (['teamId', 'territoryId', 'repId'] as const).filter((key) => query[key] !== undefined);
+  if (given.length > 1) {
+    ctx.addIssue({ code: 'custom', path: [given[1]], message: `give at most one of teamId, territoryId and repId (got ${given.join(' and ')})` });
+  }
+}
+
+/** The period kind a query asks for: from/to alone make it custom; nothing at all means this month. */
+function periodKindOf(query: PeriodFields): PeriodKind {
+  if (query.period !== undefined) return query.period;
+  return query.from !== undefined || query.to !== undefined ? 'custom' : 'month';
+}
+
+function scopeOf(query: { teamId?: string; territoryId?: string; repId?: string }): Scope {
+  if (query.teamId !== undefined) return { kind: 'team', id: query.teamId };
+  if (query.territoryId !== undefined) return { kind: 'territory', id: query.territoryId };
+  if (query.repId !== undefined) return { kind: 'rep', id: query.repId };
+  return { kind: 'all' };
+}
+
+export const kpisQuerySchema = z
+  .strictObject({ ...periodAndScope, repId: idSchema.optional() })
+  .superRefine((query, ctx) => {
+    checkPeriod(query, ctx);
+    checkOneScope(query, ctx);
+  })
+  .transform((query) => ({ period: periodKindOf(query), from: query.from, to: query.to, scope: scopeOf(query) }));
+export type KpisQueryInput = z.input<typeof kpisQuerySchema>;
+export type KpisQuery = z.output<typeof kpisQuerySchema>;
+
+export const leaderboardQuerySchema = z
+  .strictObject({
+    ...periodAndScope,
+    metric: namedEnum(LEADERBOARD_METRICS).optional(),
+    entity: namedEnum(LEADERBOARD_ENTITIES).optional(),
+  })
+  .superRefine((query, ctx) => {
+    checkPeriod(query, ctx);
+    checkOneScope(query, ctx);
+    // A team's numbers are not split by territory, so teams are ranked across the organisation only.
+    if (query.entity === 'teams') {
+      for (const key of ['teamId', 'territoryId'] as const) {
+        if (query[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'teams are ranked across the whole organisation; leave it out for entity=teams' });
+      }
+    }
+  })
+  .transform((query) => ({
+    metric: query.metric ?? ('revenue' as LeaderboardMetric),
+    entity: query.entity ?? ('reps' as LeaderboardEntity),
+    period: periodKindOf(query),
+    from: query.from,
+    to: query.to,
+    scope: scopeOf(query) as Exclude<Scope, { kind: 'rep' }>,
+  }));
+export type LeaderboardQueryInput = z.input<typeof leaderboardQuerySchema>;
+export type LeaderboardQuery = z.output<typeof leaderboardQuerySchema>;
+
+/** How a scope is named in `kpi.updated` and in room names: `all`, `team:<id>`, `territory:<id>`, `rep:<id>`. */
+export function kpiScopeKey(scope: Scope): string {
+  return scope.kind === 'all' ? 'all' : `${scope.kind}:${scope.id}`;
+}
+
+/** The `scope` of a `leaderboard.updated`: the reps of a scope (`all`, `team:<id>`, `territory:<id>`), or `teams`. */
+export function leaderboardScopeKey(entity: LeaderboardEntity, scope: Scope): string {
+  return entity === 'teams' ? 'teams' : kpiScopeKey(scope);
+}
+
+export interface KpiPeriodInfo {
+  kind: PeriodKind;
+  timeZone: string;
+  /** First and last local day, inclusive. */
+  from: IsoDate;
+  to: IsoDate;
+  start: IsoInstant;
+  end: IsoInstant;
+  previousFrom: IsoDate;
+  previousTo: IsoDate;
+  elapsedShare: number;
+}
+
+export interface KpiScopeInfo {
+  kind: Scope['kind'];
+  id: string | null;
+  name: string;
+}
+
+export interface StuckDealSummary {
+  id: string;
+  name: string;
+  ownerId: string;
+  ownerName: string;
+  stage: string;
+  amount: MoneyString;
+  stageEnteredAt: IsoInstant;
+  daysInStage: number;
+}
+
+export interface KpiBreakdownRow {
+  id: string;
+  name: string;
+  kpis: Kpis;
+}
+
+export interface KpisResponse {
+  /** The last logged event the numbers include. */
+  seq: number;
+  asOf: IsoInstant;
+  period: KpiPeriodInfo;
+  scope: KpiScopeInfo;
+  kpis: Kpis;
+  /** Open stages in order: deals of the scope that entered each in the period, and the share that moved on. */
+  funnel: FunnelStage[];
+  /** Open deals of the scope past their stage's limit now, longest first; `deals` holds the first 50. */
+  stuck: { count: number; amount: MoneyString; deals: StuckDealSummary[] };
+  /**
+   * The scope split one level down: the organisation by team and by territory; a team or a
+   * territory by its reps; a rep has none.
+   */
+  breakdowns: { teams: KpiBreakdownRow[]; territories: KpiBreakdownRow[]; reps: KpiBreakdownRow[] };
+}
+
+export interface LeaderboardResponse {
+  seq: number;
+  asOf: IsoInstant;
+  metric: LeaderboardMetric;
+  entity: LeaderboardEntity;
+  /** As in `leaderboard.updated`: `all`, `team:<id>`, `territory:<id>` or `teams`. */
+  scope: string;
+  period: KpiPeriodInfo;
+  rows: LeaderboardRow[];
+}
+
+/** GET /api/kpis/check: the live aggregates against ones rebuilt from the database at the same seq. */
+export interface KpiCheckResult {
+  ok: boolean;
+  seq: number;
+  checkedAt: IsoInstant;
+  deals: number;
+  /** The first differences found, each naming the scope, the bucket and both values. */
+  differences: string[];
+  tookMs: number;
+}
