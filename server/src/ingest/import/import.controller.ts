@@ -1,0 +1,75 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { Allow } from '../../auth/access.decorators.js';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { type ImportJob, importMappingSchema, type ImportPreview } from '@salesboard/shared';
+import { jsonSchemaOf } from '../../common/openapi.js';
+import { UuidParamPipe } from '../../common/params.js';
+import type { ChangeContext } from '../../events/event-writer.service.js';
+import { csvDownload } from '../csv-write.js';
+import { IngestChange } from '../ingest-change.decorator.js';
+import { ImportJobsService } from './import-jobs.service.js';
+import { ImportService } from './import.service.js';
+
+const uploadBody = (fields: Record<string, object>) =>
+  ApiBody({
+    description: 'multipart/form-data. Send the fields before the file: the file is imported as it arrives.',
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        ...fields,
+        mapping: { type: 'string', description: `JSON: ${JSON.stringify(jsonSchemaOf(importMappingSchema))}` },
+        file: { type: 'string', format: 'binary', description: 'The CSV: comma, semicolon, tab or pipe separated, UTF-8 (or Latin-1).' },
+      },
+    },
+  });
+
+/** Imports write the whole pipeline: admins and write-scoped API keys only. */
+@ApiTags('import')
+@Allow('admin', 'integration')
+@Controller('import')
+export class ImportController {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly jobs: ImportJobsService,
+  ) {}
+
+  @ApiConsumes('multipart/form-data')
+  @uploadBody({ jobId: { type: 'string', format: 'uuid', description: 'Optional id for the job, to follow its progress while the upload runs.' } })
+  @Post('deals')
+  importDeals(@Req() request: Request, @IngestChange('csv') change: ChangeContext): Promise<ImportJob> {
+    return this.imports.importDeals(request, change);
+  }
+
+  @ApiConsumes('multipart/form-data')
+  @uploadBody({})
+  @Post('preview')
+  @HttpCode(200)
+  preview(@Req() request: Request): Promise<ImportPreview> {
+    return this.imports.preview(request);
+  }
+
+  @Get('jobs')
+  list(): Promise<ImportJob[]> {
+    return this.jobs.list();
+  }
+
+  @Get('jobs/:id')
+  get(@Param('id', new UuidParamPipe()) id: string): Promise<ImportJob> {
+    return this.jobs.get(id);
+  }
+
+  @ApiAcceptedResponse({ description: 'The import stops after the batch it is writing; what is written stays.' })
+  @Delete('jobs/:id')
+  @HttpCode(202)
+  cancel(@Param('id', new UuidParamPipe()) id: string): Promise<ImportJob> {
+    return this.jobs.cancel(id);
+  }
+
+  @ApiOkResponse({ description: 'text/csv: line, reason, then the rejected row under the file’s headers.' })
+  @Get('jobs/:id/rejected.csv')
+  async rejected(@Param('id', new UuidParamPipe()) id: string): Promise<StreamableFile> {
+    return csvDownload(await this.jobs.rejectedCsv(id), `import-${id}-rejected.csv`);
+  }
+}

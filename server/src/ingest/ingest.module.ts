@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { StagesModule } from '../stages/stages.module.js';
+import { DealsExportService } from './export/deals-export.service.js';
+import { ExportController } from './export/export.controller.js';
+import { ImportJobsService } from './import/import-jobs.service.js';
+import { ImportController } from './import/import.controller.js';
+import { ImportService } from './import/import.service.js';
+import { IngestHousekeepingService } from './ingest-housekeeping.service.js';
+import { CrmDeals } from './webhooks/crm-deals.js';
+import { CrmSettingsService } from './webhooks/crm-settings.service.js';
+import { HubspotWebhookService } from './webhooks/hubspot.service.js';
+import { PipedriveWebhookService } from './webhooks/pipedrive.service.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
+
+/** Deals coming in from files and CRMs, and going out as CSV. */
+@Module({
+  imports: [StagesModule],
+  controllers: [ImportController, ExportController, WebhooksController],
+  providers: [
+    ImportService,
+    ImportJobsService,
+    DealsExportService,
+    CrmSettingsService,
+    CrmDeals,
+    HubspotWebhookService,
+    PipedriveWebhookService,
+    IngestHousekeepingService,
+  ],
+})
+export class IngestModule {}

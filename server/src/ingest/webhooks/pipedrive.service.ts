@@ -1,0 +1,101 @@
+/**
+ * Pipedrive webhooks v2: one delivery per request, `meta` (what happened, the delivery id),
+ * `data` (the deal now) and `previous` (the changed fields' old values; `previous.stage_id` on a
+ * stage move). Won and lost are Pipedrive statuses, not stages: they move the deal to our won or
+ * lost stage whatever its stage id. The owner is found by `owner_email`/`owner_name` when a
+ * payload has them (v1, relays); v2 sends only `owner_id`, so new deals get the default owner.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import { type PipedriveDeal, pipedriveDealSchema, pipedriveWebhookSchema, type WebhookResult } from '@salesboard/shared';
+import { badField } from '../../common/errors.js';
+import { describeIssues } from '../../common/zod-validation.pipe.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
+import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { StagesService } from '../../stages/stages.service.js';
+import { parseAmount } from '../import/values.js';
+import { claimDelivery, type CrmDealPatch, CrmDeals, CrmRejection } from './crm-deals.js';
+import { CrmSettingsService } from './crm-settings.service.js';
+import { verifyPipedrive } from './webhook-auth.js';
+
+@Injectable()
+export class PipedriveWebhookService {
+  constructor(
+    private readonly writer: EventWriter,
+    private readonly deals: CrmDeals,
+    private readonly settings: CrmSettingsService,
+    private readonly stages: StagesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async receive(authorization: string | undefined, body: unknown, context: ChangeContext): Promise<WebhookResult> {
+    verifyPipedrive(authorization, this.config.pipedriveUser, this.config.pipedrivePassword);
+    const delivery = parse(pipedriveWebhookSchema, body, '');
+    const result: WebhookResult = { received: 1, applied: 0, duplicates: 0, ignored: 0 };
+    const { meta } = delivery;
+    if (meta.entity !== 'deal' || !['create', 'change', 'delete'].includes(meta.action)) {
+      result.ignored = 1;
+      return result;
+    }
+    const remove = meta.action === 'delete';
+    const deal = remove ? null : parse(pipedriveDealSchema, delivery.data ?? undefined, 'data.');
+    const dealId = deal?.id ?? idOf(delivery.previous?.id) ?? meta.entity_id;
+    if (!dealId) throw badField('meta.entity_id', 'is required to know which deal was deleted');
+
+    const outcome = await this.writer.transaction(context, async (tx) => {
+      if (!(await claimDelivery(tx.manager, 'pipedrive', meta.id))) return 'duplicate';
+      if (!deal || deal.status === 'deleted') return this.deals.remove(tx, 'pipedrive', dealId);
+      return this.deals.upsert(tx, 'pipedrive', dealId, await this.patchOf(tx.manager, deal, meta.action === 'create'));
+    });
+    if (outcome === 'duplicate') result.duplicates = 1;
+    else result.applied = 1;
+    return result;
+  }
+
+  /** `data` is the whole deal as it is now: every field is set, the deal writer keeps what did not change. */
+  private async patchOf(manager: EntityManager, deal: PipedriveDeal, created: boolean): Promise<CrmDealPatch> {
+    const patch: CrmDealPatch = {};
+    if (deal.title?.trim()) patch.name = deal.title.trim().slice(0, 200);
+    if (deal.value !== undefined) {
+      const amount = deal.value === null || deal.value === '' ? null : parseAmount(String(deal.value));
+      if (amount && !amount.ok) throw new CrmRejection('data.value', amount.reason);
+      patch.amount = amount ? amount.value : '0.00';
+    }
+    if (deal.currency && /^[A-Za-z]{3}$/.test(deal.currency)) patch.currency = deal.currency.toUpperCase();
+    if (deal.expected_close_date !== undefined) {
+      const date = deal.expected_close_date?.slice(0, 10) ?? null;
+      if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CrmRejection('data.expected_close_date', `"${deal.expected_close_date}" is not a date`);
+      patch.expectedCloseDate = date;
+    }
+    if (deal.status === 'won' || deal.status === 'lost') {
+      const stage = this.stages.list().find((s) => s.kind === deal.status);
+      if (!stage) throw new CrmRejection('data.status', `the pipeline has no ${deal.status} stage`);
+      patch.stage = stage;
+    } else if (deal.stage_id) {
+      const stage = await this.settings.stageFor(manager, 'pipedrive', deal.stage_id);
+      if (!stage)
+        throw new CrmRejection('data.stage_id', `Pipedrive stage ${deal.stage_id} is not in the stage map (add it with PUT /api/webhooks/pipedrive/stage-map)`);
+      patch.stage = stage;
+    }
+    const owner = await this.settings.repFor(manager, deal.owner_email, deal.owner_name);
+    if (owner) patch.ownerId = owner;
+    else if (created) {
+      const fallback = await this.settings.defaultOwner(manager, 'pipedrive');
+      if (fallback) patch.ownerId = fallback;
+    }
+    return patch;
+  }
+}
+
+/** Validates a part of the delivery; a failure is a 400 naming the field by its path in the body. */
+function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const [issue] = describeIssues(parsed.error.issues);
+  throw badField(issue.path === 'body' && prefix ? prefix.replace(/\.$/, '') : `${prefix}${issue.path}`, issue.message);
+}
+
+function idOf(value: unknown): string | null {
+  return typeof value === 'number' || (typeof value === 'string' && value !== '') ? String(value) : null;
+}

@@ -1,0 +1,218 @@
+/**
+ * Ingest: CSV import of deals, CRM webhooks (HubSpot, Pipedrive) and exports. The shapes the
+ * admin UI sends and reads, the webhook payloads as the CRMs send them, and the event types
+ * an import and a CRM deletion add to the log.
+ */
+import { z } from 'zod';
+import type { Deal } from './domain.js';
+import { currencySchema, dealsQuerySchema, idSchema } from './schemas.js';
+
+// ---- CSV import ---------------------------------------------------------------------------
+
+/** The deal fields a CSV column can fill. `status` is a CRM's open/won/lost, which overrides the stage. */
+export const IMPORT_FIELDS = ['externalId', 'name', 'stage', 'status', 'amount', 'currency', 'closeDate', 'createdAt', 'owner', 'account', 'product'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** How `3/4/2026` is read: ISO dates (2026-04-03) are always understood. */
+export const DATE_FORMATS = ['iso', 'mdy', 'dmy'] as const;
+export type DateFormat = (typeof DATE_FORMATS)[number];
+
+const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
+const headerSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(200);
+
+/**
+ * The `mapping` form field of `POST /api/import/deals` and `/api/import/preview`, as JSON.
+ * Everything is optional: what is left out is guessed from the file's header names and values.
+ */
+export const importMappingSchema = z.strictObject({
+  /** Our field → the file's header. `null` leaves a guessed column out. */
+  columns: z.partialRecord(z.enum(IMPORT_FIELDS), headerSchema.nullable()).optional(),
+  /** The file's stage value → our stage key, matched case- and space-insensitively. */
+  stages: z.record(headerSchema, stageKeySchema).optional(),
+  /** How slashed dates are read; `auto` (the default) decides from the file's first rows. */
+  dateFormat: z.enum(['auto', ...DATE_FORMATS]).optional(),
+  /** The currency of amounts when the file has no currency column; default: the organisation's. */
+  currency: currencySchema.optional(),
+  /** Create the reps, accounts and products the file names that do not exist yet (default: accounts only). */
+  createReps: z.boolean().optional(),
+  createAccounts: z.boolean().optional(),
+  createProducts: z.boolean().optional(),
+  /** Owner of rows whose owner cell is empty, or of every row when the file has no owner column. */
+  defaultOwnerId: idSchema.optional(),
+});
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+/** Our field → the file's header, as used (after guessing). */
+export type ImportColumns = Partial<Record<ImportField, string>>;
+
+export type ImportJobStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+
+/** An import as `GET /api/import/jobs/:id` shows it, while it runs and after. */
+export interface ImportJob {
+  id: string;
+  status: ImportJobStatus;
+  fileName: string | null;
+  delimiter: string;
+  dateFormat: DateFormat;
+  columns: ImportColumns;
+  /** Data rows read so far (the header and blank lines not counted). */
+  rowsRead: number;
+  /** Deals created plus deals updated. */
+  written: number;
+  created: number;
+  updated: number;
+  /** Rows whose deal already had exactly these values: a repeated import. */
+  unchanged: number;
+  rejected: number;
+  repsCreated: number;
+  accountsCreated: number;
+  productsCreated: number;
+  warnings: string[];
+  /** Why a failed import stopped. */
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Where the rejected rows can be downloaded, each with its line number and reason. */
+  rejectedCsvUrl: string;
+}
+
+/** What `POST /api/import/preview` answers: enough for the admin UI to confirm a mapping. */
+export interface ImportPreview {
+  fileName: string | null;
+  delimiter: string;
+  headers: string[];
+  /** The first 10 data rows, cells as read. */
+  rows: string[][];
+  /** Data rows in the whole file. */
+  rowCount: number;
+  columns: ImportColumns;
+  unmappedHeaders: string[];
+  dateFormat: DateFormat;
+  /** The distinct values of the stage column, most frequent first, with the stage each would go to. */
+  stages: { value: string; count: number; stage: string | null }[];
+}
+
+// ---- CRM webhooks -------------------------------------------------------------------------
+
+/** CRM ids come as numbers or strings; we keep them as strings. */
+const crmIdSchema = z
+  .union([z.string().trim().min(1).max(100), z.number().int().nonnegative()], {
+    error: (issue) => (issue.input === undefined ? 'is required' : 'must be an id (a string or a whole number)'),
+  })
+  .transform(String);
+
+/** One event of a HubSpot webhook delivery (webhooks API v3: a JSON array of these). */
+export const hubspotEventSchema = z.looseObject({
+  eventId: crmIdSchema,
+  subscriptionType: z.string().min(1).max(100),
+  objectId: crmIdSchema,
+  occurredAt: z.number().int().nonnegative(),
+  portalId: z.number().int().optional(),
+  /** Generic webhooks (`object.*`) name the object type: '0-3' is a deal. */
+  objectTypeId: z.string().max(50).optional(),
+  propertyName: z.string().max(200).optional(),
+  propertyValue: z
+    .union([z.string(), z.number(), z.boolean()])
+    .nullish()
+    .transform((v) => (v === null || v === undefined ? null : String(v))),
+  changeFlag: z.string().optional(),
+  changeSource: z.string().optional(),
+  attemptNumber: z.number().int().optional(),
+});
+export type HubspotEvent = z.infer<typeof hubspotEventSchema>;
+
+export const hubspotWebhookSchema = z.array(hubspotEventSchema).min(1, { message: 'must hold at least one event' }).max(1000);
+
+/** A Pipedrive webhooks v2 delivery: `meta` says what happened, `data` is the object now, `previous` what changed. */
+export const pipedriveWebhookSchema = z.looseObject({
+  meta: z.looseObject({
+    /** The delivery's id: a retry carries the same one. */
+    id: crmIdSchema,
+    action: z.string().min(1).max(50),
+    entity: z.string().min(1).max(50),
+    entity_id: crmIdSchema.optional(),
+    version: z.string().max(20).optional(),
+    timestamp: z.union([z.string(), z.number()]).optional(),
+    attempt: z.number().int().optional(),
+  }),
+  data: z.record(z.string(), z.unknown()).nullish(),
+  previous: z.record(z.string(), z.unknown()).nullish(),
+});
+export type PipedriveWebhook = z.infer<typeof pipedriveWebhookSchema>;
+
+const moneyValueSchema = z.union([z.number(), z.string()]).nullish();
+
+/** The deal in a Pipedrive delivery's `data`, as far as Salesboard reads it. */
+export const pipedriveDealSchema = z.looseObject({
+  id: crmIdSchema,
+  title: z.string().max(500).nullish(),
+  value: moneyValueSchema,
+  currency: z.string().max(10).nullish(),
+  status: z.enum(['open', 'won', 'lost', 'deleted']).nullish(),
+  stage_id: crmIdSchema.nullish(),
+  pipeline_id: crmIdSchema.nullish(),
+  owner_id: crmIdSchema.nullish(),
+  expected_close_date: z.string().max(40).nullish(),
+  /** Not in v2 payloads, but sent by v1 and by relays that enrich them: used to find the owner. */
+  owner_email: z.string().max(320).nullish(),
+  owner_name: z.string().max(200).nullish(),
+});
+export type PipedriveDeal = z.infer<typeof pipedriveDealSchema>;
+
+export const CRM_PROVIDERS = ['hubspot', 'pipedrive'] as const;
+export type CrmProvider = (typeof CRM_PROVIDERS)[number];
+
+/** `PUT /api/webhooks/{hubspot|pipedrive}/stage-map`: replaces the whole map. */
+export const crmStageMapSchema = z.strictObject({
+  /** The CRM's stage id (HubSpot 'closedwon', Pipedrive 3) → our stage key. */
+  stages: z.record(z.string().trim().min(1).max(100), stageKeySchema),
+  /** Owner of deals whose CRM owner matches no rep; null: the first active rep. */
+  defaultOwnerId: idSchema.nullish(),
+});
+export type CrmStageMapInput = z.infer<typeof crmStageMapSchema>;
+
+export interface CrmStageMap {
+  provider: CrmProvider;
+  stages: Record<string, string>;
+  defaultOwnerId: string | null;
+}
+
+/** What a webhook delivery did, per event. */
+export interface WebhookResult {
+  received: number;
+  applied: number;
+  duplicates: number;
+  ignored: number;
+}
+
+// ---- exports ------------------------------------------------------------------------------
+
+/** `GET /api/export/deals.csv`: the filters of `GET /api/deals`, without paging. */
+export const exportDealsQuerySchema = dealsQuerySchema.omit({ limit: true, offset: true });
+export type ExportDealsQuery = z.infer<typeof exportDealsQuerySchema>;
+
+// ---- events -------------------------------------------------------------------------------
+
+/**
+ * Logged event types that ingest adds. They belong in LOGGED_EVENT_TYPES and
+ * LoggedEventPayloads of events.ts; until then the server writes a placeholder.
+ */
+export const INGEST_LOGGED_EVENT_TYPES = ['deals.imported', 'deal.deleted'] as const;
+
+/** One per import that changed something: views refetch once instead of applying 100k events. */
+export interface DealsImportedPayload {
+  jobId: string;
+  created: number;
+  updated: number;
+  rejected: number;
+}
+
+/** A deal deleted in its CRM, as it was before: views subtract it. */
+export interface DealDeletedPayload {
+  deal: Deal;
+}
+
+export interface IngestLoggedEventPayloads {
+  'deals.imported': DealsImportedPayload;
+  'deal.deleted': DealDeletedPayload;
+}
