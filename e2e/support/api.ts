@@ -1,5 +1,6 @@
 /** The REST API as the tests drive it: the same calls a CRM script or an admin would make. */
 import type { ApiError, Deal, HealthStatus, Snapshot } from '@salesboard/shared';
+import { E2E_ADMIN } from './server-process.js';
 
 export class ApiCallError extends Error {
   constructor(
@@ -11,7 +12,24 @@ export class ApiCallError extends Error {
 }
 
 export class Api {
+  private token: string | null = null;
+
   constructor(readonly baseUrl: string) {}
+
+  /** Writes go as the admin: a real login, done once and repeated when the token is refused. */
+  private async authorization(): Promise<string> {
+    if (!this.token) {
+      const answer = await fetch(`${this.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(E2E_ADMIN),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!answer.ok) throw new ApiCallError(answer.status, await answer.text());
+      this.token = ((await answer.json()) as { accessToken: string }).accessToken;
+    }
+    return `Bearer ${this.token}`;
+  }
 
   health(): Promise<HealthStatus> {
     return this.call('GET', '/api/health');
@@ -30,13 +48,19 @@ export class Api {
     return this.call('POST', `/api/deals/${dealId}/stage`, { stage });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json', Authorization: await this.authorization() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
+    if (response.status === 401 && !retried) {
+      this.token = null;
+      return this.call(method, path, body, true);
+    }
     const text = await response.text();
     if (!response.ok) {
       let error: ApiError | string = text;

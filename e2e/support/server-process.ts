@@ -98,6 +98,9 @@ async function healthy(baseUrl: string): Promise<boolean> {
  * once /api/health answers 200. The process outlives the one that started it (its output goes
  * to a file, not a pipe), so a worker can restart the server the runner process started.
  */
+/** The first admin of the servers under test. */
+export const E2E_ADMIN = { email: 'admin@e2e.salesboard.test', password: 'e2e admin password 42' };
+
 export async function startServer(options: { databaseUrl: string; port: number; label: string }): Promise<number> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const log = openSync(SERVER_LOG, 'a');
@@ -112,6 +115,12 @@ export async function startServer(options: { databaseUrl: string; port: number; 
       // Tests make every change themselves, so what the board shows is what they expect.
       SIMULATOR: 'off',
       LOG_LEVEL: 'warn',
+      // As in the embedded demo: an unpaired wallboard may watch; writes need the admin below.
+      PUBLIC_READ: 'on',
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
+      // Shared by the servers a test starts on one database, so a token outlives a restart.
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-42',
     },
     stdio: ['ignore', log, log],
   });

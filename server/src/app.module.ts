@@ -2,14 +2,18 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from './activities/activities.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { BoardsModule } from './boards/boards.module.js';
 import { IdempotencyCleanupService } from './common/idempotency/idempotency-cleanup.service.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
 import { APP_CONFIG, type AppConfig } from './config/app.config.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { DealsModule } from './deals/deals.module.js';
 import { DemoModule } from './demo/demo.module.js';
+import { DisplaysModule } from './displays/displays.module.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IngestModule } from './ingest/ingest.module.js';
 import { KpisModule } from './kpis/kpis.module.js';
 import { LeadsModule } from './leads/leads.module.js';
 import { LiveModule } from './live/live.module.js';
@@ -28,6 +32,7 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.runMigrations)),
         EventsModule,
+        AuthModule,
         StagesModule,
         OrgModule,
         DealsModule,
@@ -39,6 +44,9 @@ export class AppModule {
         ObservabilityModule,
         HealthModule,
         DemoModule,
+        BoardsModule,
+        DisplaysModule,
+        IngestModule,
       ],
       providers: [{ provide: APP_CONFIG, useValue: config }, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }, IdempotencyCleanupService],
       exports: [APP_CONFIG],

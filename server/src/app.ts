@@ -40,6 +40,8 @@ class LiveIoAdapter extends IoAdapter {
       ...(options as ServerOptions),
       // Client messages are small (resync, subscribe); anything bigger is not ours.
       maxHttpBufferSize: 16 * 1024,
+      // Cross-site WebSocket hijacking: a browser on another site sends its own Origin.
+      allowRequest: (request, callback) => callback(null, originAllowed(request.headers.origin, request.headers.host, this.config.corsOrigins)),
       cors: this.config.corsOrigins.length ? { origin: this.config.corsOrigins, credentials: true } : undefined,
       pingInterval: 25_000,
       pingTimeout: 20_000,
@@ -63,7 +65,16 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
     }),
   );
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
-  app.use(express.json({ limit: '1mb' }), answerBodyErrors);
+  // Webhook signatures are computed over the exact bytes sent: those routes keep them.
+  app.use(
+    express.json({
+      limit: '1mb',
+      verify: (request: IncomingMessage & { rawBody?: Buffer }, _response, body) => {
+        if (request.url?.startsWith('/api/webhooks/')) request.rawBody = body;
+      },
+    }),
+    answerBodyErrors,
+  );
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useWebSocketAdapter(new LiveIoAdapter(app, config));
@@ -78,6 +89,21 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
 
   serveClient(app);
   return app;
+}
+
+/**
+ * Browsers always send Origin on a WebSocket handshake: it must be this server itself or one
+ * of CORS_ORIGINS. Clients that are not browsers (scripts, the tests) send none and are judged
+ * by their credential alone.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;

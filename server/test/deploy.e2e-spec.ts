@@ -116,7 +116,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('passes the socket.io WebSocket through with its upgrade', async () => {
-    const client = connectLive(`http://127.0.0.1:${port}`);
+    const client = connectLive(`http://127.0.0.1:${port}`, { token: t.adminToken });
     const snapshot = await client.waitForSnapshot();
     expect(snapshot.stages.length).toBeGreaterThan(0);
     client.close();

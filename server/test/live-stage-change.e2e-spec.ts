@@ -1,4 +1,3 @@
-import request from 'supertest';
 import type { Deal } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
@@ -9,7 +8,7 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   let org: Org;
   const clients: RecordingClient[] = [];
   const live = (auth: { since?: number } = {}) => {
-    const client = connectLive(t.baseUrl, auth);
+    const client = connectLive(t.baseUrl, { token: t.adminToken, ...auth });
     clients.push(client);
     return client;
   };
@@ -17,18 +16,18 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
 
   beforeAll(async () => {
     t = await bootTestApp();
-    org = await createOrg(t.baseUrl);
+    org = await createOrg(t.api);
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   afterAll(async () => t.close());
 
   it('delivers the event with the next seq and the new stage to a connected client', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
+    const deal = await createDeal(t.api, org.reps[0].id);
     const client = live();
     const snapshot = await client.waitForSnapshot();
     expect(snapshot.seq).toBe(await head());
 
-    const response = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo' }).expect(200);
+    const response = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo' }).expect(200);
     expect(response.body).toMatchObject({ id: deal.id, stage: 'demo', forecastCategory: 'best_case' });
 
     const event = await client.waitForEvent((e) => e.type === 'deal.stageChanged');
@@ -43,10 +42,10 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('sends a won deal as deal.won and moves the revenue leaderboard', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[1].id, { amount: 275000000.5, stage: 'negotiation' });
+    const deal = await createDeal(t.api, org.reps[1].id, { amount: 275000000.5, stage: 'negotiation' });
     const client = live();
     await client.waitForSnapshot();
-    await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(200);
+    await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(200);
 
     const won = await client.waitForEvent((e) => e.type === 'deal.won');
     expect(won.payload).toMatchObject({ to: 'won', deal: { amount: '275000000.50', closedAt: expect.any(String) } });
@@ -55,19 +54,19 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('answers an invalid body with 400 naming the field, and writes nothing', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
+    const deal = await createDeal(t.api, org.reps[0].id);
     const before = await head();
-    const missing = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({}).expect(400);
+    const missing = await t.api.post(`/api/deals/${deal.id}/stage`).send({}).expect(400);
     expect(missing.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'stage: is required' });
-    const wrongType = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 42 }).expect(400);
+    const wrongType = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 42 }).expect(400);
     expect(wrongType.body.message).toMatch(/^stage: /);
-    const unknownStage = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'closing' }).expect(400);
+    const unknownStage = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'closing' }).expect(400);
     expect(unknownStage.body.message).toMatch(/^stage: "closing" is not a stage/);
-    const extra = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo', colour: 'red' }).expect(400);
+    const extra = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo', colour: 'red' }).expect(400);
     expect(extra.body.message).toBe('colour: is not a known field');
-    const badJson = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).set('Content-Type', 'application/json').send('{"stage":').expect(400);
+    const badJson = await t.api.post(`/api/deals/${deal.id}/stage`).set('Content-Type', 'application/json').send('{"stage":').expect(400);
     expect(badJson.body.message).toBe('body: is not valid JSON');
-    const badAmount = await request(t.baseUrl).post('/api/deals').send({ name: 'X', ownerId: org.reps[0].id, amount: '12.345' }).expect(400);
+    const badAmount = await t.api.post('/api/deals').send({ name: 'X', ownerId: org.reps[0].id, amount: '12.345' }).expect(400);
     expect(badAmount.body.message).toMatch(/^amount: /);
 
     expect(await head()).toBe(before);
@@ -76,43 +75,43 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('refuses a huge body with 413', async () => {
-    const response = await request(t.baseUrl).post('/api/deals').send({ name: 'x'.repeat(2_000_000) }).expect(413);
+    const response = await t.api.post('/api/deals').send({ name: 'x'.repeat(2_000_000) }).expect(413);
     expect(response.body).toMatchObject({ statusCode: 413, message: 'body: larger than the limit of 1 MB' });
   });
 
   it('answers an unknown deal with 404 and a malformed id with 400', async () => {
-    const unknown = await request(t.baseUrl).post('/api/deals/3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f/stage').send({ stage: 'demo' }).expect(404);
+    const unknown = await t.api.post('/api/deals/3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f/stage').send({ stage: 'demo' }).expect(404);
     expect(unknown.body).toMatchObject({ statusCode: 404, message: 'deal 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f does not exist' });
-    const malformed = await request(t.baseUrl).get('/api/deals/not-an-id').expect(400);
+    const malformed = await t.api.get('/api/deals/not-an-id').expect(400);
     expect(malformed.body.message).toBe('id: must be a UUID');
   });
 
   it('refuses to move a won deal without a reopen (409), and writes nothing', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[0].id, { stage: 'won' });
+    const deal = await createDeal(t.api, org.reps[0].id, { stage: 'won' });
     const before = await head();
-    const refused = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified' }).expect(409);
+    const refused = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified' }).expect(409);
     expect(refused.body.message).toMatch(/is won; moving it to qualified reopens it/);
-    const same = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(409);
+    const same = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(409);
     expect(same.body.message).toMatch(/already in stage won/);
     expect(await head()).toBe(before);
     const history = await t.db.query('SELECT 1 FROM stage_history WHERE deal_id = $1', [deal.id]);
     expect(history).toHaveLength(1);
 
-    const reopened = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified', reopen: true }).expect(200);
+    const reopened = await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified', reopen: true }).expect(200);
     expect(reopened.body).toMatchObject({ stage: 'qualified', closedAt: null });
   });
 
   it('names an unknown owner in a new deal as a 400', async () => {
-    const response = await request(t.baseUrl).post('/api/deals').send({ name: 'X', ownerId: '3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f', amount: 1 }).expect(400);
+    const response = await t.api.post('/api/deals').send({ name: 'X', ownerId: '3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f', amount: 1 }).expect(400);
     expect(response.body.message).toBe('ownerId: no rep with id 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f');
   });
 
   it('replays the events a reconnecting client missed, in order, without a snapshot', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
+    const deal = await createDeal(t.api, org.reps[0].id);
     const since = await head();
-    await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified' }).expect(200);
-    await request(t.baseUrl).patch(`/api/deals/${deal.id}`).send({ amount: '99000000' }).expect(200);
-    await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'proposal' }).expect(200);
+    await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'qualified' }).expect(200);
+    await t.api.patch(`/api/deals/${deal.id}`).send({ amount: '99000000' }).expect(200);
+    await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'proposal' }).expect(200);
 
     const client = live({ since });
     await client.waitForEvent((e) => e.seq === since + 3);
@@ -129,7 +128,7 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   it('answers resync with the missed events', async () => {
     const client = live();
     const snapshot = await client.waitForSnapshot();
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
+    const deal = await createDeal(t.api, org.reps[0].id);
     await client.waitForEvent((e) => e.type === 'deal.created' && e.payload.deal.id === deal.id);
     const result = await client.socket.timeout(5000).emitWithAck('resync', { since: snapshot.seq });
     expect(result).toMatchObject({ ok: true, mode: 'replay', events: [{ seq: snapshot.seq + 1, type: 'deal.created' }] });
@@ -138,12 +137,12 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('keeps seq gap-free and in commit order under concurrent writers', async () => {
-    const deals = await Promise.all(Array.from({ length: 20 }, () => createDeal(t.baseUrl, org.reps[0].id)));
+    const deals = await Promise.all(Array.from({ length: 20 }, () => createDeal(t.api, org.reps[0].id)));
     const before = await head();
     const client = live({ since: before });
     await new Promise((resolve) => client.socket.once('head', resolve));
     const moves = deals.flatMap((d: Deal) => [{ id: d.id, stage: 'qualified' }]);
-    await Promise.all(moves.map((m) => request(t.baseUrl).post(`/api/deals/${m.id}/stage`).send({ stage: m.stage }).expect(200)));
+    await Promise.all(moves.map((m) => t.api.post(`/api/deals/${m.id}/stage`).send({ stage: m.stage }).expect(200)));
     const rows = await t.db.query<{ seq: string; xmin: string }>('SELECT seq FROM event_log WHERE seq > $1 ORDER BY seq', [before]);
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
     await client.waitForEvent((e) => e.seq === before + 20);
@@ -152,7 +151,7 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('reports health with the current seq', async () => {
-    const response = await request(t.baseUrl).get('/api/health').expect(200);
+    const response = await t.api.get('/api/health').expect(200);
     expect(response.body).toEqual({ status: 'ok', db: 'up', seq: await head() });
   });
 });

@@ -1,5 +1,4 @@
 /** What an operator relies on: the OpenAPI document, Prometheus metrics, request ids. */
-import request from 'supertest';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 
@@ -13,12 +12,12 @@ describe('operations', () => {
 
   beforeAll(async () => {
     t = await bootTestApp();
-    org = await createOrg(t.baseUrl, 1);
+    org = await createOrg(t.api, 1);
   });
   afterAll(async () => t.close());
 
   it('documents every API route the server registers in the OpenAPI document', async () => {
-    const document = (await request(t.baseUrl).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await t.api.get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(document.paths)
       .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
@@ -32,17 +31,17 @@ describe('operations', () => {
   });
 
   it('describes request bodies with the shared schemas', async () => {
-    const document = (await request(t.baseUrl).get('/api/docs-json').expect(200)).body;
+    const document = (await t.api.get('/api/docs-json').expect(200)).body;
     const body = document.paths['/api/deals/{id}/stage'].post.requestBody.content['application/json'].schema;
     expect(body).toMatchObject({ type: 'object', required: ['stage'], properties: { stage: { type: 'string' }, reopen: { type: 'boolean' } } });
   });
 
   it('exposes Prometheus series that move when events flow', async () => {
-    const scrape = async () => (await request(t.baseUrl).get('/metrics').expect(200)).text;
+    const scrape = async () => (await t.api.get('/metrics').expect(200)).text;
     const value = (text: string, series: string) => Number(text.match(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm'))?.[1] ?? 0);
     const before = await scrape();
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
-    await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo' }).expect(200);
+    const deal = await createDeal(t.api, org.reps[0].id);
+    await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'demo' }).expect(200);
     await new Promise((r) => setTimeout(r, 200));
     const after = await scrape();
     expect(value(after, 'salesboard_events_written_total')).toBe(value(before, 'salesboard_events_written_total') + 2);
@@ -57,15 +56,15 @@ describe('operations', () => {
   });
 
   it('carries the request id from HTTP into the event it causes', async () => {
-    const deal = await createDeal(t.baseUrl, org.reps[0].id);
-    const response = await request(t.baseUrl).post(`/api/deals/${deal.id}/stage`).set('X-Request-Id', 'trace-42').send({ stage: 'qualified' }).expect(200);
+    const deal = await createDeal(t.api, org.reps[0].id);
+    const response = await t.api.post(`/api/deals/${deal.id}/stage`).set('X-Request-Id', 'trace-42').send({ stage: 'qualified' }).expect(200);
     expect(response.headers['x-request-id']).toBe('trace-42');
     const [row] = await t.db.query<{ request_id: string }>("SELECT request_id FROM event_log WHERE type = 'deal.stageChanged' ORDER BY seq DESC LIMIT 1");
     expect(row.request_id).toBe('trace-42');
   });
 
   it('sends security headers', async () => {
-    const response = await request(t.baseUrl).get('/api/health').expect(200);
+    const response = await t.api.get('/api/health').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
+import type { DealDeletedPayload, DealsImportedPayload } from './ingest.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -19,6 +20,8 @@ export const LOGGED_EVENT_TYPES = [
   'lead.changed',
   'quota.updated',
   'org.changed',
+  'deals.imported',
+  'deal.deleted',
 ] as const;
 export type LoggedEventType = (typeof LOGGED_EVENT_TYPES)[number];
 
@@ -53,6 +56,9 @@ export interface LoggedEventPayloads {
   'lead.changed': { lead: Lead };
   'quota.updated': { quota: Quota };
   'org.changed': { entity: 'team' | 'rep' | 'territory' | 'account' | 'product'; id: string; name: string };
+  /** A batch arrived at once (a CSV import, the demo's history): views reload rather than replay rows. */
+  'deals.imported': DealsImportedPayload;
+  'deal.deleted': DealDeletedPayload;
 }
 
 export interface DerivedEventPayloads {

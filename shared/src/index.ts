@@ -4,3 +4,6 @@ export * from './schemas.js';
 export * from './events.js';
 export * from './api.js';
 export * from './kpi/index.js';
+export * from './kpi-api.js';
+export * from './auth.js';
+export * from './ingest.js';

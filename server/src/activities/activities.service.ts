@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Activity, LogActivityInput } from '@salesboard/shared';
+import { forbidden } from '../auth/auth.guard.js';
+import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
 import { DealEntity } from '../deals/deal.entity.js';
@@ -14,6 +16,9 @@ export class ActivitiesService {
     return this.writer.transaction(context, async (tx) => {
       const rep = await tx.manager.findOneBy(RepEntity, { id: input.repId });
       if (!rep) throw badField('repId', `no rep with id ${input.repId}`);
+      if (context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
+        throw forbidden('authorization: reps log their own activities, managers their teams\'');
+      }
       if (input.dealId && !(await tx.manager.existsBy(DealEntity, { id: input.dealId }))) throw badField('dealId', `no deal with id ${input.dealId}`);
       const entity = tx.manager.create(ActivityEntity, {
         type: input.type,

@@ -35,6 +35,8 @@ export const envSchema = z.object({
   SIMULATOR: onOff.optional(),
   SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50, { message: 'must be at least 50 (milliseconds)' }).default(2500),
   DEMO_DATA: onOff.optional(),
+  /** `on`: reads (REST GETs, the live socket) need no credential. Default: on only in the embedded demo. */
+  PUBLIC_READ: onOff.optional(),
   TZ_ORG: z.string().refine(isTimeZone, { message: 'must be an IANA time zone like Asia/Jakarta' }).default('Asia/Jakarta'),
   FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12, { message: 'must be a month number 1-12' }).default(1),
   CURRENCY: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' }).default('IDR'),
@@ -77,6 +79,7 @@ export interface AppConfig {
   adminPassword: string | undefined;
   jwtSecret: string | undefined;
   runMigrations: boolean;
+  publicRead: boolean;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +125,7 @@ export function buildConfig(env: Env, databaseUrl: string, embedded: boolean): A
     adminPassword: env.ADMIN_PASSWORD,
     jwtSecret: env.JWT_SECRET,
     runMigrations: env.RUN_MIGRATIONS === 'on',
+    publicRead: (env.PUBLIC_READ ?? (embedded ? 'on' : 'off')) === 'on',
   };
 }
 

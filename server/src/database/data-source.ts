@@ -13,6 +13,8 @@ import { AccountEntity, ProductEntity, RepEntity, TeamEntity, TerritoryEntity } 
 import { QuotaEntity } from '../quotas/quota.entity.js';
 import { StageEntity } from '../stages/stage.entity.js';
 import { Init1764300000000 } from './migrations/1764300000000-Init.js';
+import { Auth1764400000000 } from './migrations/1764400000000-Auth.js';
+import { Ingest1764500000000 } from './migrations/1764500000000-Ingest.js';
 
 export const ENTITIES = [
   TeamEntity,
@@ -29,7 +31,7 @@ export const ENTITIES = [
   EventLogEntity,
 ];
 
-export const MIGRATIONS = [Init1764300000000];
+export const MIGRATIONS = [Init1764300000000, Auth1764400000000, Ingest1764500000000];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {
   return {

@@ -5,6 +5,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Deal, DealSource, DealsQuery, ForecastCategory } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
+import type { Principal } from '../auth/principal.js';
 
 const DEAL_SELECT = `
   SELECT d.id, d.source, d.external_id, d.name, d.account_id, a.name AS account_name, d.product_id,
@@ -72,13 +73,24 @@ export async function findDeal(manager: EntityManager, id: string): Promise<Deal
   return rows.length ? mapDeal(rows[0]) : null;
 }
 
-export async function findDeals(manager: EntityManager, query: DealsQuery): Promise<Deal[]> {
+/** The deals a principal may list, as a filter: everything, some teams, or one rep. */
+export type Visibility = { kind: 'all' } | { kind: 'teams'; teamIds: string[] } | { kind: 'rep'; repId: string | null };
+
+export function visibleTo(principal: Principal): Visibility {
+  if (principal.role === 'manager') return { kind: 'teams', teamIds: principal.teamIds };
+  if (principal.role === 'rep') return { kind: 'rep', repId: principal.repId };
+  return { kind: 'all' };
+}
+
+export async function findDeals(manager: EntityManager, query: DealsQuery, visibility: Visibility = { kind: 'all' }): Promise<Deal[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
+  if (visibility.kind === 'teams') add('r.team_id = ANY(?::uuid[])', visibility.teamIds);
+  if (visibility.kind === 'rep') add('d.owner_id = ?', visibility.repId ?? '00000000-0000-0000-0000-000000000000');
   if (query.stage) add('d.stage = ?', query.stage);
   if (query.repId) add('d.owner_id = ?', query.repId);
   if (query.teamId) add('r.team_id = ?', query.teamId);

@@ -11,6 +11,8 @@ import {
   updateDealSchema,
   type UpdateDealInput,
 } from '@salesboard/shared';
+import { CurrentPrincipal } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { Change } from '../common/change-context.decorator.js';
 import { UuidParamPipe } from '../common/params.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
@@ -25,8 +27,8 @@ export class DealsController {
 
   @ApiZodQuery(dealsQuerySchema)
   @Get()
-  list(@Query(new ZodValidationPipe(dealsQuerySchema, 'query')) query: DealsQuery): Promise<Deal[]> {
-    return this.deals.list(query);
+  list(@Query(new ZodValidationPipe(dealsQuerySchema, 'query')) query: DealsQuery, @CurrentPrincipal() principal: Principal): Promise<Deal[]> {
+    return this.deals.list(query, principal);
   }
 
   @ApiZodBody(createDealSchema)
@@ -36,8 +38,8 @@ export class DealsController {
   }
 
   @Get(':id')
-  get(@Param('id', new UuidParamPipe()) id: string): Promise<Deal> {
-    return this.deals.get(id);
+  get(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<Deal> {
+    return this.deals.get(id, principal);
   }
 
   @ApiZodBody(updateDealSchema)

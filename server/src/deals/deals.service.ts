@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ChangeStageInput, CreateDealInput, Deal, DealsQuery, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { forbidden } from '../auth/auth.guard.js';
+import { canSeeDeal, canWriteDeal, type DealOwnership, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { badField, conflict, notFound } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
 import { AccountEntity, ProductEntity, RepEntity } from '../org/org.entities.js';
 import { StagesService } from '../stages/stages.service.js';
 import { DealEntity } from './deal.entity.js';
-import { findDeal, findDeals } from './deal.query.js';
+import { findDeal, findDeals, visibleTo } from './deal.query.js';
 import { StageHistoryEntity } from './stage-history.entity.js';
 
 /** The event a move into `to` is: a win, a loss, or a plain stage change. */
@@ -24,20 +26,43 @@ export class DealsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  list(query: DealsQuery): Promise<Deal[]> {
-    return findDeals(this.dataSource.manager, query);
+  /** A rep lists their own deals, a manager their teams'; the filters narrow that further. */
+  list(query: DealsQuery, principal?: Principal): Promise<Deal[]> {
+    return findDeals(this.dataSource.manager, query, principal ? visibleTo(principal) : undefined);
   }
 
-  async get(id: string): Promise<Deal> {
+  async get(id: string, principal?: Principal): Promise<Deal> {
     const deal = await findDeal(this.dataSource.manager, id);
+    if (principal && !(deal && canSeeDeal(principal, deal))) throw this.hidden(principal, id);
     if (!deal) throw notFound('deal', id);
     return deal;
+  }
+
+  /**
+   * 403 for a deal the caller may not touch, and also for one that does not exist when the
+   * caller could not see it anyway: the answer must not tell a rep which deal ids exist.
+   */
+  private hidden(principal: Principal, id: string) {
+    return seesEveryDeal(principal) ? notFound('deal', id) : forbidden(`authorization: deal ${id} is not yours to see or change`);
+  }
+
+  private requireWritable(principal: Principal | undefined, deal: DealOwnership | null, id: string): void {
+    if (!principal) return;
+    if (!deal || !canWriteDeal(principal, deal)) throw deal && canSeeDeal(principal, deal) ? forbidden(`authorization: you may not change deal ${id}`) : this.hidden(principal, id);
+  }
+
+  private async ownershipOfRep(manager: EntityManager, repId: string): Promise<DealOwnership> {
+    const [rep]: { team_id: string | null }[] = await manager.query('SELECT team_id FROM reps WHERE id = $1', [repId]);
+    return { ownerId: repId, teamId: rep?.team_id ?? null };
   }
 
   async create(input: CreateDealInput, context: ChangeContext): Promise<Deal> {
     const stage = input.stage ? this.requireStage(input.stage) : this.stages.firstOpen();
     return this.writer.transaction(context, async (tx) => {
       await this.requireRefs(tx.manager, input);
+      if (context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
+        throw forbidden(`authorization: you may not create deals for rep ${input.ownerId}`);
+      }
       const now = new Date();
       const entity = tx.manager.create(DealEntity, {
         source: input.source ?? (context.source as DealEntity['source']),
@@ -69,9 +94,13 @@ export class DealsService {
 
   async update(id: string, input: UpdateDealInput, context: ChangeContext): Promise<Deal> {
     return this.writer.transaction(context, async (tx) => {
-      const entity = await this.lock(tx.manager, id);
+      const entity = await this.lock(tx.manager, id, context.principal);
       await this.requireRefs(tx.manager, input);
       const before = await this.reload(tx.manager, id);
+      this.requireWritable(context.principal, before, id);
+      if (input.ownerId && context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
+        throw forbidden(`authorization: you may not give deals to rep ${input.ownerId}`);
+      }
       const changes: Partial<DealEntity> = {};
       if (input.name !== undefined && input.name !== entity.name) changes.name = input.name;
       if (input.ownerId !== undefined && input.ownerId !== entity.ownerId) changes.ownerId = input.ownerId;
@@ -99,7 +128,8 @@ export class DealsService {
   async changeStage(id: string, input: ChangeStageInput, context: ChangeContext): Promise<Deal> {
     const to = this.requireStage(input.stage);
     return this.writer.transaction(context, async (tx) => {
-      const entity = await this.lock(tx.manager, id);
+      const entity = await this.lock(tx.manager, id, context.principal);
+      this.requireWritable(context.principal, await findDeal(tx.manager, id), id);
       const from = this.requireStage(entity.stage);
       if (from.key === to.key) throw conflict(`stage: deal ${id} is already in stage ${to.key}`);
       if (from.kind !== 'open' && !input.reopen) {
@@ -125,9 +155,9 @@ export class DealsService {
   }
 
   /** Locks the deal's row for the rest of the transaction: concurrent changes queue, never interleave. */
-  private async lock(manager: EntityManager, id: string): Promise<DealEntity> {
+  private async lock(manager: EntityManager, id: string, principal?: Principal): Promise<DealEntity> {
     const entity = await manager.getRepository(DealEntity).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne();
-    if (!entity) throw notFound('deal', id);
+    if (!entity) throw principal ? this.hidden(principal, id) : notFound('deal', id);
     return entity;
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { EventWriter } from '../events/event-writer.service.js';
 import type { Stage } from '@salesboard/shared';
 import { fromMinor, toMinor } from '@salesboard/shared';
 import { nameKey } from '../org/org.entities.js';
@@ -12,24 +13,27 @@ const HISTORY_DAYS = 90;
 
 /**
  * Fills an empty database with the demo organisation. The history is the starting state, not
- * a stream of changes, so it writes rows without events; the simulator makes the events.
+ * a stream of changes, so its rows go in with one `deals.imported` event; the simulator makes
+ * the changes after it.
  */
 @Injectable()
 export class DemoService {
   private readonly logger = new Logger(DemoService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly writer: EventWriter,
     private readonly stages: StagesService,
   ) {}
 
   async seedIfEmpty(now = new Date()): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.writer.transaction({ source: 'demo' }, async (tx) => {
       // One seeder at a time, even with several nodes starting together.
-      await manager.query('SELECT pg_advisory_xact_lock(4242)');
-      const [{ count }]: { count: number }[] = await manager.query('SELECT count(*)::int AS count FROM reps');
+      await tx.manager.query('SELECT pg_advisory_xact_lock(4242)');
+      const [{ count }]: { count: number }[] = await tx.manager.query('SELECT count(*)::int AS count FROM reps');
       if (count > 0) return false;
-      await this.seed(manager, now);
+      await this.seed(tx.manager, now);
+      // One event for the whole history, as an import does: live aggregates rebuild, views reload.
+      tx.emit('deals.imported', { jobId: 'demo', created: DEMO_DEALS, updated: 0, rejected: 0 });
       this.logger.log('demo organisation created');
       return true;
     });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LoggedEventPayloads, LoggedEventType } from '@salesboard/shared';
+import type { Principal } from '../auth/principal.js';
 import { claimIdempotencyKey, recordIdempotentAnswer } from '../common/idempotency/idempotency.context.js';
 
 export const EVENTS_CHANNEL = 'salesboard_events';
@@ -9,6 +10,11 @@ export const EVENTS_CHANNEL = 'salesboard_events';
 export interface ChangeContext {
   source: string;
   requestId?: string;
+  /**
+   * The caller of a REST write, whose rights the services check. Absent for changes the system
+   * makes itself (the simulator, a webhook whose signature was verified, an admin's import job).
+   */
+  principal?: Principal;
 }
 
 /** A writing transaction: the change's own rows go through `manager`, its events through `emit`. */

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateLeadInput, Lead } from '@salesboard/shared';
+import { forbidden } from '../auth/auth.guard.js';
+import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
 import { DealEntity } from '../deals/deal.entity.js';
@@ -12,7 +14,11 @@ export class LeadsService {
 
   create(input: CreateLeadInput, context: ChangeContext): Promise<Lead> {
     return this.writer.transaction(context, async (tx) => {
-      if (input.repId && !(await tx.manager.existsBy(RepEntity, { id: input.repId }))) throw badField('repId', `no rep with id ${input.repId}`);
+      const rep = input.repId ? await tx.manager.findOneBy(RepEntity, { id: input.repId }) : null;
+      if (input.repId && !rep) throw badField('repId', `no rep with id ${input.repId}`);
+      if (rep && context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
+        throw forbidden('authorization: you may log leads only for yourself or your teams');
+      }
       if (input.convertedDealId && !(await tx.manager.existsBy(DealEntity, { id: input.convertedDealId }))) {
         throw badField('convertedDealId', `no deal with id ${input.convertedDealId}`);
       }

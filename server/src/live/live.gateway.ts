@@ -1,9 +1,35 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { type Ack, handshakeAuthSchema, LIVE_NAMESPACE, type ResyncResult, resyncSchema, SOCKET_PATH, subscribeSchema } from '@salesboard/shared';
 import type { z } from 'zod';
+import { ANONYMOUS_VIEWER } from '../auth/auth.guard.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Principal } from '../auth/principal.js';
 import { describeIssues } from '../common/zod-validation.pipe.js';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { type LiveNamespace, LivePublisher, type LiveSocket } from './live.publisher.js';
+
+/** Messages a socket may send per window; a client that floods is cut off. */
+const MESSAGES_PER_WINDOW = 30;
+const WINDOW_MS = 10_000;
+
+function limitMessages(socket: LiveSocket): void {
+  let windowStart = Date.now();
+  let count = 0;
+  socket.use((_packet, next) => {
+    const now = Date.now();
+    if (now - windowStart > WINDOW_MS) {
+      windowStart = now;
+      count = 0;
+    }
+    if (++count > MESSAGES_PER_WINDOW) {
+      next(new Error('rate limit: too many messages'));
+      socket.disconnect(true);
+      return;
+    }
+    next();
+  });
+}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
   const result = schema.safeParse(value);
@@ -20,19 +46,40 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data
 export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket> {
   private readonly logger = new Logger(LiveGateway.name);
 
-  constructor(private readonly publisher: LivePublisher) {}
+  constructor(
+    private readonly publisher: LivePublisher,
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   afterInit(namespace: LiveNamespace): void {
     namespace.use((socket, next) => {
       const auth = parse(handshakeAuthSchema, socket.handshake.auth ?? {});
       if (!auth.ok) return next(new Error(`handshake: ${auth.error}`));
       socket.data.since = auth.data.since;
-      next();
+      this.principalOf(auth.data.token).then(
+        (principal) => {
+          if (!principal) return next(new Error('unauthorized: a valid credential is required in auth.token'));
+          socket.data.principal = principal;
+          socket.data.role = principal.role;
+          next();
+        },
+        () => next(new Error('unavailable: could not check the credential, retry shortly')),
+      );
     });
     this.publisher.attach(namespace);
   }
 
+  private async principalOf(token: string | undefined): Promise<Principal | null> {
+    if (token) return this.auth.authenticate(token);
+    return this.config.publicRead ? ANONYMOUS_VIEWER : null;
+  }
+
   async handleConnection(socket: LiveSocket): Promise<void> {
+    const principal = socket.data.principal as Principal;
+    // A room per credential, so revoking one can drop its sockets on every node.
+    void socket.join(`${principal.kind}:${principal.id}`);
+    limitMessages(socket);
     try {
       await this.publisher.catchUp(socket, socket.data.since as number | undefined);
     } catch (error) {
@@ -52,7 +99,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Ack {
     const input = parse(subscribeSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
-    socket.data.scope = input.data;
+    this.publisher.subscribe(socket, input.data);
     return { ok: true };
   }
 }

@@ -9,6 +9,7 @@ import type {
   LoggedEvent,
   ResyncResult,
   ServerToClientEvents,
+  SubscribeInput,
 } from '@salesboard/shared';
 import { EventStreamService } from './event-stream.service.js';
 import { SnapshotService } from './snapshot.service.js';
@@ -18,6 +19,12 @@ export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Sockets join this room once they are caught up; broadcasts go only there. */
 const CAUGHT_UP_ROOM = 'live';
+/** Rooms of subscribed scopes (`scope:team:<id>`), also joined only once caught up. */
+const SCOPE_ROOM_PREFIX = 'scope:';
+
+function scopeRoom(scopeKey: string): string {
+  return `${SCOPE_ROOM_PREFIX}${scopeKey}`;
+}
 const HEAD_INTERVAL_MS = 5_000;
 
 /**
@@ -29,6 +36,7 @@ export class LivePublisher {
   private readonly logger = new Logger(LivePublisher.name);
   private namespace: LiveNamespace | null = null;
   private readonly catchUpListeners: ((mode: 'replay' | 'snapshot') => void)[] = [];
+  private readonly scopeJoinListeners: ((scopeKeys: string[]) => void)[] = [];
   private headTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -72,9 +80,45 @@ export class LivePublisher {
     for (const listener of this.catchUpListeners) listener(mode);
   }
 
-  publishDerived<T extends DerivedEventType>(type: T, payload: DerivedEventPayloads[T]): void {
-    const event = { seq: this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
-    this.room()?.emit('event', event);
+  /**
+   * Sends a derived event to every caught-up socket, or with `audience` (a scope key such as
+   * `team:<id>`, or `all`) only to the sockets that subscribed to that scope. `seq` is the seq
+   * the numbers reflect, when the publisher knows it better than the stream head.
+   */
+  publishDerived<T extends DerivedEventType>(type: T, payload: DerivedEventPayloads[T], target: { audience?: string; seq?: number } = {}): void {
+    const event = { seq: target.seq ?? this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
+    const room = target.audience === undefined ? this.room() : (this.namespace?.local.to(scopeRoom(target.audience)) ?? null);
+    room?.emit('event', event);
+  }
+
+  /** Whether anyone would receive a derived event for this audience: no listener, no need to compute it. */
+  hasAudience(audience?: string): boolean {
+    const rooms = this.namespace?.adapter.rooms;
+    return (rooms?.get(audience === undefined ? CAUGHT_UP_ROOM : scopeRoom(audience))?.size ?? 0) > 0;
+  }
+
+  /** `subscribe`: remembers the socket's scopes and, once it is caught up, puts it in their rooms. */
+  subscribe(socket: LiveSocket, scope: SubscribeInput): void {
+    socket.data.scope = scope;
+    if (socket.rooms.has(CAUGHT_UP_ROOM)) this.joinScopeRooms(socket);
+  }
+
+  /** `{}` is the whole organisation; each id given adds that team's, territory's or rep's room. */
+  private joinScopeRooms(socket: LiveSocket): void {
+    const scope = socket.data.scope as SubscribeInput | undefined;
+    for (const room of socket.rooms) if (room.startsWith(SCOPE_ROOM_PREFIX)) void socket.leave(room);
+    if (!scope) return;
+    const keys = [scope.teamId && `team:${scope.teamId}`, scope.territoryId && `territory:${scope.territoryId}`, scope.repId && `rep:${scope.repId}`].filter(
+      (key): key is string => typeof key === 'string',
+    );
+    const joined = keys.length ? keys : ['all'];
+    for (const key of joined) void socket.join(scopeRoom(key));
+    for (const listener of this.scopeJoinListeners) listener(joined);
+  }
+
+  /** Told the scope keys a socket has just joined: derived-event producers take their baseline then. */
+  onScopeJoined(listener: (scopeKeys: string[]) => void): void {
+    this.scopeJoinListeners.push(listener);
   }
 
   /**
@@ -98,6 +142,7 @@ export class LivePublisher {
     if (socket.disconnected) return;
     for (const event of replay) socket.emit('event', event);
     void socket.join(CAUGHT_UP_ROOM);
+    this.joinScopeRooms(socket);
     socket.emit('head', this.headMessage());
   }
 
@@ -129,6 +174,11 @@ export class LivePublisher {
    */
   private room() {
     return this.namespace?.local.to(CAUGHT_UP_ROOM) ?? null;
+  }
+
+  /** Drops every socket of one credential (a revoked display), on whichever node holds it. */
+  disconnectPrincipal(kind: 'display' | 'user' | 'apiKey', id: string): void {
+    this.namespace?.in(`${kind}:${id}`).disconnectSockets(true);
   }
 
   /**

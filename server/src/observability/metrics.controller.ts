@@ -1,10 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorators.js';
 import { MetricsService } from './metrics.service.js';
 
 /** Prometheus text at /metrics (outside /api, where scrapers look for it). */
 @ApiExcludeController()
 @Controller('metrics')
+@Public()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

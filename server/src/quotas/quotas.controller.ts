@@ -1,6 +1,7 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { putQuotaSchema, type PutQuotaInput, type Quota } from '@salesboard/shared';
+import { Allow } from '../auth/access.decorators.js';
 import { Change } from '../common/change-context.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -14,6 +15,7 @@ export class QuotasController {
 
   @ApiZodBody(putQuotaSchema)
   @Put()
+  @Allow('admin', 'manager', 'integration')
   put(@Body(new ZodValidationPipe(putQuotaSchema)) body: PutQuotaInput, @Change() change: ChangeContext): Promise<Quota> {
     return this.quotas.put(body, change);
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { PutQuotaInput, Quota } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
+import { forbidden } from '../auth/auth.guard.js';
+import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
 import { RepEntity, TeamEntity } from '../org/org.entities.js';
@@ -15,6 +17,11 @@ export class QuotasService {
     return this.writer.transaction(context, async (tx) => {
       if (input.repId && !(await tx.manager.existsBy(RepEntity, { id: input.repId }))) throw badField('repId', `no rep with id ${input.repId}`);
       if (input.teamId && !(await tx.manager.existsBy(TeamEntity, { id: input.teamId }))) throw badField('teamId', `no team with id ${input.teamId}`);
+      if (context.principal) {
+        const rep = input.repId ? await tx.manager.findOneBy(RepEntity, { id: input.repId }) : null;
+        const target = { repId: input.repId ?? null, teamId: input.teamId ?? rep?.teamId ?? null };
+        if (!canWriteFor(context.principal, target)) throw forbidden('authorization: you may set quotas only for your own teams and their reps');
+      }
       const target = input.repId ? 'rep_id' : 'team_id';
       const rows: QuotaRow[] = await tx.manager.query(
         `INSERT INTO quotas (rep_id, team_id, period, period_start, amount)

@@ -17,7 +17,7 @@ export class LiveMirror {
   leaderboard: LeaderboardRow[] = [];
   private resyncing = false;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, token?: string) {
     this.socket = io(`${baseUrl}${LIVE_NAMESPACE}`, {
       path: SOCKET_PATH,
       transports: ['websocket'],
@@ -25,7 +25,7 @@ export class LiveMirror {
       reconnectionDelay: 200,
       reconnectionDelayMax: 1000,
       // A client with nothing yet asks for a snapshot; one with state asks for what it missed.
-      auth: (cb) => cb(this.snapshots > 0 ? { since: this.lastSeq } : {}),
+      auth: (cb) => cb({ ...(token ? { token } : {}), ...(this.snapshots > 0 ? { since: this.lastSeq } : {}) }),
     });
     this.socket.on('snapshot', (snapshot) => {
       this.snapshots++;

@@ -1,0 +1,72 @@
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { ALLOWED_ROLES, PUBLIC_ROUTE, type RequestWithPrincipal } from './access.decorators.js';
+import { AuthService, unauthorized } from './auth.service.js';
+import type { Principal, Role } from './principal.js';
+
+type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const ANONYMOUS_VIEWER: Principal = {
+  kind: 'anonymous',
+  id: 'anonymous',
+  name: 'anonymous viewer',
+  role: 'display',
+  repId: null,
+  teamIds: [],
+  boardId: null,
+  scopes: [],
+};
+
+export function forbidden(message = 'authorization: this credential may not do that'): ForbiddenException {
+  return new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });
+}
+
+/**
+ * Every REST route is closed unless marked @Public. The credential is resolved to a Principal
+ * (401 when missing, malformed or expired), then the route's roles are checked (403). Reads are
+ * open to every role; writes to every role but displays, and to API keys with the write scope.
+ * Which deal or rep a caller may touch is checked by the services, with the rules of principal.ts.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+    const targets: Targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets);
+    const header = request.headers.authorization;
+    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    const principal = bearer ? await this.auth.authenticate(bearer) : null;
+    if (principal) request.principal = principal;
+    if (isPublic) return true;
+    const isRead = READ_METHODS.has(request.method);
+    if (!principal) {
+      if (bearer === null && isRead && this.config.publicRead) {
+        request.principal = ANONYMOUS_VIEWER;
+        return this.check(ANONYMOUS_VIEWER, targets, isRead);
+      }
+      throw unauthorized();
+    }
+    return this.check(principal, targets, isRead);
+  }
+
+  private check(principal: Principal, targets: Targets, isRead: boolean): boolean {
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    if (allowed && !allowed.includes(principal.role)) throw forbidden();
+    if (principal.role === 'display' && !isRead) throw forbidden('authorization: a display is read-only');
+    if (principal.role === 'integration') {
+      const scope = isRead ? ['read', 'write'] : ['write'];
+      if (!principal.scopes.some((s) => scope.includes(s))) throw forbidden(`authorization: this API key lacks the ${isRead ? 'read' : 'write'} scope`);
+    }
+    return true;
+  }
+}

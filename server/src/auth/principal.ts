@@ -1,0 +1,84 @@
+/**
+ * Who is calling, resolved once per request or socket from its credential. The access rules
+ * of the product are written here, as functions of the principal, so REST and the socket
+ * apply the same ones.
+ */
+export type Role = 'admin' | 'manager' | 'rep' | 'display' | 'integration';
+export type ApiKeyScope = 'read' | 'write' | 'webhooks';
+
+export interface Principal {
+  kind: 'user' | 'display' | 'apiKey' | 'anonymous';
+  id: string;
+  name: string;
+  role: Role;
+  /** For a rep: the rep record their deals belong to. */
+  repId: string | null;
+  /** For a manager: the teams they manage. */
+  teamIds: string[];
+  /** For a display: the board it was paired to. */
+  boardId: string | null;
+  /** For an API key. */
+  scopes: ApiKeyScope[];
+}
+
+/** The facts about a deal that decide who may see or change it. */
+export interface DealOwnership {
+  ownerId: string;
+  teamId: string | null;
+}
+
+/** Admins, integrations and displays see all; a manager their teams'; a rep their own. */
+export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
+  switch (principal.role) {
+    case 'admin':
+    case 'display':
+      return true;
+    case 'integration':
+      return principal.scopes.includes('read') || principal.scopes.includes('write');
+    case 'manager':
+      return deal.teamId !== null && principal.teamIds.includes(deal.teamId);
+    case 'rep':
+      return principal.repId === deal.ownerId;
+  }
+}
+
+/** Whether the caller may see every deal: then an unknown id can honestly be a 404. */
+export function seesEveryDeal(principal: Principal): boolean {
+  return principal.role === 'admin' || principal.role === 'display' || principal.role === 'integration';
+}
+
+/** Reps change their own deals, managers their teams', admins and write keys all; displays nothing. */
+export function canWriteDeal(principal: Principal, deal: DealOwnership): boolean {
+  switch (principal.role) {
+    case 'admin':
+      return true;
+    case 'integration':
+      return principal.scopes.includes('write');
+    case 'manager':
+      return deal.teamId !== null && principal.teamIds.includes(deal.teamId);
+    case 'rep':
+      return principal.repId === deal.ownerId;
+    case 'display':
+      return false;
+  }
+}
+
+/** The same rules for activities and quotas, which belong to a rep (in a team) or to a team. */
+export function canWriteFor(principal: Principal, target: { repId: string | null; teamId: string | null }): boolean {
+  if (principal.role === 'admin') return true;
+  if (principal.role === 'integration') return principal.scopes.includes('write');
+  if (principal.role === 'manager') return target.teamId !== null && principal.teamIds.includes(target.teamId);
+  if (principal.role === 'rep') return target.repId !== null && principal.repId === target.repId;
+  return false;
+}
+
+export const SYSTEM_PRINCIPAL: Principal = {
+  kind: 'user',
+  id: 'system',
+  name: 'system',
+  role: 'admin',
+  repId: null,
+  teamIds: [],
+  boardId: null,
+  scopes: [],
+};

@@ -1,0 +1,71 @@
+/**
+ * Credentials: short-lived signed access tokens for people, opaque random secrets for the
+ * rest (refresh tokens, display credentials, API keys), each with a recognisable prefix so
+ * a leaked one can be found by secret scanners and routed to the right check without a guess.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { Role } from './principal.js';
+
+export const ACCESS_TOKEN_SECONDS = 15 * 60;
+export const REFRESH_TOKEN_DAYS = 30;
+
+export const DISPLAY_PREFIX = 'sbd_';
+export const API_KEY_PREFIX = 'sbk_';
+export const REFRESH_PREFIX = 'sbr_';
+
+export function randomSecret(prefix: string): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Everything the access rules need travels in the token, so a request costs no database read to
+ * authenticate; a changed role or team takes effect at the next refresh (at most 15 minutes).
+ */
+export interface AccessClaims {
+  sub: string;
+  role: Extract<Role, 'admin' | 'manager' | 'rep'>;
+  name: string;
+  repId: string | null;
+  teamIds: string[];
+}
+
+export class AccessTokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  sign(claims: AccessClaims): Promise<string> {
+    return new SignJWT({ role: claims.role, name: claims.name, repId: claims.repId, teamIds: claims.teamIds })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.sub)
+      .setIssuedAt()
+      .setIssuer('salesboard')
+      .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  /** The claims of a valid, unexpired token; null for anything else (never throws). */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: 'salesboard', algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || !['admin', 'manager', 'rep'].includes(String(payload.role))) return null;
+      const teamIds = Array.isArray(payload.teamIds) ? payload.teamIds.filter((t): t is string => typeof t === 'string') : [];
+      return { sub: payload.sub, role: payload.role as AccessClaims['role'], name: String(payload.name ?? ''), repId: typeof payload.repId === 'string' ? payload.repId : null, teamIds };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { type Display, pairingApproveSchema, type PairingApproveInput, type PairingPoll, pairingPollSchema, type PairingStart } from '@salesboard/shared';
+import { Allow, CurrentPrincipal, Public } from '../auth/access.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiZodBody } from '../common/openapi.js';
+import { UuidParamPipe } from '../common/params.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import { PairingService } from './pairing.service.js';
+
+@ApiTags('displays')
+@Controller()
+export class DisplaysController {
+  constructor(private readonly pairing: PairingService) {}
+
+  /** The TV asks for a code to show (RFC 8628 §3.1). */
+  @Post('pairing')
+  @Public()
+  start(@Req() request: Request): Promise<PairingStart> {
+    return this.pairing.start(`${request.protocol}://${request.get('host') ?? 'localhost'}`);
+  }
+
+  /** The TV polls with its device code until a person approves (RFC 8628 §3.4). */
+  @Post('pairing/token')
+  @Public()
+  @HttpCode(200)
+  @ApiZodBody(pairingPollSchema)
+  poll(@Body(new ZodValidationPipe(pairingPollSchema)) body: { deviceCode: string }): Promise<PairingPoll> {
+    return this.pairing.poll(body.deviceCode);
+  }
+
+  /** A manager or admin enters the code shown on the TV and picks its board. */
+  @Post('pairing/approve')
+  @Allow('admin', 'manager')
+  @ApiZodBody(pairingApproveSchema)
+  approve(@Body(new ZodValidationPipe(pairingApproveSchema)) body: PairingApproveInput, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<Display> {
+    return this.pairing.approve(body, principal, ip);
+  }
+
+  @Get('displays')
+  @Allow('admin', 'manager')
+  list(): Promise<Display[]> {
+    return this.pairing.list();
+  }
+
+  @Delete('displays/:id')
+  @Allow('admin', 'manager')
+  revoke(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<Display> {
+    return this.pairing.revoke(id, principal, ip);
+  }
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { LiveModule } from '../live/live.module.js';
+import { DisplaysController } from './displays.controller.js';
+import { PairingService } from './pairing.service.js';
+
+@Module({ imports: [LiveModule], controllers: [DisplaysController], providers: [PairingService] })
+export class DisplaysModule {}

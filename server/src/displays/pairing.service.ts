@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { type Display, PAIRING_ALPHABET, type PairingApproveInput, type PairingPoll, type PairingStart } from '@salesboard/shared';
+import { badField, notFound } from '../common/errors.js';
+import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
+import { TooManyRequests } from '../common/rate-limit/too-many.js';
+import { AuditService } from '../auth/audit.service.js';
+import type { Principal } from '../auth/principal.js';
+import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
+import { LivePublisher } from '../live/live.publisher.js';
+
+const CODE_TTL_SECONDS = 600;
+const POLL_INTERVAL_SECONDS = 3;
+/** Wrong codes a user may enter per minute before being throttled. */
+const GUESSES_PER_MINUTE = 10;
+
+function userCode(): string {
+  return Array.from({ length: 8 }, () => PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)]).join('');
+}
+
+/**
+ * Attaching a TV without typing on it, after RFC 8628's device flow: the TV asks for a code
+ * and shows it; a manager enters it and picks a board; the TV, polling with its secret device
+ * code, receives a read-only display credential once. Only hashes are stored.
+ */
+@Injectable()
+export class PairingService {
+  private readonly lastPoll = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly limiter: RateLimiter,
+    private readonly audit: AuditService,
+    private readonly publisher: LivePublisher,
+  ) {}
+
+  async start(origin: string): Promise<PairingStart> {
+    const deviceCode = randomSecret('sbp_');
+    for (let attempt = 0; ; attempt++) {
+      const code = userCode();
+      try {
+        await this.dataSource.query(`INSERT INTO pairing_requests (user_code, device_code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [
+          code,
+          sha256(deviceCode),
+          CODE_TTL_SECONDS,
+        ]);
+        await this.dataSource.query('DELETE FROM pairing_requests WHERE expires_at < now() - interval \'1 hour\'');
+        const verificationUri = `${origin}/admin/pair`;
+        return { deviceCode, userCode: code, verificationUri, verificationUriComplete: `${verificationUri}?code=${code}`, expiresIn: CODE_TTL_SECONDS, interval: POLL_INTERVAL_SECONDS };
+      } catch (error) {
+        // A live code collided (1 in 25^8 per pair): draw another.
+        if ((error as { code?: string }).code !== '23505' || attempt > 5) throw error;
+      }
+    }
+  }
+
+  /** The TV's poll: pending until approved, then the credential exactly once. */
+  async poll(deviceCode: string): Promise<PairingPoll> {
+    const hash = sha256(deviceCode);
+    const now = Date.now();
+    const last = this.lastPoll.get(hash) ?? 0;
+    this.lastPoll.set(hash, now);
+    if (this.lastPoll.size > 10_000) for (const [key, at] of this.lastPoll) if (at < now - CODE_TTL_SECONDS * 1000) this.lastPoll.delete(key);
+    if (now - last < (POLL_INTERVAL_SECONDS * 1000) / 2) return { status: 'slow_down' };
+    return this.dataSource.transaction(async (manager) => {
+      const [row]: { id: string; expires_at: Date; pending_token: string | null; display_id: string | null; board_id: string | null }[] = await manager.query(
+        `SELECT p.id, p.expires_at, p.pending_token, p.display_id, d.board_id
+           FROM pairing_requests p LEFT JOIN displays d ON d.id = p.display_id
+          WHERE p.device_code_hash = $1 FOR UPDATE OF p`,
+        [hash],
+      );
+      if (!row) return { status: 'expired_token' };
+      if (row.pending_token && row.display_id) {
+        // Handed over once: the plain credential is erased in the same transaction.
+        await manager.query('UPDATE pairing_requests SET pending_token = NULL WHERE id = $1', [row.id]);
+        this.lastPoll.delete(hash);
+        return { status: 'approved', displayToken: row.pending_token, displayId: row.display_id, boardId: row.board_id };
+      }
+      if (row.display_id || row.expires_at.getTime() < now) return { status: 'expired_token' };
+      return { status: 'authorization_pending' };
+    });
+  }
+
+  async approve(input: PairingApproveInput, approver: Principal, ip: string): Promise<Display> {
+    const decision = await this.limiter.hit(`pairing:${approver.id}:${ip}`, GUESSES_PER_MINUTE, 60);
+    if (!decision.allowed) throw new TooManyRequests('userCode', decision);
+    if (input.boardId) {
+      const [board] = await this.dataSource.query('SELECT 1 FROM boards WHERE id = $1', [input.boardId]);
+      if (!board) throw badField('boardId', `no board with id ${input.boardId}`);
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [request]: { id: string; expires_at: Date; display_id: string | null }[] = await manager.query(
+        'SELECT id, expires_at, display_id FROM pairing_requests WHERE user_code = $1 FOR UPDATE',
+        [input.userCode],
+      );
+      if (!request || request.display_id || request.expires_at.getTime() < Date.now()) {
+        throw badField('userCode', 'no TV is waiting with this code (mistyped, already used or older than 10 minutes)');
+      }
+      const token = randomSecret(DISPLAY_PREFIX);
+      const [display]: DisplayRow[] = await manager.query(
+        'INSERT INTO displays (name, board_id, token_hash, paired_by) VALUES ($1, $2, $3, $4) RETURNING *',
+        [input.name, input.boardId ?? null, sha256(token), approver.kind === 'user' ? approver.id : null],
+      );
+      await manager.query('UPDATE pairing_requests SET display_id = $2, pending_token = $3 WHERE id = $1', [request.id, display.id, token]);
+      await this.audit.record(approver, { action: 'display.paired', target: `display:${display.id}`, details: { name: input.name, boardId: input.boardId ?? null }, ip }, manager);
+      return mapDisplay(display);
+    });
+  }
+
+  async list(): Promise<Display[]> {
+    return (await this.dataSource.query<DisplayRow[]>('SELECT * FROM displays ORDER BY created_at DESC')).map(mapDisplay);
+  }
+
+  /** Revoking a display ends its credential and drops its socket now, on whichever node holds it. */
+  async revoke(id: string, actor: Principal, ip: string): Promise<Display> {
+    const [rows]: [DisplayRow[], number] = await this.dataSource.query('UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [id]);
+    if (!rows?.length) throw notFound('display', id);
+    this.publisher.disconnectPrincipal('display', id);
+    await this.audit.record(actor, { action: 'display.revoked', target: `display:${id}`, ip });
+    return mapDisplay(rows[0]);
+  }
+}
+
+interface DisplayRow {
+  id: string;
+  name: string;
+  board_id: string | null;
+  created_at: Date;
+  last_seen_at: Date | null;
+  revoked_at: Date | null;
+}
+
+function mapDisplay(r: DisplayRow): Display {
+  return { id: r.id, name: r.name, boardId: r.board_id, createdAt: r.created_at.toISOString(), lastSeenAt: r.last_seen_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null };
+}
