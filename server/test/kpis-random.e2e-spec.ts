@@ -7,6 +7,7 @@
 import { jest } from '@jest/globals';
 import type { Deal, KpisResponse, LeaderboardResponse, Rep, Team, Territory } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
+import { seededRandom as seeded } from '../src/demo/demo-data.js';
 
 const ZONE = 'Asia/Jakarta';
 const OPERATIONS = Number(process.env.KPI_RANDOM_OPERATIONS ?? 700);
@@ -19,16 +20,6 @@ const METRICS = ['revenue', 'won', 'attainment', 'activities', 'winRate'] as con
 type ScopeQuery = { kind: 'all' | 'team' | 'territory' | 'rep'; id: string | null };
 type PeriodQuery = { kind: string; from?: string; to?: string };
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The period's local days and instants, by PostgreSQL's calendar and time-zone data. */
 const BOUNDS = `

@@ -41,22 +41,24 @@ export class DemoService {
 
   private async seed(manager: EntityManager, now: Date): Promise<void> {
     const random = seededRandom(20261128);
+    // The organisation existed before its history began: nobody is "new today" on the first start.
+    const since = new Date(now.getTime() - (HISTORY_DAYS + 30) * DAY_MS);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
     const territoryIds = new Map<string, string>();
     for (const t of DEMO_TERRITORIES) {
-      const [row]: { id: string }[] = await manager.query('INSERT INTO territories (name, region) VALUES ($1, $2) RETURNING id', [t.name, t.region]);
+      const [row]: { id: string }[] = await manager.query('INSERT INTO territories (name, region, created_at) VALUES ($1, $2, $3) RETURNING id', [t.name, t.region, since]);
       territoryIds.set(t.name, row.id);
     }
     const reps: { id: string; teamId: string }[] = [];
     for (const [teamIndex, team] of DEMO_TEAMS.entries()) {
-      const [row]: { id: string }[] = await manager.query('INSERT INTO teams (name, manager_name) VALUES ($1, $2) RETURNING id', [team.name, team.managerName]);
+      const [row]: { id: string }[] = await manager.query('INSERT INTO teams (name, manager_name, created_at) VALUES ($1, $2, $3) RETURNING id', [team.name, team.managerName, since]);
       for (let i = 0; i < 8; i++) {
         const name = DEMO_REP_NAMES[teamIndex * 8 + i];
         const territory = team.territories[i % team.territories.length];
         const [rep]: { id: string }[] = await manager.query(
-          'INSERT INTO reps (name, email, team_id, territory_id) VALUES ($1, $2, $3, $4) RETURNING id',
-          [name, emailOf(name), row.id, territoryIds.get(territory)],
+          'INSERT INTO reps (name, email, team_id, territory_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+          [name, emailOf(name), row.id, territoryIds.get(territory), since],
         );
         reps.push({ id: rep.id, teamId: row.id });
       }

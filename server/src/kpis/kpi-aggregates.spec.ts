@@ -21,6 +21,7 @@ import { type DealFacts, KpiAggregates } from './kpi-aggregates.js';
 import { kpisOf } from './kpi-figures.js';
 import { rankBoards } from './leaderboard-ranking.js';
 import { firstDayOfMonth, LocalCalendar, monthIndexOf, MS_PER_DAY } from './local-calendar.js';
+import { seededRandom as random } from '../demo/demo-data.js';
 
 const ZONE = 'Asia/Jakarta';
 const NOW = new Date('2026-11-18T05:00:00Z');
@@ -39,17 +40,6 @@ const PRODUCTS = [
   { id: 'prod-2', marginPct: '12.00' },
 ];
 
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function build(): KpiAggregates {
   const aggregates = new KpiAggregates(new LocalCalendar(ZONE), STAGES);
