@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
-import { hash, verify } from 'argon2';
+import { argon2id, argon2Verify } from 'hash-wasm';
 import { DataSource } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
@@ -29,8 +29,20 @@ export function unauthorized(message = 'authorization: missing, malformed or exp
   return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message });
 }
 
-/** Memory-hard, per OWASP's argon2id guidance (19 MiB, 2 passes). */
-const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+/**
+ * Memory-hard, per OWASP's argon2id guidance (19 MiB, 2 passes). WebAssembly rather than a
+ * native addon: the `argon2` package's prebuilt binary crashed on load here, and building it
+ * needs a compiler that a machine with only Node does not have.
+ */
+const ARGON2_OPTIONS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
+
+function hash(password: string): Promise<string> {
+  return argon2id({ ...ARGON2_OPTIONS, password, salt: randomBytes(16), outputType: 'encoded' });
+}
+
+function verify(encoded: string, password: string): Promise<boolean> {
+  return argon2Verify({ password, hash: encoded });
+}
 
 /**
  * Logging in, refreshing, logging out, and turning any credential into a Principal. Refresh
@@ -72,7 +84,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async createUser(input: { email: string; name: string; password: string; role: UserRow['role']; repId: string | null }): Promise<{ id: string }> {
-    const passwordHash = await hash(input.password, ARGON2_OPTIONS);
+    const passwordHash = await hash(input.password);
     const [row]: { id: string }[] = await this.dataSource.query(
       'INSERT INTO users (email, name, password_hash, role, rep_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [input.email.toLowerCase(), input.name, passwordHash, input.role, input.repId],
@@ -178,7 +190,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   private dummy: Promise<string> | null = null;
   private dummyHash(): Promise<string> {
-    this.dummy ??= hash(randomBytes(16).toString('hex'), ARGON2_OPTIONS);
+    this.dummy ??= hash(randomBytes(16).toString('hex'));
     return this.dummy;
   }
 }
