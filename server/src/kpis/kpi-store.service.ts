@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { KpiCheckResult, LoggedEvent, LoggedEventType } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
@@ -27,11 +27,12 @@ interface LogRow {
  * caller's own writes, is filled from the event log itself.
  */
 @Injectable()
-export class KpiStore implements OnModuleInit {
+export class KpiStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(KpiStore.name);
   readonly calendar: LocalCalendar;
   private aggregates: KpiAggregates | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private stopped = false;
   private readonly listeners: ((change: KpiChange) => void)[] = [];
 
   constructor(
@@ -44,6 +45,15 @@ export class KpiStore implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.serially(() => this.rebuild());
+  }
+
+  /**
+   * Lets a rebuild or log read that is under way finish before the database pool closes: a
+   * connection still checked out when the pool ends has nobody to hear its errors.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
   }
 
   /** The aggregates as of now; read them synchronously, they change between awaits. */
@@ -86,6 +96,7 @@ export class KpiStore implements OnModuleInit {
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new Error('the KPI store is shutting down'));
     const result = this.queue.then(task);
     this.queue = result.catch(() => undefined);
     return result;
@@ -156,6 +167,7 @@ export class KpiStore implements OnModuleInit {
 
   /** An event the aggregates could not take means they can no longer be trusted: build them again. */
   private recover(error: unknown): void {
+    if (this.stopped) return;
     this.logger.error(`KPI aggregates failed to apply an event, rebuilding: ${error instanceof Error ? error.stack : String(error)}`);
     void this.serially(() => this.rebuild()).catch((again: unknown) => this.logger.error(`KPI rebuild failed: ${String(again)}`));
   }

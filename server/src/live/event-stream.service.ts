@@ -182,6 +182,8 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     try {
       await client.connect();
       await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      // Shut down while connecting: this connection must not outlive the module.
+      if (this.stopped) return void (await client.end().catch(() => undefined));
       this.listenClient = client;
       this.wake();
     } catch {

@@ -26,7 +26,8 @@ export interface TestApp {
 export async function bootTestApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
   const parsed = parseEnv({
-    LOG_LEVEL: 'error',
+    // Tests provoke errors on purpose (a database stopped mid-write); their logs are noise here.
+    LOG_LEVEL: 'fatal',
     SIMULATOR: 'off',
     DEMO_DATA: 'off',
     ADMIN_EMAIL: TEST_ADMIN.email,
