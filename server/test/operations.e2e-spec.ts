@@ -63,6 +63,23 @@ describe('operations', () => {
     expect(row.request_id).toBe('trace-42');
   });
 
+  it('answers liveness without touching the database, and readiness with the head seq', async () => {
+    await t.api.get('/api/health/live').expect(200, { status: 'ok' });
+    const ready = await t.api.get('/api/health').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', db: 'up', seq: expect.any(Number) });
+    expect(ready.body.redis).toBeUndefined();
+  });
+
+  it('reports Redis in readiness when it is configured', async () => {
+    const withRedis = await bootTestApp({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // the clients connect
+      expect((await withRedis.api.get('/api/health').expect(200)).body).toMatchObject({ db: 'up', redis: 'up' });
+    } finally {
+      await withRedis.close();
+    }
+  });
+
   it('sends security headers', async () => {
     const response = await t.api.get('/api/health').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');

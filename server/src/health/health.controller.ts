@@ -11,6 +11,14 @@ import { HealthService } from './health.service.js';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
+  /** Liveness: the process answers. Orchestrators restart it when this fails, not when the database does. */
+  @Get('live')
+  @ApiOkResponse({ description: '`{ status: "ok" }` while the process runs' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the database answers (and Redis, when configured, is reported). */
   @Get()
   @ApiOkResponse({ description: '`{ status: "ok", db: "up", seq }`' })
   @ApiServiceUnavailableResponse({ description: 'The database is down.' })

@@ -24,7 +24,18 @@ export class RateLimiter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis?.quit().catch(() => undefined);
+    this.redis?.disconnect();
+  }
+
+  /** null without REDIS_URL; else whether Redis answers a PING within a second. */
+  async redisStatus(): Promise<'up' | 'down' | null> {
+    if (!this.redis) return null;
+    try {
+      const answer = await Promise.race([this.redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref())]);
+      return answer === 'PONG' ? 'up' : 'down';
+    } catch {
+      return 'down';
+    }
   }
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
