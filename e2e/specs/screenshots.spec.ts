@@ -43,17 +43,40 @@ test.describe('screenshots', () => {
     });
   }
 
-  for (const { route, name, title, width, height } of [
-    { route: '/', name: 'dashboard-1440x900', title: 'dashboard.title', width: 1440, height: 900 },
-    { route: '/me', name: 'me-390x844', title: 'rep.title', width: 390, height: 844 },
-  ]) {
-    test(`${route} at ${width}x${height} (a placeholder for now)`, async ({ page }, testInfo) => {
-      await page.setViewportSize({ width, height });
-      await page.goto(route);
-      await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', title));
-      const path = join(ARTIFACTS_DIR, `${name}.png`);
-      await page.screenshot({ path, fullPage: true, animations: 'disabled' });
-      await testInfo.attach(name, { path, contentType: 'image/png' });
-    });
-  }
+  test('/tv at 1920x1080 while it celebrates a win', async ({ page, api }, testInfo) => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await openWallboard(page);
+    const [deal] = await api.deals({ stage: 'negotiation' });
+    await api.changeStage(deal.id, 'won');
+    await expect(page.getByTestId('celebration')).toContainText(deal.ownerName);
+    await page.waitForTimeout(1_500); // the card's pop-in
+    const path = join(ARTIFACTS_DIR, 'tv-1920x1080-celebration.png');
+    await page.screenshot({ path });
+    await testInfo.attach('tv-celebration', { path, contentType: 'image/png' });
+  });
+
+  test('/ at 1440x900', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', 'dashboard.title'));
+    await expect(page.getByTestId('kpi-cards').getByTestId('kpi-value')).toHaveCount(13);
+    await expect(page.getByTestId('revenue-trend').locator('canvas')).toBeVisible();
+    await expect(page.getByTestId('dashboard-leaderboard')).toBeVisible();
+    await page.waitForTimeout(1_000); // the trend line's first animation
+    const path = join(ARTIFACTS_DIR, 'dashboard-1440x900.png');
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+    await testInfo.attach('dashboard', { path, contentType: 'image/png' });
+  });
+
+  test('/me at 390x844', async ({ page, api }, testInfo) => {
+    const { reps } = await api.snapshot();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/me?rep=${reps[0].id}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', 'rep.title'));
+    await expect(page.getByTestId('my-attainment')).toBeVisible();
+    await expect(page.getByTestId('my-activity')).toBeVisible();
+    const path = join(ARTIFACTS_DIR, 'me-390x844.png');
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+    await testInfo.attach('me', { path, contentType: 'image/png' });
+  });
 });

@@ -10,8 +10,20 @@ export interface Formatters {
   /** "Rp 1,2 M" (id) / "Rp 1.2B" (en): for a TV read across the room. */
   compactMoney(minor: number): string;
   count(value: number): string;
+  /** "1.5" / "1,5": a measure such as days, one decimal at most. */
+  decimal(value: number): string;
+  /** 0.125 → "12.5%" / "12,5%". */
+  percent(ratio: number): string;
+  /** 0.125 → "+12.5%", -0.03 → "−3%": a change. */
+  signedPercent(ratio: number): string;
   /** "14:05": a clock time in the given time zone (the viewer's when omitted). */
   time(iso: string): string;
+  /** "28 Nov 2026" / "28 Nov 2026": a calendar day. ISO dates ("2026-11-28") are read as that day. */
+  date(isoOrDate: string): string;
+  /** "28 Nov, 14:05". */
+  dateTime(iso: string): string;
+  /** "5 minutes ago" / "5 menit yang lalu". */
+  relative(iso: string, now?: number): string;
 }
 
 type NumericText = `${number}`;
@@ -31,11 +43,56 @@ export function createFormatters(intlLocale: string, currency: string, timeZone?
     maximumFractionDigits: 1,
   });
   const count = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 0 });
+  const decimal = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(intlLocale, { style: 'percent', maximumFractionDigits: 1 });
+  const signedPercent = new Intl.NumberFormat(intlLocale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
   const time = new Intl.DateTimeFormat(intlLocale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const date = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
+  // A calendar day has no zone: formatted at UTC noon it is the same day everywhere.
+  const civilDate = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const dateTime = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const relative = new Intl.RelativeTimeFormat(intlLocale, { numeric: 'auto' });
   return {
     money: (minor) => money.format(exactDecimal(minor)),
     compactMoney: (minor) => compactMoney.format(exactDecimal(minor)),
     count: (value) => count.format(value),
+    decimal: (value) => decimal.format(value),
+    percent: (ratio) => percent.format(ratio),
+    signedPercent: (ratio) => signedPercent.format(ratio),
     time: (iso) => time.format(new Date(iso)),
+    date: (value) => (ISO_DATE.test(value) ? civilDate.format(new Date(`${value}T12:00:00Z`)) : date.format(new Date(value))),
+    dateTime: (iso) => dateTime.format(new Date(iso)),
+    relative: (iso, now = Date.now()) => relativeText(relative, Date.parse(iso) - now),
   };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+function relativeText(format: Intl.RelativeTimeFormat, deltaMs: number): string {
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(deltaMs) >= size) return format.format(Math.round(deltaMs / size), unit);
+  }
+  return format.format(0, 'second');
+}
+
+/**
+ * An amount typed by a person in their locale ("1.500.000,50" in id, "1,500,000.50" in en, with
+ * or without "Rp") as the API's decimal string, or null when it is not one.
+ */
+export function parseMoneyInput(text: string, intlLocale: string): string | null {
+  const parts = new Intl.NumberFormat(intlLocale).formatToParts(12345.6);
+  const group = parts.find((part) => part.type === 'group')?.value ?? ',';
+  const decimal = parts.find((part) => part.type === 'decimal')?.value ?? '.';
+  const cleaned = text
+    .replace(/[^\d.,-]/g, '')
+    .split(group)
+    .join('')
+    .replace(decimal, '.');
+  return /^\d{1,15}(\.\d{1,2})?$/.test(cleaned) ? cleaned : null;
 }

@@ -18,13 +18,33 @@ export function toIntlLocale(locale: string): string {
   return isAppLocale(locale) ? INTL_LOCALES[locale] : INTL_LOCALES.en;
 }
 
+/** The language picked with the header's toggle, kept for the next visit. */
+export const LOCALE_STORAGE_KEY = 'salesboard.locale';
+
+function storedLocale(): AppLocale | null {
+  try {
+    const stored = localStorage.getItem(LOCALE_STORAGE_KEY);
+    return isAppLocale(stored) ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberLocale(locale: AppLocale): void {
+  try {
+    localStorage.setItem(LOCALE_STORAGE_KEY, locale);
+  } catch {
+    // storage disabled: the choice lasts the page
+  }
+}
+
 function browserLocale(): AppLocale {
   const language = typeof navigator === 'undefined' ? '' : navigator.language.toLowerCase();
   return language.startsWith('id') ? 'id' : 'en';
 }
 
 /** The schema type argument makes id.json fail the type check when it lacks a key of en.json. */
-export function createAppI18n(locale: AppLocale = browserLocale()) {
+export function createAppI18n(locale: AppLocale = storedLocale() ?? browserLocale()) {
   return createI18n<[MessageSchema], AppLocale, false>({
     legacy: false,
     locale,

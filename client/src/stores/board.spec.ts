@@ -1,7 +1,7 @@
 import { fromMinor } from '@salesboard/shared';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { liveEvent, makeDeal, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
+import { AT, liveEvent, makeDeal, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
 import { FEED_LIMIT, useBoardStore } from './board';
 
 /** A pipeline bar as the wallboard shows it: deal count and exact amount. */
@@ -192,5 +192,29 @@ describe('board store', () => {
     expect(feedSeqs()).toHaveLength(FEED_LIMIT);
     expect(feedSeqs()[0]).toBe(45);
     expect(feedSeqs().at(-1)).toBe(16);
+  });
+
+  it('takes a deal deleted in its CRM out of the pipeline', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+
+    board.receive({ seq: 11, type: 'deal.deleted', at: AT, payload: { deal: makeDeal({ stage: 'proposal', amount: '5000000.00' }) } });
+
+    expect(bar('proposal')).toEqual({ count: 0, amount: '0.00' });
+    expect(board.lastSeq).toBe(11);
+  });
+
+  it('asks for a fresh snapshot after an import, holding later events until it lands', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+
+    expect(board.receive({ seq: 11, type: 'deals.imported', at: AT, payload: { jobId: 'job-1', created: 500, updated: 0, rejected: 0 } })).toBe('fetch-snapshot');
+    board.receive(liveEvent.created(12));
+    expect(board.lastSeq).toBe(11);
+
+    board.applySnapshot(makeSnapshot({ seq: 11, pipeline: [{ stage: 'lead', count: 502, amount: '900000000.00' }] }));
+
+    expect(board.lastSeq).toBe(12);
+    expect(bar('lead')).toEqual({ count: 503, amount: '901000000.00' });
   });
 });

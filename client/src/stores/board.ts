@@ -9,6 +9,8 @@ import {
   type ResyncResult,
   type Snapshot,
   type Stage,
+  type Team,
+  type Territory,
 } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
@@ -55,6 +57,11 @@ function belongsInFeed(event: LoggedEvent): boolean {
   }
 }
 
+/** Told of every event once it is applied in seq order (logged) or accepted (derived). */
+export type BoardListener = (event: LiveEvent) => void;
+
+export type SnapshotRep = Snapshot['reps'][number];
+
 /** Where a deal counts in the pipeline: its stage and amount at one moment. */
 interface Placement {
   stage: string;
@@ -67,15 +74,23 @@ export const useBoardStore = defineStore('board', () => {
   const currency = ref('IDR');
   const timeZone = ref('Asia/Jakarta');
   const stages = shallowRef<Stage[]>([]);
+  const teams = shallowRef<Team[]>([]);
+  const territories = shallowRef<Territory[]>([]);
+  const reps = shallowRef<SnapshotRep[]>([]);
   const pipeline = shallowRef<PipelineBar[]>([]);
   const leaderboard = shallowRef<LeaderboardRow[]>([]);
   /** Newest first, at most FEED_LIMIT. */
   const feed = shallowRef<LoggedEvent[]>([]);
   /** A resync (or the snapshot that replaces it) is under way: logged events wait in `pending`. */
   const resyncing = ref(false);
+  /** Bumped by every snapshot applied: views holding their own numbers refetch after a long gap. */
+  const snapshotCount = ref(0);
 
   // Internal bookkeeping, not state anyone renders.
   const pending = new Map<number, LoggedEvent>();
+  const listeners = new Set<BoardListener>();
+  /** An import changed too much to apply event by event: the next step is a fresh snapshot. */
+  let snapshotWanted = false;
   /** The seq the shown leaderboard reflects, so a late, older update cannot overwrite a newer one. */
   let leaderboardSeq = -1;
 
@@ -89,10 +104,34 @@ export const useBoardStore = defineStore('board', () => {
     return stageLabels.value.get(key) ?? key;
   }
 
+  const repsById = computed(() => new Map(reps.value.map((rep) => [rep.id, rep])));
+
+  /**
+   * Views that react to single events (a celebration, a KPI refetch) subscribe here rather than
+   * to the socket: they then see each logged event once, in seq order, never a replayed duplicate.
+   */
+  function onEvent(listener: BoardListener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  }
+
+  function notify(event: LiveEvent): void {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('Salesboard: a board listener failed', error);
+      }
+    }
+  }
+
   function applySnapshot(snapshot: Snapshot): SyncAction {
     currency.value = snapshot.currency;
     timeZone.value = snapshot.timeZone;
     stages.value = [...snapshot.stages].sort((a, b) => a.position - b.position);
+    teams.value = snapshot.teams;
+    territories.value = snapshot.territories;
+    reps.value = snapshot.reps;
 
     // Every open stage gets a bar, also those the snapshot omits for having no deals.
     const summaries = new Map(snapshot.pipeline.map((summary) => [summary.stage, summary]));
@@ -118,6 +157,7 @@ export const useBoardStore = defineStore('board', () => {
     // `head` then shows the difference and a resync fetches it.
     lastSeq.value = snapshot.seq;
     resyncing.value = false;
+    snapshotCount.value += 1;
     return drainPending();
   }
 
@@ -194,6 +234,12 @@ export const useBoardStore = defineStore('board', () => {
         break;
       }
     }
+    if (snapshotWanted) {
+      snapshotWanted = false;
+      // Later events wait for the snapshot, exactly as during a resync.
+      resyncing.value = true;
+      return 'fetch-snapshot';
+    }
     return pending.size > 0 ? startResync() : 'none';
   }
 
@@ -216,16 +262,25 @@ export const useBoardStore = defineStore('board', () => {
         movePipeline({ stage: previous.stage ?? deal.stage, amount: previous.amount ?? deal.amount }, placementOf(deal));
         break;
       }
+      case 'deal.deleted':
+        movePipeline(placementOf(event.payload.deal), null);
+        break;
+      case 'deals.imported':
+        // One event for a whole import (or the demo data): one snapshot rather than a replay.
+        snapshotWanted = true;
+        break;
       default:
         // Activities, leads, quotas and org changes do not move the pipeline.
         break;
     }
     if (belongsInFeed(event)) feed.value = [event, ...feed.value].slice(0, FEED_LIMIT);
     lastSeq.value = event.seq;
+    notify(event);
   }
 
   function applyDerived(event: Exclude<LiveEvent, LoggedEvent>): void {
-    if (event.type !== 'leaderboard.updated') return; // kpi.updated: no KPI panel on the wallboard yet
+    notify(event);
+    if (event.type !== 'leaderboard.updated') return; // kpi.updated: the views that show KPIs refetch them
     const { metric, period, scope, rows } = event.payload;
     const isWallboards = metric === WALLBOARD_LEADERBOARD.metric && period === WALLBOARD_LEADERBOARD.period && scope === WALLBOARD_LEADERBOARD.scope;
     if (!isWallboards || event.seq < leaderboardSeq) return;
@@ -257,13 +312,19 @@ export const useBoardStore = defineStore('board', () => {
     currency,
     timeZone,
     stages,
+    teams,
+    territories,
+    reps,
+    repsById,
     pipeline,
     leaderboard,
     feed,
     resyncing,
+    snapshotCount,
     ready,
     openPipeline,
     stageLabel,
+    onEvent,
     applySnapshot,
     receive,
     receiveHead,

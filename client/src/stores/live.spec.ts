@@ -5,12 +5,17 @@ import type { LiveSocket } from '@/api/live-socket';
 import { liveEvent, makeSnapshot } from '@/test-support/live-fixtures';
 import { useBoardStore } from './board';
 import { useLiveStore } from './live';
+import { STORAGE_KEYS, useSessionStore } from './session';
 
 type ResyncAck = (error: Error | null, result?: ResyncResult) => void;
 
 /** Stands in for socket.io-client: records what the client sends, lets a test play the server. */
 class FakeServerConnection {
   connected = false;
+  /** socket.io-client's flag: false after a handshake refusal, when it will not retry by itself. */
+  active = true;
+  connectCalls = 0;
+  readonly emitted: { event: string; args: unknown[] }[] = [];
   readonly resyncRequests: { input: ResyncInput; answer: ResyncAck }[] = [];
   private readonly handlers = new Map<string, ((...args: unknown[]) => void)[]>();
 
@@ -37,7 +42,21 @@ class FakeServerConnection {
   }
 
   connect(): this {
+    this.connectCalls += 1;
+    this.active = true;
     return this;
+  }
+
+  emit(event: string, ...args: unknown[]): this {
+    this.emitted.push({ event, args });
+    return this;
+  }
+
+  /** The server's middleware says no, as socket.io delivers it: a connect_error with its message. */
+  refuse(message: string): void {
+    this.connected = false;
+    this.active = false;
+    this.dispatch('connect_error', new Error(message));
   }
 
   disconnect(): this {
@@ -75,7 +94,10 @@ function startWithFakeServer(): FakeServerConnection {
 }
 
 describe('live store', () => {
-  beforeEach(() => setActivePinia(createPinia()));
+  beforeEach(() => {
+    localStorage.clear();
+    setActivePinia(createPinia());
+  });
   afterEach(() => vi.useRealTimers());
 
   it('reconnects with the seq it has applied, so the server replays only what was missed', () => {
@@ -170,5 +192,65 @@ describe('live store', () => {
     expect(live.staleSince).toBe('2026-11-28T07:10:00.000Z');
     server.send('head', { seq: 10 });
     expect(live.staleSince).toBeNull();
+  });
+
+  it('sends the TV display credential with the seq in the handshake', () => {
+    localStorage.setItem(STORAGE_KEYS.display, 'sbd_tv');
+    const server = startWithFakeServer();
+    expect(server.auth()).toEqual({ token: 'sbd_tv' });
+
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    expect(server.auth()).toEqual({ token: 'sbd_tv', since: 10 });
+  });
+
+  it('waits as unauthorized when refused without a credential, and connects once the TV is paired', async () => {
+    const live = useLiveStore();
+    const server = startWithFakeServer();
+
+    server.refuse('unauthorized: a valid credential is required in auth.token');
+    await vi.waitFor(() => expect(live.state).toBe('unauthorized'));
+    expect(server.connectCalls).toBe(0);
+
+    useSessionStore().setDisplayToken('sbd_paired');
+    await vi.waitFor(() => expect(server.connectCalls).toBe(1));
+    expect(server.auth()).toEqual({ token: 'sbd_paired' });
+    expect(live.state).toBe('connecting');
+  });
+
+  it('forgets a revoked display credential and falls back to pairing', async () => {
+    localStorage.setItem(STORAGE_KEYS.display, 'sbd_revoked');
+    const live = useLiveStore();
+    const server = startWithFakeServer();
+    server.auth();
+
+    server.refuse('unauthorized: a valid credential is required in auth.token');
+
+    await vi.waitFor(() => expect(live.state).toBe('unauthorized'));
+    expect(useSessionStore().displayToken).toBeNull();
+  });
+
+  it('refreshes an expired access token and reconnects with the new one', async () => {
+    localStorage.setItem(STORAGE_KEYS.access, 'access-expired');
+    localStorage.setItem(STORAGE_KEYS.refresh, 'refresh-1');
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900, tokenType: 'Bearer' }))));
+    const server = startWithFakeServer();
+    server.auth();
+
+    server.refuse('unauthorized: a valid credential is required in auth.token');
+
+    await vi.waitFor(() => expect(server.connectCalls).toBe(1));
+    expect(server.auth()).toEqual({ token: 'access-2' });
+  });
+
+  it('asks for the KPI updates of its scope again after every reconnect', () => {
+    const live = useLiveStore();
+    const server = startWithFakeServer();
+    live.subscribe({ teamId: '11111111-1111-4111-8111-111111111111' });
+    server.connectNow();
+    server.drop();
+    server.connectNow();
+
+    expect(server.emitted.filter((message) => message.event === 'subscribe')).toHaveLength(2);
   });
 });

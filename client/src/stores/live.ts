@@ -1,10 +1,16 @@
+import type { HandshakeAuth, SubscribeInput } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import { openLiveSocket, type LiveSocket, type OpenLiveSocket } from '@/api/live-socket';
 import { fetchSnapshot } from '@/api/snapshot';
 import { useBoardStore, type SyncAction } from './board';
+import { useSessionStore } from './session';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+/** `unauthorized`: the server wants a credential this browser does not have (a TV shows its pairing code). */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+
+/** How long to wait before trying again after the server refused the handshake for another reason. */
+const HANDSHAKE_RETRY_MS = 5_000;
 
 /** A resync answer slower than this is given up; the next `head` asks again. */
 const RESYNC_TIMEOUT_MS = 10_000;
@@ -17,6 +23,7 @@ const MIN_RESYNC_INTERVAL_MS = 1_000;
  */
 export const useLiveStore = defineStore('live', () => {
   const board = useBoardStore();
+  const session = useSessionStore();
 
   const state = ref<ConnectionState>('connecting');
   /** When `state` last changed (epoch ms), for "Reconnecting… since 14:02". */
@@ -29,6 +36,19 @@ export const useLiveStore = defineStore('live', () => {
   let resyncGeneration = 0;
   let lastResyncAt = Number.NEGATIVE_INFINITY;
   let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The credential sent with the last handshake, so a refusal can be pinned on it. */
+  let handshakeToken: string | null = null;
+  /** The scope whose KPI updates this page wants; sent again on every (re)connect. */
+  let scope: SubscribeInput | null = null;
+
+  // Signing in, or a TV being paired, gives a refused page a credential to try.
+  watch(
+    () => session.accessToken ?? session.displayToken,
+    (token) => {
+      if (token && state.value === 'unauthorized') retry();
+    },
+  );
 
   function setState(next: ConnectionState): void {
     if (state.value === next) return;
@@ -39,10 +59,20 @@ export const useLiveStore = defineStore('live', () => {
   function start(open: OpenLiveSocket = openLiveSocket): void {
     if (socket) return;
     setState('connecting');
-    const opened = open(() => (board.lastSeq === null ? {} : { since: board.lastSeq }));
+    const opened = open(() => {
+      handshakeToken = session.bearer();
+      const auth: HandshakeAuth = {};
+      if (handshakeToken) auth.token = handshakeToken;
+      if (board.lastSeq !== null) auth.since = board.lastSeq;
+      return auth;
+    });
     socket = opened;
 
-    opened.on('connect', () => setState('live'));
+    opened.on('connect', () => {
+      setState('live');
+      if (scope) opened.emit('subscribe', scope);
+    });
+    opened.on('connect_error', (error) => void handshakeRefused(opened, error.message));
     opened.on('disconnect', (reason) => {
       invalidateResync();
       if (reason === 'io client disconnect') return; // we closed it: stop() handles the rest
@@ -58,7 +88,46 @@ export const useLiveStore = defineStore('live', () => {
     });
   }
 
+  /**
+   * The server refused the handshake. A refused credential is renewed once (an expired access
+   * token refreshes; a revoked display credential is forgotten); without a working one the page
+   * waits in `unauthorized` until `retry()`. socket.io does not retry refusals by itself.
+   */
+  async function handshakeRefused(opened: LiveSocket, message: string): Promise<void> {
+    if (!message.startsWith('unauthorized')) {
+      if (!opened.active) scheduleRetry(opened);
+      return;
+    }
+    const refused = handshakeToken;
+    const renewed = refused !== null && (await session.renew(refused));
+    if (socket !== opened) return; // stopped meanwhile
+    if (renewed || (session.bearer() !== null && session.bearer() !== refused)) opened.connect();
+    else setState('unauthorized');
+  }
+
+  function scheduleRetry(opened: LiveSocket): void {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      if (socket === opened && !opened.connected) opened.connect();
+    }, HANDSHAKE_RETRY_MS);
+  }
+
+  /** Connects again now, e.g. once a TV has been paired and holds a credential. */
+  function retry(): void {
+    if (!socket || socket.connected) return;
+    setState('connecting');
+    socket.connect();
+  }
+
+  /** Asks for `kpi.updated` of a scope (`{}`: the organisation); kept for reconnects. */
+  function subscribe(next: SubscribeInput): void {
+    scope = next;
+    if (socket?.connected) socket.emit('subscribe', next);
+  }
+
   function stop(): void {
+    clearTimeout(retryTimer);
+    scope = null;
     invalidateResync();
     socket?.off();
     socket?.disconnect();
@@ -112,7 +181,7 @@ export const useLiveStore = defineStore('live', () => {
     board.abandonResync();
   }
 
-  return { state, stateSince, staleSince, start, stop };
+  return { state, stateSince, staleSince, start, stop, retry, subscribe };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));

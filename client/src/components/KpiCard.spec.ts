@@ -1,0 +1,39 @@
+import { KPI_DEFINITIONS } from '@salesboard/shared';
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { KPI_CARD_KEYS } from '@/composables/kpi-cards';
+import en from '@/i18n/en.json';
+import { createAppI18n } from '@/i18n';
+import { readableText } from '@/test-support/readable-text';
+import KpiCard from './KpiCard.vue';
+
+function render(props: InstanceType<typeof KpiCard>['$props'], locale: 'en' | 'id' = 'en') {
+  return mount(KpiCard, { props, global: { plugins: [createAppI18n(locale)] } });
+}
+
+describe('KpiCard', () => {
+  it('says the trend in words beside the arrow, so colour is never the only signal', () => {
+    const card = render({
+      kpi: 'cycleDays',
+      label: 'Sales cycle',
+      value: '30 days',
+      definition: 'Mean days from creation to close.',
+      trend: { direction: 'down', text: '−2 days', good: true },
+    });
+
+    expect(readableText(card.get('[data-testid="kpi-trend"]').element)).toBe('▼ Down −2 days on previous period, better');
+    expect(card.get('[data-testid="kpi-trend"]').attributes('data-good')).toBe('true');
+  });
+
+  it('carries its definition for hover and for screen readers', () => {
+    const card = render({ kpi: 'revenue', label: 'Pendapatan', value: 'Rp 1,2 M', definition: 'Jumlah nilai deal yang dimenangkan.', trend: null }, 'id');
+
+    const definitionId = card.get('article').attributes('aria-describedby');
+    expect(card.get(`[id="${definitionId}"]`).text()).toBe('Jumlah nilai deal yang dimenangkan.');
+    expect(card.get('[data-testid="kpi-trend"]').text()).toBe('Tidak ada periode sebelumnya untuk dibandingkan');
+  });
+
+  it('uses the shared definitions word for word in English', () => {
+    for (const key of KPI_CARD_KEYS) expect(en.kpi.definition[key]).toBe(KPI_DEFINITIONS[key]);
+  });
+});

@@ -1,0 +1,79 @@
+import type { Kpis } from '@salesboard/shared';
+import { describe, expect, it } from 'vitest';
+import { createAppI18n } from '@/i18n';
+import { createFormatters } from '@/i18n/format';
+import { buildKpiCards } from './kpi-cards';
+
+function kpis(overrides: Partial<Kpis> = {}): Kpis {
+  return {
+    revenue: '1200000000.00',
+    quota: '2000000000.00',
+    attainment: 0.6,
+    growth: 0.2,
+    incremental: '200000000.00',
+    won: 12,
+    lost: 8,
+    winRate: 0.6,
+    avgDealSize: '100000000.00',
+    cycleDays: 30,
+    cycleDaysMedian: 28,
+    openPipeline: '5000000000.00',
+    weightedPipeline: '2100000000.00',
+    coverage: 1.5,
+    velocity: '40000000.00',
+    forecast: { closed: '1200000000.00', commit: '1600000000.00', bestCase: '2300000000.00', weighted: '1900000000.00', runRate: '2400000000.00' },
+    returnOnSales: 0.35,
+    leadConversion: 0.25,
+    activities: { call: 40, email: 30, meeting: 20, demo: 10, total: 100, perRepPerDay: 2.5 },
+    ...overrides,
+  };
+}
+
+const plain = (text: string | undefined) => text?.replace(/\s/g, ' ');
+
+function cards(locale: 'en' | 'id', current: Kpis, previous: Kpis | null) {
+  const { t } = createAppI18n(locale).global;
+  return Object.fromEntries(
+    buildKpiCards(current, previous, createFormatters(locale === 'id' ? 'id-ID' : 'en-US', 'IDR'), t).map((card) => [card.key, card]),
+  );
+}
+
+describe('KPI cards', () => {
+  it('says how each figure moved against the previous period, with the arrow direction and whether it is good news', () => {
+    const now = cards('en', kpis(), kpis({ revenue: '1000000000.00', attainment: 0.5, cycleDays: 32, winRate: 0.6 }));
+
+    expect(plain(now.revenue.value)).toBe('Rp 1.2B');
+    expect(now.revenue.trend).toEqual({ direction: 'up', text: '+20%', good: true });
+    expect(now.attainment.trend).toEqual({ direction: 'up', text: '+10 pts', good: true });
+    // Fewer days to close is better news, though the number went down.
+    expect(now.cycleDays.trend).toEqual({ direction: 'down', text: '−2 days', good: true });
+    expect(now.winRate.trend).toEqual({ direction: 'flat', text: '0 pts', good: null });
+  });
+
+  it('has no trend without a previous period, and none for what is a level now rather than a flow', () => {
+    const now = cards('en', kpis(), null);
+
+    expect(now.revenue.trend).toBeNull();
+    expect(now.openPipeline.trend).toBeUndefined();
+    expect(now.openPipeline.note).toBe('Open deals now, not per period');
+  });
+
+  it('shows undefined ratios as a dash, never NaN', () => {
+    const now = cards('en', kpis({ attainment: null, quota: null, winRate: null, cycleDays: null, velocity: null }), kpis());
+
+    expect(now.attainment.value).toBe('–');
+    expect(now.attainment.detail).toBe('no quota set');
+    expect(now.attainment.trend).toBeNull();
+    expect(now.velocity.value).toBe('–');
+  });
+
+  it('words and formats everything in Bahasa Indonesia', () => {
+    const now = cards('id', kpis(), kpis({ revenue: '1000000000.00' }));
+
+    expect(plain(now.revenue.value)).toBe('Rp 1,2 M');
+    expect(plain(now.revenue.detail)).toBe('12 deal menang');
+    expect(now.revenue.trend?.text).toBe('+20%');
+    expect(plain(now.attainment.detail)).toBe('dari kuota Rp 2 M');
+    expect(now.coverage.value).toBe('1,5×');
+  });
+});

@@ -1,0 +1,134 @@
+import { PERIOD_KINDS, type KpisQueryInput, type PeriodKind } from '@salesboard/shared';
+import { computed } from 'vue';
+import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
+
+/**
+ * The dashboard's filters as they live in the URL, so a view can be shared and survives a reload:
+ * `?period=quarter&team=<id>` or `?period=custom&from=2026-11-01&to=2026-11-15&rep=<id>`.
+ * The KPI API takes one scope at a time, so team, territory and rep exclude each other.
+ */
+export interface DashboardFilters {
+  period: PeriodKind;
+  from: string | null;
+  to: string | null;
+  teamId: string | null;
+  territoryId: string | null;
+  repId: string | null;
+}
+
+export type ScopeFilter = { kind: 'all' } | { kind: 'team' | 'territory' | 'rep'; id: string };
+
+export const DEFAULT_PERIOD: PeriodKind = 'month';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ID = /^[0-9a-f-]{36}$/i;
+
+function single(value: LocationQuery[string]): string | null {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : null;
+}
+
+function isPeriod(value: string | null): value is PeriodKind {
+  return value !== null && (PERIOD_KINDS as readonly string[]).includes(value);
+}
+
+/** Reads filters from a route query, ignoring what is malformed (a hand-edited URL must not break the page). */
+export function filtersFromQuery(query: LocationQuery): DashboardFilters {
+  const period = single(query.period);
+  const date = (key: string) => {
+    const value = single(query[key]);
+    return value !== null && ISO_DATE.test(value) ? value : null;
+  };
+  const id = (key: string) => {
+    const value = single(query[key]);
+    return value !== null && ID.test(value) ? value : null;
+  };
+  const filters: DashboardFilters = {
+    period: isPeriod(period) ? period : DEFAULT_PERIOD,
+    from: date('from'),
+    to: date('to'),
+    teamId: id('team'),
+    territoryId: null,
+    repId: null,
+  };
+  // One scope: the first given of team, territory, rep.
+  if (filters.teamId === null) filters.territoryId = id('territory');
+  if (filters.teamId === null && filters.territoryId === null) filters.repId = id('rep');
+  if (filters.period !== 'custom') {
+    filters.from = null;
+    filters.to = null;
+  }
+  return filters;
+}
+
+/** The query that stands for `filters`; defaults are left out so plain URLs stay plain. */
+export function queryFromFilters(filters: DashboardFilters): LocationQueryRaw {
+  const query: LocationQueryRaw = {};
+  if (filters.period !== DEFAULT_PERIOD) query.period = filters.period;
+  if (filters.period === 'custom') {
+    if (filters.from) query.from = filters.from;
+    if (filters.to) query.to = filters.to;
+  }
+  if (filters.teamId) query.team = filters.teamId;
+  else if (filters.territoryId) query.territory = filters.territoryId;
+  else if (filters.repId) query.rep = filters.repId;
+  return query;
+}
+
+export function scopeOf(filters: DashboardFilters): ScopeFilter {
+  if (filters.teamId) return { kind: 'team', id: filters.teamId };
+  if (filters.territoryId) return { kind: 'territory', id: filters.territoryId };
+  if (filters.repId) return { kind: 'rep', id: filters.repId };
+  return { kind: 'all' };
+}
+
+/** The scope as query fields of /api/kpis and /api/deals. */
+export function scopeQuery(scope: ScopeFilter): { teamId?: string; territoryId?: string; repId?: string } {
+  if (scope.kind === 'team') return { teamId: scope.id };
+  if (scope.kind === 'territory') return { territoryId: scope.id };
+  if (scope.kind === 'rep') return { repId: scope.id };
+  return {};
+}
+
+/** The custom range is incomplete or backwards: no query until it is fixed. */
+export function rangeProblem(filters: DashboardFilters): 'missing' | 'reversed' | null {
+  if (filters.period !== 'custom') return null;
+  if (!filters.from || !filters.to) return 'missing';
+  return filters.from > filters.to ? 'reversed' : null;
+}
+
+export function kpisQueryOf(filters: DashboardFilters): KpisQueryInput | null {
+  if (rangeProblem(filters)) return null;
+  const period = filters.period === 'custom' ? { period: 'custom' as const, from: filters.from ?? undefined, to: filters.to ?? undefined } : { period: filters.period };
+  return { ...period, ...scopeQuery(scopeOf(filters)) };
+}
+
+export function useDashboardFilters() {
+  const route = useRoute();
+  const router = useRouter();
+  const filters = computed(() => filtersFromQuery(route.query));
+
+  /** Changes some filters; a new scope replaces the old one. Replaces the history entry. */
+  function update(patch: Partial<DashboardFilters>): Promise<unknown> {
+    const next = { ...filters.value, ...patch };
+    if (patch.teamId) Object.assign(next, { territoryId: null, repId: null });
+    if (patch.territoryId) Object.assign(next, { teamId: null, repId: null });
+    if (patch.repId) Object.assign(next, { teamId: null, territoryId: null });
+    // Keep what is not a filter (?lang=…) as it was.
+    const others = Object.fromEntries(Object.entries(route.query).filter(([key]) => !['period', 'from', 'to', 'team', 'territory', 'rep'].includes(key)));
+    return router.replace({ query: { ...others, ...queryFromFilters(next) } });
+  }
+
+  function setScope(scope: ScopeFilter): Promise<unknown> {
+    return update({
+      teamId: scope.kind === 'team' ? scope.id : null,
+      territoryId: scope.kind === 'territory' ? scope.id : null,
+      repId: scope.kind === 'rep' ? scope.id : null,
+    });
+  }
+
+  const scope = computed(() => scopeOf(filters.value));
+  const kpisQuery = computed(() => kpisQueryOf(filters.value));
+
+  return { filters, scope, kpisQuery, update, setScope };
+}
