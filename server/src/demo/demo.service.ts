@@ -63,19 +63,19 @@ export class DemoService {
         reps.push({ id: rep.id, teamId: row.id });
       }
     }
-    const products: { id: string; price: number }[] = [];
+    const products: { id: string; price: number; name: string }[] = [];
     for (const p of DEMO_PRODUCTS) {
       const [row]: { id: string }[] = await manager.query('INSERT INTO products (name, list_price, margin_pct) VALUES ($1, $2, $3) RETURNING id', [p.name, p.listPrice, p.marginPct]);
-      products.push({ id: row.id, price: toMinor(p.listPrice) });
+      products.push({ id: row.id, price: toMinor(p.listPrice), name: p.name.replace('Salesboard ', '') });
     }
-    const accounts: string[] = [];
+    const accounts: { id: string; name: string }[] = [];
     for (const name of demoAccountNames()) {
       const [row]: { id: string }[] = await manager.query('INSERT INTO accounts (name, name_key, territory_id) VALUES ($1, $2, $3) RETURNING id', [
         name,
         nameKey(name),
         pick([...territoryIds.values()]),
       ]);
-      accounts.push(row.id);
+      accounts.push({ id: row.id, name });
     }
 
     const open = this.stages.list().filter((s) => s.kind === 'open');
@@ -106,7 +106,9 @@ export class DemoService {
       const id = crypto.randomUUID();
       const closedAt = stage.kind === 'open' ? null : at;
       const expectedClose = new Date(createdAt.getTime() + (30 + random() * 60) * DAY_MS).toISOString().slice(0, 10);
-      deals.push([id, 'demo', `Deal ${i + 1}`, pick(accounts), product.id, rep.id, fromMinor(amountMinor), stage.key, createdAt, expectedClose, closedAt, at]);
+      const account = pick(accounts);
+      // Named as reps name their deals: who buys, what.
+      deals.push([id, 'demo', `${account.name} – ${product.name}`, account.id, product.id, rep.id, fromMinor(amountMinor), stage.key, createdAt, expectedClose, closedAt, at]);
       for (const step of path) history.push([id, step.from, step.to, fromMinor(amountMinor), rep.id, step.at]);
     }
     await manager.query(
