@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, registerAs } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActivitiesModule } from './activities/activities.module.js';
@@ -30,6 +31,8 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
+        // Validated by parseEnv before Nest starts; also readable as ConfigService.get('app').
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [registerAs('app', () => config)] }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl, config.runMigrations)),
         EventsModule,
         AuthModule,
