@@ -6,6 +6,7 @@ import {
   type LeaderboardRow,
   leaderboardScopeKey,
   LIVE_PERIODS,
+  type LiveEvent,
   type LivePeriod,
   type Scope,
 } from '@salesboard/shared';
@@ -54,6 +55,16 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     stream.onEvents((events) => store.receive(events));
     store.onChange((change) => this.changed(change));
     publisher.onScopeJoined((keys) => this.joined(keys));
+    publisher.setReplayGreeting(() => this.wallboardBoard());
+  }
+
+  /** The organisation's revenue board of the month, for a socket caught up by replay. */
+  private async wallboardBoard(): Promise<LiveEvent[]> {
+    const aggregates = await this.store.upToDate();
+    const now = new Date();
+    const range = resolveRange(this.config, { period: 'month' }, now);
+    const rows = rankBoards(aggregates, 'reps', { kind: 'all' }, range, this.store.calendar.today(now)).get('revenue') ?? [];
+    return [{ seq: aggregates.seq, type: 'leaderboard.updated', at: now.toISOString(), payload: { metric: 'revenue', period: 'month', scope: 'all', rows } }];
   }
 
   /**

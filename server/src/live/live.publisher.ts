@@ -36,6 +36,7 @@ export class LivePublisher {
   private readonly logger = new Logger(LivePublisher.name);
   private namespace: LiveNamespace | null = null;
   private readonly catchUpListeners: ((mode: 'replay' | 'snapshot') => void)[] = [];
+  private replayGreeting: (() => Promise<LiveEvent[]>) | null = null;
   private readonly scopeJoinListeners: ((scopeKeys: string[]) => void)[] = [];
   private headTimer: NodeJS.Timeout | null = null;
 
@@ -69,6 +70,14 @@ export class LivePublisher {
       counts[role] = (counts[role] ?? 0) + 1;
     }
     return counts;
+  }
+
+  /**
+   * Derived events a socket caught up by replay should get as well: the replayed log moves the
+   * pipeline, but the boards it changed were broadcast while the socket was away.
+   */
+  setReplayGreeting(greeting: () => Promise<LiveEvent[]>): void {
+    this.replayGreeting = greeting;
   }
 
   /** Told of every catch-up served: by replay of the log, or by a fresh snapshot. */
@@ -126,6 +135,8 @@ export class LivePublisher {
    * last await is synchronous, so no broadcast can slip between catching up and joining.
    */
   async catchUp(socket: LiveSocket, since: number | undefined): Promise<void> {
+    // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild.
+    const greeting = since === undefined || !this.replayGreeting ? [] : await this.replayGreeting().catch(() => []);
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
     if (replay === null) {
       const snapshot = await this.snapshots.build();
@@ -141,6 +152,7 @@ export class LivePublisher {
     }
     if (socket.disconnected) return;
     for (const event of replay) socket.emit('event', event);
+    if (replay !== null) for (const event of greeting) socket.emit('event', event);
     void socket.join(CAUGHT_UP_ROOM);
     this.joinScopeRooms(socket);
     socket.emit('head', this.headMessage());
