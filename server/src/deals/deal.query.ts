@@ -82,7 +82,11 @@ export function visibleTo(principal: Principal): Visibility {
   return { kind: 'all' };
 }
 
-export async function findDeals(manager: EntityManager, query: DealsQuery, visibility: Visibility = { kind: 'all' }): Promise<Deal[]> {
+/**
+ * The WHERE clause of a deal listing: the caller's visibility, then the screen's filters. The
+ * query must join deals as `d`, their owner as `r` and their account as `a`.
+ */
+export function dealFilters(query: Pick<DealsQuery, 'stage' | 'repId' | 'teamId' | 'territoryId'>, visibility: Visibility): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -95,8 +99,13 @@ export async function findDeals(manager: EntityManager, query: DealsQuery, visib
   if (query.repId) add('d.owner_id = ?', query.repId);
   if (query.teamId) add('r.team_id = ?', query.teamId);
   if (query.territoryId) add('COALESCE(r.territory_id, a.territory_id) = ?', query.territoryId);
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+export async function findDeals(manager: EntityManager, query: DealsQuery, visibility: Visibility = { kind: 'all' }): Promise<Deal[]> {
+  const { where, params } = dealFilters(query, visibility);
   params.push(query.limit ?? 200, query.offset ?? 0);
-  const sql = `${DEAL_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  const sql = `${DEAL_SELECT} ${where}
     ORDER BY d.updated_at DESC, d.id LIMIT $${params.length - 1} OFFSET $${params.length}`;
   const rows: DealRow[] = await manager.query(sql, params);
   return rows.map(mapDeal);

@@ -3,7 +3,7 @@
  * at a time, so the export is one consistent moment and memory stays flat however many deals
  * there are. The filters are those of GET /api/deals.
  */
-import type { Visibility } from '../../deals/deal.query.js';
+import { dealFilters, type Visibility } from '../../deals/deal.query.js';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
@@ -130,18 +130,7 @@ function toLine(row: ExportRow): string {
 }
 
 function selectDeals(query: ExportDealsQuery, visibility: Visibility): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (visibility.kind === 'teams') add('r.team_id = ANY(?::uuid[])', visibility.teamIds);
-  if (visibility.kind === 'rep') add('d.owner_id = ?', visibility.repId ?? '00000000-0000-0000-0000-000000000000');
-  if (query.stage) add('d.stage = ?', query.stage);
-  if (query.repId) add('d.owner_id = ?', query.repId);
-  if (query.teamId) add('r.team_id = ?', query.teamId);
-  if (query.territoryId) add('COALESCE(r.territory_id, a.territory_id) = ?', query.territoryId);
+  const { where, params } = dealFilters(query, visibility);
   const sql = `
     SELECT d.id, d.source, d.external_id, d.name, a.name AS account_name, p.name AS product_name,
            r.name AS owner_name, r.email AS owner_email, t.name AS team_name, tr.name AS territory_name,
@@ -155,7 +144,7 @@ function selectDeals(query: ExportDealsQuery, visibility: Visibility): { sql: st
       LEFT JOIN products p ON p.id = d.product_id
       LEFT JOIN teams t ON t.id = r.team_id
       LEFT JOIN territories tr ON tr.id = COALESCE(r.territory_id, a.territory_id)
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ${where}
      ORDER BY d.updated_at DESC, d.id`;
   return { sql, params };
 }
