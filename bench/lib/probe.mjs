@@ -1,0 +1,63 @@
+/**
+ * Measurement hook preloaded (`node --expose-gc --import probe.mjs`) into the Salesboard
+ * server and the reference server alike, so both are measured by the same instrument without
+ * changing the server's code: event-loop delay, heap/RSS after a forced GC, and (with
+ * `--profile`) a CPU profile summary, over IPC. It does nothing unless started with an IPC
+ * channel, and never keeps the process alive.
+ */
+import { Session } from 'node:inspector';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { summarizeProfile } from './profile-summary.mjs';
+
+if (process.send) {
+  // 10 ms resolution: the same as prom-client's default monitor, so the figures compare.
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+  let session = null;
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+
+  const handlers = {
+    'eld-reset': () => {
+      delay.reset();
+      return true;
+    },
+    eld: () => ({ p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max), meanMs: ms(delay.mean) }),
+    memory: () => {
+      const gc = globalThis.gc;
+      // Twice: the first pass can leave garbage that only a second full GC frees (weak refs, finalizers).
+      if (gc) {
+        gc();
+        gc();
+      }
+      return { ...process.memoryUsage(), gcForced: Boolean(gc) };
+    },
+    'profile-start': async () => {
+      session = new Session();
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 500 });
+      await post('Profiler.start');
+      return true;
+    },
+    'profile-stop': async () => {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      session = null;
+      return summarizeProfile(profile);
+    },
+  };
+
+  process.on('message', async (message) => {
+    if (!message || message.tag !== 'probe') return;
+    const handler = handlers[message.op];
+    try {
+      if (!handler) throw new Error(`unknown probe op ${message.op}`);
+      process.send?.({ tag: 'probe', id: message.id, result: await handler() });
+    } catch (error) {
+      process.send?.({ tag: 'probe', id: message.id, error: String(error) });
+    }
+  });
+  // Adding the listener refs the channel; the host process must still exit on its own terms.
+  process.channel?.unref();
+}

@@ -1,0 +1,122 @@
+/**
+ * The results as one table: each figure next to its reference, the ratio and the target from
+ * the issue. The same rows print to the terminal and go into BENCHMARKS.md.
+ */
+import { ratio } from './stats.mjs';
+
+const fmt = (v, unit = '') =>
+  v === null || v === undefined ? '—' : typeof v === 'number' ? `${v.toLocaleString('en-US', { maximumFractionDigits: 2 })}${unit}` : String(v);
+
+function verdict(ok) {
+  return ok === null ? '' : ok ? 'met' : 'MISSED';
+}
+
+export function rows(r) {
+  const out = [];
+  const add = (scenario, figure, value, ref, target = '', ok = null, unit = '') =>
+    out.push({ scenario, figure, value: fmt(value, unit), ref: fmt(ref, unit), ratio: fmt(ratio(value, ref)), target, verdict: verdict(ok) });
+  const ok = (test, ...values) => (values.some((v) => v === null || v === undefined) ? null : test());
+  const l = r.latency ?? {};
+  add(
+    'latency',
+    'p50 ms (all clients)',
+    l.p50Ms,
+    l.refP50Ms,
+    '≤ 1.2× ref',
+    ok(() => l.p50Ms <= 1.2 * l.refP50Ms, l.p50Ms, l.refP50Ms),
+  );
+  add(
+    'latency',
+    'p99 ms (all clients)',
+    l.p99Ms,
+    l.refP99Ms,
+    '≤ 1.5× ref',
+    ok(() => l.p99Ms <= 1.5 * l.refP99Ms, l.p99Ms, l.refP99Ms),
+  );
+  add('latency', 'max ms', l.maxMs, null);
+  add('latency', 'p50 ms vs socket.io w/o DB', l.p50Ms, l.refNoDbP50Ms);
+  const f = r.fanout ?? {};
+  add('fanout', 'deliveries/s at saturation', f.deliveriesPerSec, f.refDeliveriesPerSec);
+  add('fanout', 'event-loop p99 ms at 70%', f.eventLoopP99Ms, f.refEventLoopP99Ms);
+  const c = r.clients ?? {};
+  add(
+    'clients',
+    'max clients, p99 ≤ 250 ms',
+    c.maxClients,
+    c.refMaxClients,
+    '≥ 5,000',
+    ok(() => c.maxClients >= 5000, c.maxClients),
+  );
+  const m = r.memory ?? {};
+  add('memory', 'heap bytes/conn (after GC)', m.heapBytesPerConn, m.refHeapBytesPerConn);
+  add('memory', 'RSS bytes/conn', m.rssBytesPerConn, m.refRssBytesPerConn);
+  const i = r.ingest ?? {};
+  add('ingest', 'changes/s, durable, 32 in flight', i.eventsPerSec, i.refTps);
+  add('ingest', 'HTTP p99 ms at 70%', i.httpP99Ms, null);
+  add('ingest', 'bulk rows/s', i.bulkRowsPerSec, null);
+  const rc = r.reconnect ?? {};
+  add(
+    'reconnect',
+    `all resynced s (${fmt(rc.clients)} clients)`,
+    rc.allResyncedSec,
+    null,
+    '≤ 10 s',
+    ok(() => rc.allResyncedSec <= 10, rc.allResyncedSec),
+  );
+  const b = r.bundle ?? {};
+  add('bundle', '/tv JS+CSS gzip bytes', b.tvGzipBytes, null);
+  add('bundle', 'ECharts share of JS', b.echartsShare, null);
+  const fr = r.frames ?? {};
+  add('frames', 'p95 script ms per update', fr.p95ScriptMs, null);
+  add('frames', 'long tasks', fr.longTasks, null);
+  add('frames', 'dropped frames %', fr.droppedPct, null);
+  add('aggregates', 'KPI aggregates', r.aggregates?.result ?? null, null);
+  return out;
+}
+
+const COLUMNS = [
+  ['scenario', 'scenario'],
+  ['figure', 'figure'],
+  ['value', 'salesboard'],
+  ['ref', 'reference'],
+  ['ratio', 'ratio'],
+  ['target', 'target'],
+  ['verdict', 'verdict'],
+];
+
+export function textTable(list) {
+  const widths = COLUMNS.map(([key, title]) => Math.max(title.length, ...list.map((row) => row[key].length)));
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(COLUMNS.map(([, title]) => title)), line(widths.map((w) => '-'.repeat(w))), ...list.map((row) => line(COLUMNS.map(([key]) => row[key])))].join(
+    '\n',
+  );
+}
+
+export function markdownTable(list) {
+  const head = `| ${COLUMNS.map(([, title]) => title).join(' | ')} |`;
+  const rule = `| ${COLUMNS.map(() => '---').join(' | ')} |`;
+  return [head, rule, ...list.map((row) => `| ${COLUMNS.map(([key]) => row[key]).join(' | ')} |`)].join('\n');
+}
+
+/** Cores each group used while a scenario's measured phase ran, one line per phase. */
+export function cpuLines(r, scenarios) {
+  const lines = [];
+  for (const name of scenarios) {
+    const cpu = r[name]?.cpu;
+    if (!cpu) continue;
+    for (const [phase, groups] of Object.entries(cpu)) {
+      if (!groups) continue;
+      const parts = Object.entries(groups)
+        .filter(([key]) => key !== 'wallSec' && key !== 'cores')
+        .map(([key, value]) => `${key} ${value}`);
+      // Over 0.3 cores of someone else's work on 2 cores: read that phase's figures with care.
+      const busy = groups.others > 0.3 ? '  [machine busy]' : '';
+      lines.push(`${name}/${phase} (${groups.wallSec} s): ${parts.join(', ')}${busy}`);
+    }
+  }
+  return lines;
+}

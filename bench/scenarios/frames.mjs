@@ -1,0 +1,106 @@
+/**
+ * frames: the wallboard at 1920×1080 in Chromium while the server streams 10 stage changes a
+ * second (every 10th a win, so the leaderboard moves too). In the page: long tasks from a
+ * PerformanceObserver and frame times from a requestAnimationFrame loop; from CDP, the
+ * renderer's cumulative script time, sampled every 100 ms (about one update per sample).
+ */
+import { nowMs, sleep } from '../lib/clock.mjs';
+import { openWallboard } from '../lib/browser.mjs';
+import { round, summarize } from '../lib/stats.mjs';
+
+async function sendChanges(ctx, { rate, durationSec }) {
+  const startedAt = nowMs();
+  const total = Math.round(rate * durationSec);
+  const pending = [];
+  let ok = 0;
+  for (let i = 0; i < total; i++) {
+    const wait = startedAt + (i * 1000) / rate - nowMs();
+    if (wait > 0) await sleep(wait);
+    const change = ctx.serverPlan.acquire();
+    if (!change) continue;
+    pending.push(
+      ctx.server.http.post(`/api/deals/${change.dealId}/stage`, change.body).then((res) => {
+        const applied = res.status >= 200 && res.status < 300;
+        ctx.serverPlan.release(change, applied);
+        if (applied) ok++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return ok;
+}
+
+/** Frames missed: each gap of k refresh periods hides k − 1 frames; the period is the median gap. */
+function dropped(timestamps) {
+  const gaps = timestamps.slice(1).map((t, i) => t - timestamps[i]);
+  const period = summarize(gaps).p50 ?? 1000 / 60;
+  const missed = gaps.reduce((n, gap) => n + Math.max(0, Math.round(gap / period) - 1), 0);
+  return { frames: timestamps.length, periodMs: round(period), missed, droppedPct: gaps.length ? round((100 * missed) / (gaps.length + missed)) : null };
+}
+
+export async function frames(ctx) {
+  const { rate, durationSec } = ctx.sizes.frames;
+  const { page, context } = await openWallboard(ctx.server.baseUrl);
+  try {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.evaluate(() => {
+      const bench = (window.__bench = { longTasks: [], frames: [], stop: false });
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) bench.longTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+      const loop = (t) => {
+        bench.frames.push(t);
+        if (!bench.stop && bench.frames.length < 100_000) requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+    });
+
+    const samples = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling && samples.length < 20_000) {
+        const { metrics } = await cdp.send('Performance.getMetrics');
+        samples.push(Object.fromEntries(metrics.map((m) => [m.name, m.value])));
+        await sleep(100);
+      }
+    })();
+    await ctx.quiet();
+    const meter = ctx.meter('browser');
+    ctx.serverPlan.winEvery = 10;
+    const applied = await sendChanges(ctx, { rate, durationSec });
+    ctx.serverPlan.winEvery = 0;
+    await sleep(500); // the last update's render
+    sampling = false;
+    await sampler;
+    const cpu = meter.stop();
+    const inPage = await page.evaluate(() => {
+      window.__bench.stop = true;
+      return { longTasks: window.__bench.longTasks, frames: window.__bench.frames };
+    });
+    const shownSeq = Number(await page.getAttribute('[data-testid="head-seq"]', 'data-seq'));
+    const head = await ctx.server.head();
+
+    const scriptMs = samples.slice(1).map((s, i) => (s.ScriptDuration - samples[i].ScriptDuration) * 1000);
+    const script = summarize(scriptMs);
+    const totalScriptMs = scriptMs.reduce((n, v) => n + v, 0);
+    const frameStats = dropped(inPage.frames);
+    return {
+      viewport: '1920x1080',
+      updatesPerSec: rate,
+      durationSec,
+      updatesApplied: applied,
+      p95ScriptMs: round(script.p95),
+      scriptMsPerUpdate: applied ? round(totalScriptMs / applied) : null,
+      longTasks: inPage.longTasks.length,
+      longTaskMaxMs: round(summarize(inPage.longTasks).max),
+      droppedPct: frameStats.droppedPct,
+      frame: frameStats,
+      caughtUp: shownSeq >= head,
+      notes: ['p95ScriptMs is the p95 of CDP ScriptDuration per ~100 ms sample, i.e. per update at 10 updates/s'],
+      cpu: { browser: cpu },
+    };
+  } finally {
+    await context.close();
+  }
+}
