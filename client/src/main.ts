@@ -5,6 +5,7 @@ import { createAppI18n } from '@/i18n';
 import { createAppRouter } from '@/router';
 import { useSessionStore } from '@/stores/session';
 import '@/styles/base.css';
+import '@/styles/forms.css';
 
 const pinia = createPinia();
 const app = createApp(App).use(pinia);
