@@ -43,12 +43,30 @@ function freePort() {
 
 async function startNode(databaseUrl) {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, SIMULATOR: 'off', DEMO_DATA: 'on', PUBLIC_READ: 'on', LOG_LEVEL: 'warn', REDIS_URL: '', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, JWT_SECRET: secret };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SIMULATOR: 'off',
+    DEMO_DATA: 'on',
+    PUBLIC_READ: 'on',
+    LOG_LEVEL: 'warn',
+    REDIS_URL: '',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    JWT_SECRET: secret,
+  };
   const child = spawn(process.execPath, [SERVER_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    if (await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false)) return baseUrl;
+    if (
+      await fetch(`${baseUrl}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return baseUrl;
     await sleep(100);
   }
   throw new Error(`server on ${baseUrl} did not become healthy`);
@@ -93,7 +111,11 @@ async function main() {
   const login = await fetch(`${nodeA}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(admin) });
   const { accessToken } = await login.json();
   const post = (path, body) =>
-    fetch(`${nodeA}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    fetch(`${nodeA}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
   const deals = await fetch(`${nodeA}/api/deals?stage=lead&limit=1000`).then((r) => r.json());
   const stages = ['qualified', 'lead'];
 
@@ -162,9 +184,15 @@ async function main() {
   console.log(`live paths, ${CLIENTS} clients per node, ${CHANGES} changes at 10/s${quick ? ' (quick)' : ''}`);
   console.log('path                          p50 ms   p99 ms');
   console.log(`single node (POST → event)    ${String(results.singleNode.p50Ms).padStart(6)}   ${String(results.singleNode.p99Ms).padStart(6)}`);
-  console.log(`two nodes (via PostgreSQL)    ${String(results.twoNode.p50Ms).padStart(6)}   ${String(results.twoNode.p99Ms).padStart(6)}   extra ${results.twoNode.extraP50Ms} / ${results.twoNode.extraP99Ms}`);
-  console.log(`resync of ${MISSED_PER_ROUND} missed events      ${String(results.resync.p50Ms).padStart(6)}   ${String(results.resync.p99Ms).padStart(6)}   (reconnect → caught up)`);
-  console.log(`fresh connection → snapshot   ${String(results.resync.freshSnapshotP50Ms).padStart(6)}   ${String(results.resync.freshSnapshotP99Ms).padStart(6)}`);
+  console.log(
+    `two nodes (via PostgreSQL)    ${String(results.twoNode.p50Ms).padStart(6)}   ${String(results.twoNode.p99Ms).padStart(6)}   extra ${results.twoNode.extraP50Ms} / ${results.twoNode.extraP99Ms}`,
+  );
+  console.log(
+    `resync of ${MISSED_PER_ROUND} missed events      ${String(results.resync.p50Ms).padStart(6)}   ${String(results.resync.p99Ms).padStart(6)}   (reconnect → caught up)`,
+  );
+  console.log(
+    `fresh connection → snapshot   ${String(results.resync.freshSnapshotP50Ms).padStart(6)}   ${String(results.resync.freshSnapshotP99Ms).padStart(6)}`,
+  );
 }
 
 try {

@@ -6,9 +6,13 @@ import { openWallboard } from '../support/wallboard.js';
 function compactMoney(page: Page, amount: string): Promise<string> {
   return page.evaluate(
     (value) =>
-      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'IDR', currencyDisplay: 'narrowSymbol', notation: 'compact', maximumFractionDigits: 1 }).format(
-        value as `${number}`,
-      ),
+      new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: 'IDR',
+        currencyDisplay: 'narrowSymbol',
+        notation: 'compact',
+        maximumFractionDigits: 1,
+      }).format(value as `${number}`),
     amount,
   );
 }

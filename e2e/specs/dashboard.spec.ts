@@ -15,16 +15,22 @@ async function kpis(api: Api, query: Record<string, string>): Promise<KpisRespon
 function compactMoney(page: Page, amount: string, locale = 'en-US'): Promise<string> {
   return page.evaluate(
     ([value, intlLocale]) =>
-      new Intl.NumberFormat(intlLocale, { style: 'currency', currency: 'IDR', currencyDisplay: 'narrowSymbol', notation: 'compact', maximumFractionDigits: 1 }).format(
-        value as `${number}`,
-      ),
+      new Intl.NumberFormat(intlLocale, {
+        style: 'currency',
+        currency: 'IDR',
+        currencyDisplay: 'narrowSymbol',
+        notation: 'compact',
+        maximumFractionDigits: 1,
+      }).format(value as `${number}`),
     [amount, locale] as const,
   );
 }
 
 /** "131 entered": the plural message of the client's catalogue. */
 function enteredText(count: number): string {
-  const [none, one, many] = message('en', 'funnel.entered').split('|').map((form) => form.trim());
+  const [none, one, many] = message('en', 'funnel.entered')
+    .split('|')
+    .map((form) => form.trim());
   const form = count === 0 ? none : count === 1 ? one : many;
   return form.replace('{count}', count.toLocaleString('en-US'));
 }

@@ -32,7 +32,9 @@ test.describe('the wallboard at /tv', () => {
       await expect.poll(() => chartInk(page)).toBeGreaterThan(1_000);
       // A scene sliding in overflows its panel for the length of its entrance: measure the layout at rest.
       await page.waitForFunction(
-        () => !document.querySelector('.scene-enter-active, .scene-leave-active, .scene-enter-from') && document.getAnimations().every((a) => a.playState !== 'running'),
+        () =>
+          !document.querySelector('.scene-enter-active, .scene-leave-active, .scene-enter-from') &&
+          document.getAnimations().every((a) => a.playState !== 'running'),
       );
 
       const layout = await page.evaluate(() => {

@@ -121,7 +121,11 @@ function answerBodyErrors(error: unknown, _request: Request, response: Response,
   const failure = error as { status?: unknown; type?: unknown };
   if (typeof failure?.status !== 'number' || typeof failure.type !== 'string') return next(error);
   const message =
-    failure.type === 'entity.too.large' ? 'body: larger than the limit of 1 MB' : failure.type === 'entity.parse.failed' ? 'body: is not valid JSON' : `body: ${failure.type}`;
+    failure.type === 'entity.too.large'
+      ? 'body: larger than the limit of 1 MB'
+      : failure.type === 'entity.parse.failed'
+        ? 'body: is not valid JSON'
+        : `body: ${failure.type}`;
   const statusCode = failure.status;
   response.status(statusCode).json({ statusCode, error: statusCode === 413 ? 'Payload Too Large' : 'Bad Request', message });
 }

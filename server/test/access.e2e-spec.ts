@@ -31,7 +31,8 @@ describe('access control', () => {
       delete: (url: string) => wrap(request(t.baseUrl).delete(url)),
     };
   };
-  const login = async (email: string, password: string) => (await request(t.baseUrl).post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
+  const login = async (email: string, password: string) =>
+    (await request(t.baseUrl).post('/api/auth/login').send({ email, password }).expect(200)).body.accessToken as string;
 
   beforeAll(async () => {
     t = await bootTestApp();
@@ -41,7 +42,10 @@ describe('access control', () => {
     dealA = await createDeal(t.api, orgA.reps[0].id);
     dealB = await createDeal(t.api, repB.id);
     const password = 'a long enough password';
-    await t.api.post('/api/users').send({ email: 'manager@example.co.id', name: 'Hendra', password, role: 'manager', teamIds: [orgA.team.id] }).expect(201);
+    await t.api
+      .post('/api/users')
+      .send({ email: 'manager@example.co.id', name: 'Hendra', password, role: 'manager', teamIds: [orgA.team.id] })
+      .expect(201);
     await t.api.post('/api/users').send({ email: 'ayu@example.co.id', name: 'Ayu', password, role: 'rep', repId: orgA.reps[0].id }).expect(201);
     await t.api.post('/api/users').send({ email: 'siti@example.co.id', name: 'Siti', password, role: 'rep', repId: repB.id }).expect(201);
     tokens.none = null;
@@ -49,8 +53,22 @@ describe('access control', () => {
     tokens.manager = await login('manager@example.co.id', password);
     tokens.rep = await login('ayu@example.co.id', password);
     tokens.otherRep = await login('siti@example.co.id', password);
-    tokens.readKey = ((await t.api.post('/api/keys').send({ name: 'BI export', scopes: ['read'] }).expect(201)).body as CreatedApiKey).key;
-    tokens.writeKey = ((await t.api.post('/api/keys').send({ name: 'CRM sync', scopes: ['read', 'write'] }).expect(201)).body as CreatedApiKey).key;
+    tokens.readKey = (
+      (
+        await t.api
+          .post('/api/keys')
+          .send({ name: 'BI export', scopes: ['read'] })
+          .expect(201)
+      ).body as CreatedApiKey
+    ).key;
+    tokens.writeKey = (
+      (
+        await t.api
+          .post('/api/keys')
+          .send({ name: 'CRM sync', scopes: ['read', 'write'] })
+          .expect(201)
+      ).body as CreatedApiKey
+    ).key;
     // A display, paired the way a TV does it.
     const start = (await request(t.baseUrl).post('/api/pairing').expect(201)).body as PairingStart;
     const display = await as('manager').post('/api/pairing/approve').send({ userCode: start.userCode, name: 'Lobby TV' }).expect(201);
@@ -61,13 +79,25 @@ describe('access control', () => {
   });
   afterAll(async () => t.close());
 
-  const matrix: [string, string, (() => string), unknown, Partial<Record<Who, number>>][] = [
+  const matrix: [string, string, () => string, unknown, Partial<Record<Who, number>>][] = [
     ['GET', 'list deals', () => '/api/deals', undefined, { none: 401, admin: 200, manager: 200, rep: 200, display: 200, readKey: 200, writeKey: 200 }],
-    ['GET', "read a team A deal", () => `/api/deals/${dealA.id}`, undefined, { none: 401, admin: 200, manager: 200, rep: 200, otherRep: 403, display: 200, readKey: 200 }],
-    ['GET', "read a team B deal", () => `/api/deals/${dealB.id}`, undefined, { manager: 403, rep: 403, otherRep: 200 }],
+    [
+      'GET',
+      'read a team A deal',
+      () => `/api/deals/${dealA.id}`,
+      undefined,
+      { none: 401, admin: 200, manager: 200, rep: 200, otherRep: 403, display: 200, readKey: 200 },
+    ],
+    ['GET', 'read a team B deal', () => `/api/deals/${dealB.id}`, undefined, { manager: 403, rep: 403, otherRep: 200 }],
     ['GET', 'read an unknown deal', () => '/api/deals/3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f', undefined, { admin: 404, manager: 403, rep: 403 }],
     ['POST', 'move a team A deal', () => `/api/deals/${dealA.id}/stage`, { stage: 'qualified' }, { none: 401, display: 403, readKey: 403, otherRep: 403 }],
-    ['PATCH', 'change a team A deal', () => `/api/deals/${dealA.id}`, { name: 'renamed' }, { rep: 200, manager: 200, admin: 200, writeKey: 200, otherRep: 403, display: 403, none: 401 }],
+    [
+      'PATCH',
+      'change a team A deal',
+      () => `/api/deals/${dealA.id}`,
+      { name: 'renamed' },
+      { rep: 200, manager: 200, admin: 200, writeKey: 200, otherRep: 403, display: 403, none: 401 },
+    ],
     ['PATCH', 'change a team B deal', () => `/api/deals/${dealB.id}`, { name: 'renamed' }, { rep: 403, manager: 403, otherRep: 200 }],
     ['POST', 'log an activity for rep A', () => '/api/activities', undefined, { rep: 201, manager: 201, otherRep: 403, display: 403, none: 401 }],
     ['PUT', 'set a quota for team A', () => '/api/quotas', undefined, { manager: 200, admin: 200, rep: 403, display: 403 }],
@@ -89,7 +119,8 @@ describe('access control', () => {
     for (const [who, status] of Object.entries(expected) as [Who, number][]) {
       it(`${what}: ${who} gets ${status}`, async () => {
         const client = as(who);
-        const call = method === 'GET' ? client.get(url()) : method === 'POST' ? client.post(url()) : method === 'PATCH' ? client.patch(url()) : client.put(url());
+        const call =
+          method === 'GET' ? client.get(url()) : method === 'POST' ? client.post(url()) : method === 'PATCH' ? client.patch(url()) : client.put(url());
         const response = await (method === 'GET' ? call : call.send((bodies[what]?.() ?? body) as object));
         expect({ status: response.status, message: response.body?.message }).toMatchObject({ status });
         if (status === 401 || status === 403) expect(response.body).toMatchObject({ statusCode: status, message: expect.stringMatching(/^authorization: /) });
@@ -164,7 +195,9 @@ describe('access control', () => {
     it('throttles the 11th wrong guess within a minute', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) {
-        const response = await as('manager').post('/api/pairing/approve').send({ userCode: 'ACDEFGH' + 'ACDEFGHJKM'[i % 10], name: 'Guess' });
+        const response = await as('manager')
+          .post('/api/pairing/approve')
+          .send({ userCode: 'ACDEFGH' + 'ACDEFGHJKM'[i % 10], name: 'Guess' });
         statuses.push(response.status);
       }
       expect(statuses.slice(0, 9).every((s) => s === 400)).toBe(true);
@@ -192,7 +225,14 @@ describe('access control', () => {
 
     it('refuses a cross-site handshake even with a valid token', async () => {
       const { io } = await import('socket.io-client');
-      const socket = io(`${t.baseUrl}/live`, { path: '/socket.io', transports: ['websocket'], auth: { token: tokens.admin }, extraHeaders: { Origin: 'https://evil.example.com' }, reconnection: false, forceNew: true });
+      const socket = io(`${t.baseUrl}/live`, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        auth: { token: tokens.admin },
+        extraHeaders: { Origin: 'https://evil.example.com' },
+        reconnection: false,
+        forceNew: true,
+      });
       const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
       expect(error).toBeDefined();
       expect(socket.connected).toBe(false);
@@ -201,7 +241,14 @@ describe('access control', () => {
 
     it('accepts a same-origin browser handshake', async () => {
       const { io } = await import('socket.io-client');
-      const socket = io(`${t.baseUrl}/live`, { path: '/socket.io', transports: ['websocket'], auth: { token: tokens.rep }, extraHeaders: { Origin: t.baseUrl }, reconnection: false, forceNew: true });
+      const socket = io(`${t.baseUrl}/live`, {
+        path: '/socket.io',
+        transports: ['websocket'],
+        auth: { token: tokens.rep },
+        extraHeaders: { Origin: t.baseUrl },
+        reconnection: false,
+        forceNew: true,
+      });
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);

@@ -55,7 +55,23 @@ describe('docker-compose.yml', () => {
     const known = new Set(Object.keys(envSchema.shape));
     const given = Object.keys(services.server.environment ?? {});
     expect(given.filter((name) => !known.has(name))).toEqual([]);
-    const design = ['PORT', 'DATABASE_URL', 'REDIS_URL', 'SIMULATOR', 'DEMO_DATA', 'TZ_ORG', 'CURRENCY', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'JWT_SECRET', 'CORS_ORIGINS', 'HUBSPOT_CLIENT_SECRET', 'PIPEDRIVE_WEBHOOK_USER', 'PIPEDRIVE_WEBHOOK_PASSWORD', 'LOG_LEVEL'];
+    const design = [
+      'PORT',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'SIMULATOR',
+      'DEMO_DATA',
+      'TZ_ORG',
+      'CURRENCY',
+      'ADMIN_EMAIL',
+      'ADMIN_PASSWORD',
+      'JWT_SECRET',
+      'CORS_ORIGINS',
+      'HUBSPOT_CLIENT_SECRET',
+      'PIPEDRIVE_WEBHOOK_USER',
+      'PIPEDRIVE_WEBHOOK_PASSWORD',
+      'LOG_LEVEL',
+    ];
     expect(design.filter((name) => !given.includes(name))).toEqual([]);
     // Fixed values must pass the same validation the server applies at start.
     const fixed = Object.fromEntries(Object.entries(services.server.environment ?? {}).filter(([, v]) => !v.includes('${')));
@@ -98,7 +114,16 @@ describe('docker-compose.yml', () => {
     const check = spawnSync(NGINX!, ['-t', '-p', prefix, '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
     expect(check.stderr).toMatch(/test is successful/);
     nginx = spawn(NGINX!, ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 50 &&
+      !(await fetch(`http://127.0.0.1:${port}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
   });
 
   afterAll(async () => {
@@ -128,8 +153,7 @@ describe('deploy/grafana-dashboard.json', () => {
     const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana-dashboard.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
     const series = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/salesboard_\w+/g) ?? []));
     const exported = readFileSync(join(ROOT, 'server/src/observability/metrics.service.ts'), 'utf8');
-    const known = (name: string) =>
-      exported.includes(`'${name.replace(/_(bucket|count|sum)$/, '')}'`) || /^salesboard_(nodejs|process)_/.test(name);
+    const known = (name: string) => exported.includes(`'${name.replace(/_(bucket|count|sum)$/, '')}'`) || /^salesboard_(nodejs|process)_/.test(name);
     expect(series.length).toBeGreaterThan(10);
     expect(series.filter((name) => !known(name))).toEqual([]);
   });

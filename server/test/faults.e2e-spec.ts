@@ -25,7 +25,15 @@ describe('surviving a PostgreSQL restart', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'salesboard-faults-'));
     const port = await freePort();
-    postgres = new EmbeddedPostgres({ databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: true, createPostgresUser: true, onLog: () => undefined });
+    postgres = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: true,
+      createPostgresUser: true,
+      onLog: () => undefined,
+    });
     await postgres.initialise();
     await postgres.start();
     const url = await ensureDatabase(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`, 'salesboard');

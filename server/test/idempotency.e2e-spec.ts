@@ -18,7 +18,11 @@ describe('Idempotency-Key on writes', () => {
     const first = await t.api.post('/api/deals').set('Idempotency-Key', 'create-1').send(body).expect(201);
     const before = await head();
     const deals = await count('deals');
-    const again = await t.api.post('/api/deals').set('Idempotency-Key', 'create-1').send({ amount: '50000000', ownerId: org.reps[0].id, name: 'PT Samudra Biru' }).expect(201);
+    const again = await t.api
+      .post('/api/deals')
+      .set('Idempotency-Key', 'create-1')
+      .send({ amount: '50000000', ownerId: org.reps[0].id, name: 'PT Samudra Biru' })
+      .expect(201);
     expect(again.body).toEqual(first.body);
     expect(await count('deals')).toBe(deals);
     expect(await head()).toBe(before);

@@ -222,8 +222,7 @@ describe('CRM webhooks', () => {
 
   describe('Pipedrive', () => {
     const basic = (user = PIPEDRIVE.user, password = PIPEDRIVE.password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    const deliver = (body: object, authorization = basic()) =>
-      t.api.post('/api/webhooks/pipedrive').set('Authorization', authorization).send(body);
+    const deliver = (body: object, authorization = basic()) => t.api.post('/api/webhooks/pipedrive').set('Authorization', authorization).send(body);
     let deliveryNo = 0;
     /** A webhooks v2 delivery as Pipedrive documents it. */
     const delivery = (action: string, data: object | null, previous: object | null = null, entityId: number | string = 801) => ({
@@ -300,9 +299,7 @@ describe('CRM webhooks', () => {
         message: 'Authorization: wrong user or password',
       });
       expect((await deliver(body, basic('someone', PIPEDRIVE.password)).expect(401)).body.message).toBe('Authorization: wrong user or password');
-      expect((await t.api.post('/api/webhooks/pipedrive').send(body).expect(401)).body.message).toBe(
-        'Authorization: HTTP Basic credentials are required',
-      );
+      expect((await t.api.post('/api/webhooks/pipedrive').send(body).expect(401)).body.message).toBe('Authorization: HTTP Basic credentials are required');
       expect((await deliver({ data: deal() }).expect(400)).body.message).toBe('meta: is required');
       expect((await deliver(delivery('change', deal({ value: { amount: 5 } }))).expect(400)).body.message).toMatch(/^data\.value: /);
       expect((await deliver(delivery('change', null)).expect(400)).body.message).toBe('data: is required');

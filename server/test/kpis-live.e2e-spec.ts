@@ -46,13 +46,23 @@ describe('live KPI and leaderboard updates', () => {
 
     await t.keyApi.post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(200);
 
-    const update = (await teamA.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'month' && 'revenue' in e.payload.changed)) as Derived<'kpi.updated'>;
+    const update = (await teamA.waitForEvent(
+      (e) => e.type === 'kpi.updated' && e.payload.period === 'month' && 'revenue' in e.payload.changed,
+    )) as Derived<'kpi.updated'>;
     expect(update.payload.scope).toBe(`team:${org.team.id}`);
     expect(update.payload.changed).toMatchObject({ revenue: '125000000.00', won: 1 });
     expect(update.payload.changed).not.toHaveProperty('quota'); // unchanged, so not sent
-    const teamBoard = (await teamA.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${org.team.id}`)) as Derived<'leaderboard.updated'>;
-    expect(teamBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', rows: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }, { rank: 2 }] });
-    const orgBoard = (await wallboard.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.rows[0]?.value === '125000000.00')) as Derived<'leaderboard.updated'>;
+    const teamBoard = (await teamA.waitForEvent(
+      (e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${org.team.id}`,
+    )) as Derived<'leaderboard.updated'>;
+    expect(teamBoard.payload).toMatchObject({
+      metric: 'revenue',
+      period: 'month',
+      rows: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }, { rank: 2 }],
+    });
+    const orgBoard = (await wallboard.waitForEvent(
+      (e) => e.type === 'leaderboard.updated' && e.payload.rows[0]?.value === '125000000.00',
+    )) as Derived<'leaderboard.updated'>;
     expect(orgBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', scope: 'all' });
     expect(orgBoard.seq).toBe(update.seq);
 
@@ -72,7 +82,9 @@ describe('live KPI and leaderboard updates', () => {
     const rep = await subscribed({ repId: org.reps[1].id });
     const started = Date.now();
     await Promise.all(Array.from({ length: 30 }, () => t.keyApi.post('/api/activities').send({ type: 'call', repId: org.reps[1].id }).expect(201)));
-    await rep.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'today' && (e.payload.changed.activities as { call: number } | undefined)?.call === 30);
+    await rep.waitForEvent(
+      (e) => e.type === 'kpi.updated' && e.payload.period === 'today' && (e.payload.changed.activities as { call: number } | undefined)?.call === 30,
+    );
     const elapsed = Date.now() - started;
     const today = kpiUpdates(rep, `rep:${org.reps[1].id}`).filter((e) => e.payload.period === 'today');
     expect(today.length).toBeLessThanOrEqual(Math.ceil(elapsed / 250) + 1);

@@ -12,14 +12,24 @@ import { seededRandom as seeded } from '../src/demo/demo-data.js';
 const ZONE = 'Asia/Jakarta';
 const OPERATIONS = Number(process.env.KPI_RANDOM_OPERATIONS ?? 700);
 const SEED = Number(process.env.KPI_RANDOM_SEED ?? 20311);
-const REAL_TIMERS = ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] as const;
+const REAL_TIMERS = [
+  'nextTick',
+  'setImmediate',
+  'clearImmediate',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'queueMicrotask',
+  'hrtime',
+  'performance',
+] as const;
 const STAGES = ['lead', 'qualified', 'demo', 'proposal', 'negotiation', 'won', 'lost'];
 const CATEGORIES = ['pipeline', 'best_case', 'commit', 'closed', 'omitted'];
 const METRICS = ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const;
 
 type ScopeQuery = { kind: 'all' | 'team' | 'territory' | 'rep'; id: string | null };
 type PeriodQuery = { kind: string; from?: string; to?: string };
-
 
 /** The period's local days and instants, by PostgreSQL's calendar and time-zone data. */
 const BOUNDS = `
@@ -168,7 +178,15 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
   const isoDay = (offsetDays: number) => new Date(now.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
   async function referenceKpis(period: PeriodQuery, scope: ScopeQuery) {
-    const [row] = await t.db.query<KpiTotalsRow & Record<string, unknown>>(KPI_TOTALS_SQL, [now, ZONE, period.kind, period.from ?? null, period.to ?? null, scope.kind, scope.id]);
+    const [row] = await t.db.query<KpiTotalsRow & Record<string, unknown>>(KPI_TOTALS_SQL, [
+      now,
+      ZONE,
+      period.kind,
+      period.from ?? null,
+      period.to ?? null,
+      scope.kind,
+      scope.id,
+    ]);
     const revenue = Number(row.revenue_minor ?? 0);
     const previous = Number(row.previous_minor ?? 0);
     const quota = row.quota_minor === null ? null : Number(row.quota_minor);
@@ -198,7 +216,8 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
         openPipeline: money(Number(row.open_minor ?? 0)),
         weightedPipeline: moneyText(row.weighted),
         coverage: remaining !== null && remaining > 0 ? Number(row.closing_minor ?? 0) / remaining : null,
-        velocity: row.won === 0 || closedCount === 0 || cycleDaysSum <= 0 ? null : roundMinor((row.open_count * revenue * row.won) / (closedCount * cycleDaysSum)),
+        velocity:
+          row.won === 0 || closedCount === 0 || cycleDaysSum <= 0 ? null : roundMinor((row.open_count * revenue * row.won) / (closedCount * cycleDaysSum)),
         forecast: {
           closed: money(revenue),
           commit: money(commit),
@@ -255,14 +274,25 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
        SELECT id, name, ${metric === 'revenue' ? 'value::text' : 'value'} AS value, rank, CASE WHEN was_there THEN sod_rank END AS sod_rank FROM ranked ORDER BY rank`,
       [now, ZONE, period.kind, period.from ?? null, period.to ?? null, scope.kind, scope.id],
     );
-    return rows.map((row) => ({ rank: row.rank, id: row.id, name: row.name, value: row.value, movement: row.sod_rank === null ? null : row.sod_rank - row.rank }));
+    return rows.map((row) => ({
+      rank: row.rank,
+      id: row.id,
+      name: row.name,
+      value: row.value,
+      movement: row.sod_rank === null ? null : row.sod_rank - row.rank,
+    }));
   }
 
   async function randomChange(): Promise<void> {
     const roll = next();
     const rep = pick(reps);
     if (roll < 0.22 || deals.length < 5) {
-      const body: Record<string, unknown> = { name: `Deal ${deals.length}`, ownerId: rep.id, amount: `${Math.floor(next() * 400_000)}${next() < 0.5 ? '.' + String(Math.floor(next() * 100)).padStart(2, '0') : ''}`, stage: pick(STAGES) };
+      const body: Record<string, unknown> = {
+        name: `Deal ${deals.length}`,
+        ownerId: rep.id,
+        amount: `${Math.floor(next() * 400_000)}${next() < 0.5 ? '.' + String(Math.floor(next() * 100)).padStart(2, '0') : ''}`,
+        stage: pick(STAGES),
+      };
       if (next() < 0.8) body.expectedCloseDate = isoDay(Math.floor((next() - 0.4) * 200));
       if (next() < 0.2) body.forecastOverride = pick(CATEGORIES);
       if (next() < 0.4) body.productId = pick(products).id;
@@ -273,28 +303,55 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
       const deal = deals[index];
       const stage = pick(STAGES.filter((s) => s !== deal.stage));
       const reopen = deal.stage === 'won' || deal.stage === 'lost';
-      deals[index] = (await api().post(`/api/deals/${deal.id}/stage`).send(reopen ? { stage, reopen } : { stage }).expect(200)).body as Deal;
+      deals[index] = (
+        await api()
+          .post(`/api/deals/${deal.id}/stage`)
+          .send(reopen ? { stage, reopen } : { stage })
+          .expect(200)
+      ).body as Deal;
     } else if (roll < 0.67) {
       const index = Math.floor(next() * deals.length);
       const change = pick(['amount', 'ownerId', 'expectedCloseDate', 'forecastOverride', 'productId']);
       const value =
-        change === 'amount' ? `${Math.floor(next() * 500_000)}.${String(Math.floor(next() * 100)).padStart(2, '0')}`
-        : change === 'ownerId' ? rep.id
-        : change === 'expectedCloseDate' ? (next() < 0.15 ? null : isoDay(Math.floor((next() - 0.5) * 150)))
-        : change === 'forecastOverride' ? (next() < 0.3 ? null : pick(CATEGORIES))
-        : pick(products).id;
-      deals[index] = (await api().patch(`/api/deals/${deals[index].id}`).send({ [change]: value }).expect(200)).body as Deal;
+        change === 'amount'
+          ? `${Math.floor(next() * 500_000)}.${String(Math.floor(next() * 100)).padStart(2, '0')}`
+          : change === 'ownerId'
+            ? rep.id
+            : change === 'expectedCloseDate'
+              ? next() < 0.15
+                ? null
+                : isoDay(Math.floor((next() - 0.5) * 150))
+              : change === 'forecastOverride'
+                ? next() < 0.3
+                  ? null
+                  : pick(CATEGORIES)
+                : pick(products).id;
+      deals[index] = (
+        await api()
+          .patch(`/api/deals/${deals[index].id}`)
+          .send({ [change]: value })
+          .expect(200)
+      ).body as Deal;
     } else if (roll < 0.82) {
       const at = new Date(now.getTime() - Math.floor(next() * 20 * 86_400_000)).toISOString();
-      await api().post('/api/activities').send({ type: pick(['call', 'email', 'meeting', 'demo']), repId: rep.id, at }).expect(201);
+      await api()
+        .post('/api/activities')
+        .send({ type: pick(['call', 'email', 'meeting', 'demo']), repId: rep.id, at })
+        .expect(201);
     } else if (roll < 0.9) {
-      await api().post('/api/leads').send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'nurturing', 'qualified', 'converted', 'disqualified']) }).expect(201);
+      await api()
+        .post('/api/leads')
+        .send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'nurturing', 'qualified', 'converted', 'disqualified']) })
+        .expect(201);
     } else if (roll < 0.95) {
       const month = Math.floor(next() * 12);
       const quarter = next() < 0.3;
       const periodStart = `${now.getUTCFullYear()}-${String((quarter ? month - (month % 3) : month) + 1).padStart(2, '0')}-01`;
       const owner = next() < 0.7 ? { repId: rep.id } : { teamId: pick(teams).id };
-      await api().put('/api/quotas').send({ ...owner, period: quarter ? 'quarter' : 'month', periodStart, amount: Math.floor(next() * 3_000_000) }).expect(200);
+      await api()
+        .put('/api/quotas')
+        .send({ ...owner, period: quarter ? 'quarter' : 'month', periodStart, amount: Math.floor(next() * 3_000_000) })
+        .expect(200);
     } else {
       // Time moves on: minutes to days, so wins land on every kind of day and month edge.
       now = new Date(now.getTime() + Math.floor(next() * 4 * 86_400_000) + (next() < 0.1 ? 16 * 3_600_000 : 0));
@@ -316,9 +373,20 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
       reps.push((await api().post('/api/reps').send(body).expect(201)).body as Rep);
     }
     for (const [i, name] of ['PT Maju', 'CV Sentosa', 'PT Nusantara'].entries()) {
-      accounts.push((await api().post('/api/accounts').send({ name, territoryId: i < 2 ? territories[i].id : undefined }).expect(201)).body as { id: string });
+      accounts.push(
+        (
+          await api()
+            .post('/api/accounts')
+            .send({ name, territoryId: i < 2 ? territories[i].id : undefined })
+            .expect(201)
+        ).body as { id: string },
+      );
     }
-    for (const [name, marginPct] of [['ERP', 35.5], ['CRM', 12]] as const) products.push((await api().post('/api/products').send({ name, listPrice: 1000, marginPct }).expect(201)).body as { id: string });
+    for (const [name, marginPct] of [
+      ['ERP', 35.5],
+      ['CRM', 12],
+    ] as const)
+      products.push((await api().post('/api/products').send({ name, listPrice: 1000, marginPct }).expect(201)).body as { id: string });
     for (let i = 0; i < OPERATIONS; i++) await randomChange();
     // Query at a fixed moment late in the simulated year.
     now = new Date(now.getTime() + 3_600_000);
@@ -366,22 +434,36 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
     let compared = 0;
     for (const period of periods()) {
       for (const scope of scopes()) {
-        const body = (await api().get(`/api/kpis?${queryOf(period, scope)}`).expect(200)).body as KpisResponse;
+        const body = (
+          await api()
+            .get(`/api/kpis?${queryOf(period, scope)}`)
+            .expect(200)
+        ).body as KpisResponse;
         const expected = await referenceKpis(period, scope);
         const where = `${period.kind} ${scope.kind} ${scope.id ?? ''}`;
         expect({ where, from: body.period.from, to: body.period.to }).toEqual({ where, from: expected.first, to: expected.last });
         const { cycleDays, cycleDaysMedian, velocity, forecast, ...exact } = body.kpis;
         const { cycleDays: cycleRef, cycleDaysMedian: medianRef, velocity: velocityRef, forecast: forecastRef, ...exactRef } = expected.kpis;
-        expect({ where, ...exact }).toEqual({ where, ...exactRef, returnOnSales: exactRef.returnOnSales === null ? null : expect.closeTo(exactRef.returnOnSales, 12) });
+        expect({ where, ...exact }).toEqual({
+          where,
+          ...exactRef,
+          returnOnSales: exactRef.returnOnSales === null ? null : expect.closeTo(exactRef.returnOnSales, 12),
+        });
         const { runRate, ...forecastExact } = forecast;
         const { runRate: runRateRef, ...forecastExactRef } = forecastRef;
         expect({ where, ...forecastExact }).toEqual({ where, ...forecastExactRef });
         // Estimates (floats by nature): within one minor unit; cycle days within a microsecond.
-        for (const [actual, reference] of [[runRate, runRateRef], [velocity, velocityRef]] as const) {
+        for (const [actual, reference] of [
+          [runRate, runRateRef],
+          [velocity, velocityRef],
+        ] as const) {
           expect(actual === null).toBe(reference === null);
           if (actual !== null && reference !== null) expect(Math.abs(Math.round(Number(actual) * 100) - reference)).toBeLessThanOrEqual(1);
         }
-        for (const [actual, reference] of [[cycleDays, cycleRef], [cycleDaysMedian, medianRef]] as const) {
+        for (const [actual, reference] of [
+          [cycleDays, cycleRef],
+          [cycleDaysMedian, medianRef],
+        ] as const) {
           if (reference === null) expect(actual).toBeNull();
           else expect(actual).toBeCloseTo(reference, 9);
         }
@@ -401,7 +483,11 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
       ];
       for (const { entity, scope } of boards) {
         for (const metric of METRICS) {
-          const body = (await api().get(`/api/leaderboard?metric=${metric}&entity=${entity}&${queryOf(period, scope)}`).expect(200)).body as LeaderboardResponse;
+          const body = (
+            await api()
+              .get(`/api/leaderboard?metric=${metric}&entity=${entity}&${queryOf(period, scope)}`)
+              .expect(200)
+          ).body as LeaderboardResponse;
           const expected = await referenceBoard(metric, entity, period, scope);
           const where = `${metric} ${entity} ${period.kind} ${scope.kind} ${scope.id ?? ''}`;
           expect({ where, rows: body.rows }).toEqual({ where, rows: expected });

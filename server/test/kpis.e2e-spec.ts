@@ -8,7 +8,18 @@ import type { Deal, KpisResponse, LeaderboardResponse, Rep, Team } from '@salesb
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 
-const REAL_TIMERS = ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'] as const;
+const REAL_TIMERS = [
+  'nextTick',
+  'setImmediate',
+  'clearImmediate',
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'queueMicrotask',
+  'hrtime',
+  'performance',
+] as const;
 
 describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
   let t: TestApp;
@@ -52,7 +63,11 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
     at('2031-11-03T03:00:00Z');
     await api().post('/api/leads').send({ source: 'web', repId: rep1.id }).expect(201);
     await api().post('/api/leads').send({ source: 'web', repId: rep2.id, status: 'converted' }).expect(201);
-    for (const day of ['04', '05', '06']) await api().post('/api/activities').send({ type: 'call', repId: rep1.id, at: `2031-11-${day}T02:00:00Z` }).expect(201);
+    for (const day of ['04', '05', '06'])
+      await api()
+        .post('/api/activities')
+        .send({ type: 'call', repId: rep1.id, at: `2031-11-${day}T02:00:00Z` })
+        .expect(201);
     await api().post('/api/activities').send({ type: 'email', repId: rep1.id, at: '2031-11-30T16:30:00Z' }).expect(201);
     await api().put('/api/quotas').send({ repId: rep1.id, period: 'month', periodStart: '2031-11-01', amount: 200000000 }).expect(200);
     await api().put('/api/quotas').send({ repId: rep2.id, period: 'month', periodStart: '2031-11-01', amount: 100000000 }).expect(200);
@@ -90,7 +105,15 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
 
   it('computes every KPI of November for the organisation, to the cent', async () => {
     const body = await kpis('from=2031-11-01&to=2031-11-30');
-    expect(body.period).toMatchObject({ kind: 'custom', from: '2031-11-01', to: '2031-11-30', start: '2031-10-31T17:00:00.000Z', end: '2031-11-30T17:00:00.000Z', previousFrom: '2031-10-02', previousTo: '2031-10-31' });
+    expect(body.period).toMatchObject({
+      kind: 'custom',
+      from: '2031-11-01',
+      to: '2031-11-30',
+      start: '2031-10-31T17:00:00.000Z',
+      end: '2031-11-30T17:00:00.000Z',
+      previousFrom: '2031-10-02',
+      previousTo: '2031-10-31',
+    });
     // Won in November: A 120 M (13 days), H 100 M (3 days), I 80 M (28 days), E 30 M (28 days 13 h 59 min). F is December's.
     const cycles = [13, 3, 28, 28 + (13 * 60 + 59) / 1440];
     const cycleSum = cycles.reduce((a, b) => a + b, 0);
@@ -202,9 +225,13 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
     expect(await message('from=2031-02-30&to=2031-03-01')).toMatch(/^from: /);
     expect(await message('teamId=3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f')).toBe('teamId: no team with id 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f');
     expect(await message('repId=3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f')).toBe('repId: no rep with id 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f');
-    expect(await message('territoryId=3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f', 'leaderboard')).toBe('territoryId: no territory with id 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f');
+    expect(await message('territoryId=3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f', 'leaderboard')).toBe(
+      'territoryId: no territory with id 3f1c9a52-7d1e-4c55-9c1a-1a2b3c4d5e6f',
+    );
     expect(await message('teamId=banana')).toBe('teamId: must be a UUID');
-    expect(await message(`teamId=${org.team.id}&repId=${org.reps[0].id}`)).toBe('repId: give at most one of teamId, territoryId and repId (got teamId and repId)');
+    expect(await message(`teamId=${org.team.id}&repId=${org.reps[0].id}`)).toBe(
+      'repId: give at most one of teamId, territoryId and repId (got teamId and repId)',
+    );
     expect(await message(`entity=teams&teamId=${org.team.id}`, 'leaderboard')).toMatch(/^teamId: teams are ranked across the whole organisation/);
     expect(await message('colour=red')).toBe('colour: is not a known field');
   });
@@ -212,6 +239,14 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
   it('documents both endpoints and their parameters in OpenAPI', async () => {
     const document = (await api().get('/api/docs-json').expect(200)).body as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
     expect(document.paths['/api/kpis'].get.parameters.map((p) => p.name).sort()).toEqual(['from', 'period', 'repId', 'teamId', 'territoryId', 'to']);
-    expect(document.paths['/api/leaderboard'].get.parameters.map((p) => p.name).sort()).toEqual(['entity', 'from', 'metric', 'period', 'teamId', 'territoryId', 'to']);
+    expect(document.paths['/api/leaderboard'].get.parameters.map((p) => p.name).sort()).toEqual([
+      'entity',
+      'from',
+      'metric',
+      'period',
+      'teamId',
+      'territoryId',
+      'to',
+    ]);
   });
 });

@@ -75,7 +75,10 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
   });
 
   it('refuses a huge body with 413', async () => {
-    const response = await t.api.post('/api/deals').send({ name: 'x'.repeat(2_000_000) }).expect(413);
+    const response = await t.api
+      .post('/api/deals')
+      .send({ name: 'x'.repeat(2_000_000) })
+      .expect(413);
     expect(response.body).toMatchObject({ statusCode: 413, message: 'body: larger than the limit of 1 MB' });
   });
 
@@ -124,7 +127,11 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
     // The boards moved while it was away are not in the log: the catch-up brings them too.
     expect(client.events.find((e) => e.type === 'leaderboard.updated')).toMatchObject({ payload: { metric: 'revenue', period: 'month', scope: 'all' } });
     const updated = client.events.filter(isLoggedEvent)[1];
-    expect(updated.type === 'deal.updated' && updated.payload).toMatchObject({ changed: ['amount'], previous: { amount: '150000000.00' }, deal: { amount: '99000000.00' } });
+    expect(updated.type === 'deal.updated' && updated.payload).toMatchObject({
+      changed: ['amount'],
+      previous: { amount: '150000000.00' },
+      deal: { amount: '99000000.00' },
+    });
   });
 
   it('answers resync with the missed events', async () => {

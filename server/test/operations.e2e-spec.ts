@@ -50,7 +50,13 @@ describe('operations', () => {
     expect(value(after, 'salesboard_http_requests_total{method="POST",route="/api/deals/:id/stage",status="200"}')).toBe(
       value(before, 'salesboard_http_requests_total{method="POST",route="/api/deals/:id/stage",status="200"}') + 1,
     );
-    for (const series of ['salesboard_db_pool_connections', 'salesboard_nodejs_eventloop_lag_p99_seconds', 'salesboard_resyncs_total', 'salesboard_snapshots_served_total', 'salesboard_event_log_head']) {
+    for (const series of [
+      'salesboard_db_pool_connections',
+      'salesboard_nodejs_eventloop_lag_p99_seconds',
+      'salesboard_resyncs_total',
+      'salesboard_snapshots_served_total',
+      'salesboard_event_log_head',
+    ]) {
       expect(after).toContain(series);
     }
   });

@@ -58,7 +58,10 @@ describe('scale-out: two nodes on one PostgreSQL', () => {
 
     for (let i = 0; i < 20; i++) {
       const node = i % 2 === 0 ? first : second;
-      await node.api.post('/api/deals').send({ name: `Deal ${i}`, ownerId: org.reps[i % 4].id, amount: 1000 + i }).expect(201);
+      await node.api
+        .post('/api/deals')
+        .send({ name: `Deal ${i}`, ownerId: org.reps[i % 4].id, amount: 1000 + i })
+        .expect(201);
     }
     const end = await head();
     expect(end).toBe(start + 20);
@@ -78,7 +81,14 @@ describe('scale-out: two nodes on one PostgreSQL', () => {
 
     const deals: Deal[] = [];
     for (let i = 0; i < 30; i++) {
-      deals.push((await nodeB.api.post('/api/deals').send({ name: `Stream ${i}`, ownerId: org.reps[i % 4].id, amount: 500000 + i }).expect(201)).body as Deal);
+      deals.push(
+        (
+          await nodeB.api
+            .post('/api/deals')
+            .send({ name: `Stream ${i}`, ownerId: org.reps[i % 4].id, amount: 500000 + i })
+            .expect(201)
+        ).body as Deal,
+      );
     }
     // Changes stream into node B at about 50 a second while node A dies and comes back.
     const stages = ['qualified', 'demo', 'proposal', 'negotiation', 'won'];
@@ -119,7 +129,9 @@ describe('scale-out: two nodes on one PostgreSQL', () => {
 
     const end = await head();
     await until(() => clients.every((m) => m.lastSeq === end), 30_000, 'every client to catch up with the database');
-    const rows = await db.query<{ id: string; stage: string; amount: string }>('SELECT id, stage, amount::text AS amount FROM deals WHERE name LIKE $1', ['Stream %']);
+    const rows = await db.query<{ id: string; stage: string; amount: string }>('SELECT id, stage, amount::text AS amount FROM deals WHERE name LIKE $1', [
+      'Stream %',
+    ]);
     const expected = new Map(rows.map((r) => [r.id, { stage: r.stage, amount: Number(r.amount).toFixed(2) }]));
     const leaderboard = (await nodeB.api.get('/api/snapshot').expect(200)).body.leaderboard;
     await until(() => clients.every((m) => JSON.stringify(m.leaderboard) === JSON.stringify(leaderboard)), 10_000, 'every leaderboard to match');

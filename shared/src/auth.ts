@@ -117,8 +117,7 @@ export interface PairingStart {
 export const pairingPollSchema = z.strictObject({ deviceCode: z.string().min(1).max(200) });
 
 export type PairingPoll =
-  | { status: 'authorization_pending' | 'slow_down' | 'expired_token' }
-  | { status: 'approved'; displayToken: string; displayId: string; boardId: string | null };
+  { status: 'authorization_pending' | 'slow_down' | 'expired_token' } | { status: 'approved'; displayToken: string; displayId: string; boardId: string | null };
 
 /** Letters and digits a person reads off a TV without confusing them: no 0/O, 1/I/L, 2/Z, 5/S, 8/B. */
 export const PAIRING_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';

@@ -123,9 +123,7 @@ export type ResyncInput = z.infer<typeof resyncSchema>;
 
 /** Answer to `resync`: either the missed events in order, or "take this snapshot instead". */
 export type ResyncResult =
-  | { ok: true; mode: 'replay'; events: LoggedEvent[]; head: number }
-  | { ok: true; mode: 'snapshot'; snapshot: Snapshot }
-  | { ok: false; error: string };
+  { ok: true; mode: 'replay'; events: LoggedEvent[]; head: number } | { ok: true; mode: 'snapshot'; snapshot: Snapshot } | { ok: false; error: string };
 
 export interface HeadMessage {
   seq: number;

@@ -25,8 +25,7 @@ export type LivePeriod = (typeof LIVE_PERIODS)[number];
 /** An enum whose 400 names the value it got and the values it takes: `period: "fortnight" is not one of today, week, …`. */
 function namedEnum<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
-    error: (issue) =>
-      issue.input === undefined ? 'is required' : `${JSON.stringify(issue.input)} is not one of ${values.join(', ')}`,
+    error: (issue) => (issue.input === undefined ? 'is required' : `${JSON.stringify(issue.input)} is not one of ${values.join(', ')}`),
   });
 }
 
@@ -102,7 +101,8 @@ export const leaderboardQuerySchema = z
     // A team's numbers are not split by territory, so teams are ranked across the organisation only.
     if (query.entity === 'teams') {
       for (const key of ['teamId', 'territoryId'] as const) {
-        if (query[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'teams are ranked across the whole organisation; leave it out for entity=teams' });
+        if (query[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'teams are ranked across the whole organisation; leave it out for entity=teams' });
       }
     }
   })

@@ -18,9 +18,7 @@ export const moneySchema = z
   .transform((v) => normalizeMoney(v))
   .refine((v) => !v.startsWith('-'), { message: 'must not be negative' });
 
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' });
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' });
 
 export const isoDateSchema = z.iso.date({ message: 'must be a date like 2026-11-30' });
 export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' });
@@ -61,9 +59,7 @@ export const createProductSchema = z.strictObject({
 });
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 
-const stageKeySchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
+const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
 
 export const createDealSchema = z.strictObject({
   name: nameSchema,

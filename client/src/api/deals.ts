@@ -12,7 +12,11 @@ export function listDeals(query: DealsQuery, signal?: AbortSignal): Promise<Deal
  * Every deal matching `query`, page by page, up to `maxPages` pages. The list endpoint has no
  * date filter, so callers that need a period filter client-side and may see a truncated answer.
  */
-export async function listAllDeals(query: Omit<DealsQuery, 'limit' | 'offset'>, signal?: AbortSignal, maxPages = 5): Promise<{ deals: Deal[]; truncated: boolean }> {
+export async function listAllDeals(
+  query: Omit<DealsQuery, 'limit' | 'offset'>,
+  signal?: AbortSignal,
+  maxPages = 5,
+): Promise<{ deals: Deal[]; truncated: boolean }> {
   const deals: Deal[] = [];
   for (let page = 0; page < maxPages; page += 1) {
     const batch = await listDeals({ ...query, limit: DEALS_PAGE_LIMIT, offset: page * DEALS_PAGE_LIMIT }, signal);

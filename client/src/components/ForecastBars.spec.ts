@@ -8,7 +8,10 @@ const forecast = { closed: '600000000.00', commit: '900000000.00', bestCase: '13
 
 describe('ForecastBars', () => {
   it('sets closed, commit, best case, weighted and run rate against the quota, in words as well as bars', () => {
-    const wrapper = mount(ForecastBars, { props: { forecast, quota: '1200000000.00', currency: 'IDR', compact: true }, global: { plugins: [createAppI18n('en')] } });
+    const wrapper = mount(ForecastBars, {
+      props: { forecast, quota: '1200000000.00', currency: 'IDR', compact: true },
+      global: { plugins: [createAppI18n('en')] },
+    });
 
     expect(readableText(wrapper.get('.quota-legend').element)).toBe('Quota Rp 1.2B');
     expect(wrapper.findAll('li').map((item) => readableText(item.element))).toEqual([

@@ -33,9 +33,7 @@ const plain = (text: string | undefined) => text?.replace(/\s/g, ' ');
 
 function cards(locale: 'en' | 'id', current: Kpis, previous: Kpis | null) {
   const { t } = createAppI18n(locale).global;
-  return Object.fromEntries(
-    buildKpiCards(current, previous, createFormatters(locale === 'id' ? 'id-ID' : 'en-US', 'IDR'), t).map((card) => [card.key, card]),
-  );
+  return Object.fromEntries(buildKpiCards(current, previous, createFormatters(locale === 'id' ? 'id-ID' : 'en-US', 'IDR'), t).map((card) => [card.key, card]));
 }
 
 describe('KPI cards', () => {

@@ -160,8 +160,7 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
     {
       key: 'activities',
       value: format.count(current.activities.total),
-      detail:
-        current.activities.perRepPerDay === null ? undefined : t('kpi.detail.perRepPerDay', { value: format.decimal(current.activities.perRepPerDay) }),
+      detail: current.activities.perRepPerDay === null ? undefined : t('kpi.detail.perRepPerDay', { value: format.decimal(current.activities.perRepPerDay) }),
       trend: p ? trend(relative(current.activities.total, p.activities.total), change) : null,
     },
   ];

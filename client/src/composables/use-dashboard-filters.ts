@@ -99,7 +99,8 @@ export function rangeProblem(filters: DashboardFilters): 'missing' | 'reversed' 
 
 export function kpisQueryOf(filters: DashboardFilters): KpisQueryInput | null {
   if (rangeProblem(filters)) return null;
-  const period = filters.period === 'custom' ? { period: 'custom' as const, from: filters.from ?? undefined, to: filters.to ?? undefined } : { period: filters.period };
+  const period =
+    filters.period === 'custom' ? { period: 'custom' as const, from: filters.from ?? undefined, to: filters.to ?? undefined } : { period: filters.period };
   return { ...period, ...scopeQuery(scopeOf(filters)) };
 }
 

@@ -92,7 +92,10 @@ describe('pairing a TV', () => {
   });
 
   it('keeps the code on screen and polls on through network errors', async () => {
-    const { flow, pollTimes } = server([started('ACDEFGHJ')], [new TypeError('Failed to fetch'), new ApiRequestError(503, null), { status: 'authorization_pending' }]);
+    const { flow, pollTimes } = server(
+      [started('ACDEFGHJ')],
+      [new TypeError('Failed to fetch'), new ApiRequestError(503, null), { status: 'authorization_pending' }],
+    );
 
     flow.begin();
     await vi.advanceTimersByTimeAsync(9_000);

@@ -73,7 +73,10 @@ describe('the wallboard playlist', () => {
     vi.advanceTimersByTime(20_000);
     expect(showing()).toBe('quota');
 
-    scenes.value = [{ kind: 'forecast', seconds: 30 }, { kind: 'territories', seconds: 30 }];
+    scenes.value = [
+      { kind: 'forecast', seconds: 30 },
+      { kind: 'territories', seconds: 30 },
+    ];
     await nextTick();
     expect(showing()).toBe('forecast');
     vi.advanceTimersByTime(30_000);

@@ -67,11 +67,7 @@ export function useSceneRotation(scenes: MaybeRefOrGetter<SceneSlot[]>, options:
     runClock();
   }
 
-  watch(
-    () => [playlist.value.map((slot) => `${slot.kind}:${slot.seconds}`).join(','), pinned.value],
-    restart,
-    { immediate: true },
-  );
+  watch(() => [playlist.value.map((slot) => `${slot.kind}:${slot.seconds}`).join(','), pinned.value], restart, { immediate: true });
 
   watch(paused, (isPaused) => {
     if (isPaused) {

@@ -208,7 +208,9 @@ describe('board store', () => {
     const board = useBoardStore();
     board.applySnapshot(makeSnapshot());
 
-    expect(board.receive({ seq: 11, type: 'deals.imported', at: AT, payload: { jobId: 'job-1', created: 500, updated: 0, rejected: 0 } })).toBe('fetch-snapshot');
+    expect(board.receive({ seq: 11, type: 'deals.imported', at: AT, payload: { jobId: 'job-1', created: 500, updated: 0, rejected: 0 } })).toBe(
+      'fetch-snapshot',
+    );
     board.receive(liveEvent.created(12));
     expect(board.lastSeq).toBe(11);
 

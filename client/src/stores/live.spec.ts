@@ -233,7 +233,10 @@ describe('live store', () => {
   it('refreshes an expired access token and reconnects with the new one', async () => {
     localStorage.setItem(STORAGE_KEYS.access, 'access-expired');
     localStorage.setItem(STORAGE_KEYS.refresh, 'refresh-1');
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900, tokenType: 'Bearer' }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(JSON.stringify({ accessToken: 'access-2', refreshToken: 'refresh-2', expiresIn: 900, tokenType: 'Bearer' }))),
+    );
     const server = startWithFakeServer();
     server.auth();
 

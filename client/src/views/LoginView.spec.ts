@@ -29,7 +29,9 @@ describe('LoginView', () => {
   it("shows the server's own words when the sign-in is refused", async () => {
     vi.stubGlobal(
       'fetch',
-      vi.fn(async () => new Response(JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'email or password: not recognised' }), { status: 401 })),
+      vi.fn(
+        async () => new Response(JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'email or password: not recognised' }), { status: 401 }),
+      ),
     );
     const { wrapper } = await renderLogin();
 
@@ -43,8 +45,9 @@ describe('LoginView', () => {
     const me = { kind: 'user', id: 'u1', name: 'Hendra', role: 'manager', repId: null, teamIds: [], boardId: null };
     vi.stubGlobal(
       'fetch',
-      vi.fn(async (url: string) =>
-        new Response(JSON.stringify(url === '/api/auth/login' ? { accessToken: 'a', refreshToken: 'r', expiresIn: 900, tokenType: 'Bearer' } : me)),
+      vi.fn(
+        async (url: string) =>
+          new Response(JSON.stringify(url === '/api/auth/login' ? { accessToken: 'a', refreshToken: 'r', expiresIn: 900, tokenType: 'Bearer' } : me)),
       ),
     );
     const { wrapper, router } = await renderLogin('/login?redirect=/admin/pair%3Fcode%3DACDEFGHJ');

@@ -17,7 +17,7 @@ export class ActivitiesService {
       const rep = await tx.manager.findOneBy(RepEntity, { id: input.repId });
       if (!rep) throw badField('repId', `no rep with id ${input.repId}`);
       if (context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
-        throw forbidden('authorization: reps log their own activities, managers their teams\'');
+        throw forbidden("authorization: reps log their own activities, managers their teams'");
       }
       if (input.dealId && !(await tx.manager.existsBy(DealEntity, { id: input.dealId }))) throw badField('dealId', `no deal with id ${input.dealId}`);
       const entity = tx.manager.create(ActivityEntity, {

@@ -28,8 +28,27 @@ export class AuditService {
   }
 
   async list(limit = 200): Promise<AuditEntry[]> {
-    const rows: { id: string; at: Date; actor_kind: string; actor_id: string | null; actor_name: string | null; action: string; target: string | null; details: unknown; ip: string | null }[] =
-      await this.dataSource.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
-    return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actorKind: r.actor_kind, actorId: r.actor_id, actorName: r.actor_name, action: r.action, target: r.target, details: r.details, ip: r.ip }));
+    const rows: {
+      id: string;
+      at: Date;
+      actor_kind: string;
+      actor_id: string | null;
+      actor_name: string | null;
+      action: string;
+      target: string | null;
+      details: unknown;
+      ip: string | null;
+    }[] = await this.dataSource.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      actorKind: r.actor_kind,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      action: r.action,
+      target: r.target,
+      details: r.details,
+      ip: r.ip,
+    }));
   }
 }

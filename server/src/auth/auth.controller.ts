@@ -86,7 +86,11 @@ export class AuthController {
   @Post('keys')
   @Allow('admin')
   @ApiZodBody(createApiKeySchema)
-  createKey(@Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyInput, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<CreatedApiKey> {
+  createKey(
+    @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyInput,
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+  ): Promise<CreatedApiKey> {
     return this.users.createKey(body, principal, ip);
   }
 

@@ -6,7 +6,17 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import type { ApiKeyScope, Principal } from './principal.js';
-import { AccessTokens, ACCESS_TOKEN_SECONDS, API_KEY_PREFIX, DISPLAY_PREFIX, randomSecret, REFRESH_PREFIX, REFRESH_TOKEN_DAYS, safeEqual, sha256 } from './tokens.js';
+import {
+  AccessTokens,
+  ACCESS_TOKEN_SECONDS,
+  API_KEY_PREFIX,
+  DISPLAY_PREFIX,
+  randomSecret,
+  REFRESH_PREFIX,
+  REFRESH_TOKEN_DAYS,
+  safeEqual,
+  sha256,
+} from './tokens.js';
 
 export interface TokenPair {
   accessToken: string;
@@ -103,10 +113,10 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
-    const rows: { id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expires_at: Date }[] = await this.dataSource.query(
-      'SELECT id, user_id, family_id, used_at, revoked_at, expires_at FROM refresh_tokens WHERE token_hash = $1',
-      [sha256(refreshToken)],
-    );
+    const rows: { id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expires_at: Date }[] =
+      await this.dataSource.query('SELECT id, user_id, family_id, used_at, revoked_at, expires_at FROM refresh_tokens WHERE token_hash = $1', [
+        sha256(refreshToken),
+      ]);
     const token = rows[0];
     if (!token) throw unauthorized('refreshToken: not recognised');
     if (token.used_at || token.revoked_at) {
@@ -115,7 +125,9 @@ export class AuthService implements OnApplicationBootstrap {
     }
     if (token.expires_at.getTime() < Date.now()) throw unauthorized('refreshToken: expired');
     // Only one of two concurrent refreshes with the same token may win.
-    const claimed: unknown[] = await this.dataSource.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [token.id]);
+    const claimed: unknown[] = await this.dataSource.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [
+      token.id,
+    ]);
     if (claimed.length === 0) throw unauthorized('refreshToken: already used');
     const [user]: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE id = $1 AND active', [token.user_id]);
     if (!user) throw unauthorized('refreshToken: the account is disabled');
@@ -180,7 +192,13 @@ export class AuthService implements OnApplicationBootstrap {
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
       [user.id, familyId, sha256(refreshToken), REFRESH_TOKEN_DAYS],
     );
-    const accessToken = await this.tokens.sign({ sub: user.id, role: user.role, name: user.name, repId: user.rep_id, teamIds: await this.teamsManagedBy(user) });
+    const accessToken = await this.tokens.sign({
+      sub: user.id,
+      role: user.role,
+      name: user.name,
+      repId: user.rep_id,
+      teamIds: await this.teamsManagedBy(user),
+    });
     return { accessToken, refreshToken, expiresIn: ACCESS_TOKEN_SECONDS, tokenType: 'Bearer' };
   }
 

@@ -63,7 +63,13 @@ export class AccessTokens {
       const { payload } = await jwtVerify(token, this.key, { issuer: 'salesboard', algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || !['admin', 'manager', 'rep'].includes(String(payload.role))) return null;
       const teamIds = Array.isArray(payload.teamIds) ? payload.teamIds.filter((t): t is string => typeof t === 'string') : [];
-      return { sub: payload.sub, role: payload.role as AccessClaims['role'], name: String(payload.name ?? ''), repId: typeof payload.repId === 'string' ? payload.repId : null, teamIds };
+      return {
+        sub: payload.sub,
+        role: payload.role as AccessClaims['role'],
+        name: String(payload.name ?? ''),
+        repId: typeof payload.repId === 'string' ? payload.repId : null,
+        teamIds,
+      };
     } catch {
       return null;
     }

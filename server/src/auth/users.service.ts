@@ -73,19 +73,19 @@ export class UsersService {
   async createKey(input: CreateApiKeyInput, actor: Principal, ip: string): Promise<CreatedApiKey> {
     const prefix = randomBytes(6).toString('base64url').slice(0, 8);
     const key = `${API_KEY_PREFIX}${prefix}_${randomBytes(32).toString('base64url')}`;
-    const [row]: ApiKeyRow[] = await this.dataSource.query('INSERT INTO api_keys (name, prefix, key_hash, scopes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
-      input.name,
-      prefix,
-      sha256(key),
-      [...new Set(input.scopes)],
-      actor.kind === 'user' ? actor.id : null,
-    ]);
+    const [row]: ApiKeyRow[] = await this.dataSource.query(
+      'INSERT INTO api_keys (name, prefix, key_hash, scopes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+      [input.name, prefix, sha256(key), [...new Set(input.scopes)], actor.kind === 'user' ? actor.id : null],
+    );
     await this.audit.record(actor, { action: 'apiKey.created', target: `apiKey:${row.id}`, details: { name: input.name, scopes: input.scopes }, ip });
     return { ...mapKey(row), key };
   }
 
   async revokeKey(id: string, actor: Principal, ip: string): Promise<ApiKey> {
-    const [rows]: [ApiKeyRow[], number] = await this.dataSource.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [id]);
+    const [rows]: [ApiKeyRow[], number] = await this.dataSource.query(
+      'UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *',
+      [id],
+    );
     if (!rows?.length) throw notFound('API key', id);
     await this.audit.record(actor, { action: 'apiKey.revoked', target: `apiKey:${id}`, ip });
     return mapKey(rows[0]);
@@ -98,5 +98,13 @@ export class UsersService {
 }
 
 function mapKey(r: ApiKeyRow): ApiKey {
-  return { id: r.id, name: r.name, prefix: r.prefix, scopes: r.scopes, createdAt: r.created_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null };
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: r.scopes,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  };
 }

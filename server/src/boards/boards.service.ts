@@ -30,12 +30,10 @@ export class BoardsService {
 
   async create(input: BoardInput): Promise<Board> {
     try {
-      const [row] = await this.dataSource.query<BoardRow[]>('INSERT INTO boards (name, scenes, scope, sound) VALUES ($1, $2, $3, $4) RETURNING id, name, scenes, scope, sound', [
-        input.name,
-        JSON.stringify(input.scenes),
-        JSON.stringify(input.scope ?? { kind: 'all' }),
-        input.sound ?? false,
-      ]);
+      const [row] = await this.dataSource.query<BoardRow[]>(
+        'INSERT INTO boards (name, scenes, scope, sound) VALUES ($1, $2, $3, $4) RETURNING id, name, scenes, scope, sound',
+        [input.name, JSON.stringify(input.scenes), JSON.stringify(input.scope ?? { kind: 'all' }), input.sound ?? false],
+      );
       return mapBoard(row);
     } catch (error) {
       if ((error as { code?: string }).code === '23505') throw conflict(`name: a board called ${input.name} already exists`);

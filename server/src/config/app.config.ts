@@ -39,14 +39,24 @@ export const envSchema = z.object({
   PUBLIC_READ: onOff.optional(),
   TZ_ORG: z.string().refine(isTimeZone, { message: 'must be an IANA time zone like Asia/Jakarta' }).default('Asia/Jakarta'),
   FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12, { message: 'must be a month number 1-12' }).default(1),
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' }).default('IDR'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' })
+    .default('IDR'),
   ADMIN_EMAIL: z.email({ message: 'must be an email address' }).optional(),
   ADMIN_PASSWORD: z.string().min(12, { message: 'must be at least 12 characters' }).optional(),
   JWT_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
   CORS_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : []))
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(origin)),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),

@@ -86,7 +86,10 @@ export function visibleTo(principal: Principal): Visibility {
  * The WHERE clause of a deal listing: the caller's visibility, then the screen's filters. The
  * query must join deals as `d`, their owner as `r` and their account as `a`.
  */
-export function dealFilters(query: Pick<DealsQuery, 'stage' | 'repId' | 'teamId' | 'territoryId'>, visibility: Visibility): { where: string; params: unknown[] } {
+export function dealFilters(
+  query: Pick<DealsQuery, 'stage' | 'repId' | 'teamId' | 'territoryId'>,
+  visibility: Visibility,
+): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {

@@ -44,14 +44,22 @@ export class DealsController {
 
   @ApiZodBody(updateDealSchema)
   @Patch(':id')
-  update(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(updateDealSchema)) body: UpdateDealInput, @Change() change: ChangeContext): Promise<Deal> {
+  update(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(updateDealSchema)) body: UpdateDealInput,
+    @Change() change: ChangeContext,
+  ): Promise<Deal> {
     return this.deals.update(id, body, change);
   }
 
   @ApiZodBody(changeStageSchema)
   @Post(':id/stage')
   @HttpCode(200)
-  changeStage(@Param('id', new UuidParamPipe()) id: string, @Body(new ZodValidationPipe(changeStageSchema)) body: ChangeStageInput, @Change() change: ChangeContext): Promise<Deal> {
+  changeStage(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(changeStageSchema)) body: ChangeStageInput,
+    @Change() change: ChangeContext,
+  ): Promise<Deal> {
     return this.deals.changeStage(id, body, change);
   }
 }

@@ -48,7 +48,8 @@ export class DealsService {
 
   private requireWritable(principal: Principal | undefined, deal: DealOwnership | null, id: string): void {
     if (!principal) return;
-    if (!deal || !canWriteDeal(principal, deal)) throw deal && canSeeDeal(principal, deal) ? forbidden(`authorization: you may not change deal ${id}`) : this.hidden(principal, id);
+    if (!deal || !canWriteDeal(principal, deal))
+      throw deal && canSeeDeal(principal, deal) ? forbidden(`authorization: you may not change deal ${id}`) : this.hidden(principal, id);
   }
 
   private async ownershipOfRep(manager: EntityManager, repId: string): Promise<DealOwnership> {
@@ -107,8 +108,10 @@ export class DealsService {
       if (input.amount !== undefined && input.amount !== before.amount) changes.amount = input.amount;
       if (input.accountId !== undefined && (input.accountId ?? null) !== entity.accountId) changes.accountId = input.accountId ?? null;
       if (input.productId !== undefined && (input.productId ?? null) !== entity.productId) changes.productId = input.productId ?? null;
-      if (input.expectedCloseDate !== undefined && (input.expectedCloseDate ?? null) !== entity.expectedCloseDate) changes.expectedCloseDate = input.expectedCloseDate ?? null;
-      if (input.forecastOverride !== undefined && (input.forecastOverride ?? null) !== entity.forecastOverride) changes.forecastOverride = input.forecastOverride ?? null;
+      if (input.expectedCloseDate !== undefined && (input.expectedCloseDate ?? null) !== entity.expectedCloseDate)
+        changes.expectedCloseDate = input.expectedCloseDate ?? null;
+      if (input.forecastOverride !== undefined && (input.forecastOverride ?? null) !== entity.forecastOverride)
+        changes.forecastOverride = input.forecastOverride ?? null;
       const changed = Object.keys(changes);
       if (changed.length === 0) return before;
       await tx.manager.update(DealEntity, { id }, { ...changes, updatedAt: new Date() });
@@ -150,7 +153,14 @@ export class DealsService {
 
   private requireStage(key: string): Stage {
     const stage = this.stages.find(key);
-    if (!stage) throw badField('stage', `"${key}" is not a stage of the pipeline (${this.stages.list().map((s) => s.key).join(', ')})`);
+    if (!stage)
+      throw badField(
+        'stage',
+        `"${key}" is not a stage of the pipeline (${this.stages
+          .list()
+          .map((s) => s.key)
+          .join(', ')})`,
+      );
     return stage;
   }
 
@@ -182,7 +192,9 @@ export class DealsService {
   /** A reference to a rep, account or product that is not there is the caller's mistake: 400 naming it. */
   private async requireRefs(manager: EntityManager, input: { ownerId?: string; accountId?: string | null; productId?: string | null }): Promise<void> {
     if (input.ownerId && !(await manager.existsBy(RepEntity, { id: input.ownerId }))) throw badField('ownerId', `no rep with id ${input.ownerId}`);
-    if (input.accountId && !(await manager.existsBy(AccountEntity, { id: input.accountId }))) throw badField('accountId', `no account with id ${input.accountId}`);
-    if (input.productId && !(await manager.existsBy(ProductEntity, { id: input.productId }))) throw badField('productId', `no product with id ${input.productId}`);
+    if (input.accountId && !(await manager.existsBy(AccountEntity, { id: input.accountId })))
+      throw badField('accountId', `no account with id ${input.accountId}`);
+    if (input.productId && !(await manager.existsBy(ProductEntity, { id: input.productId })))
+      throw badField('productId', `no product with id ${input.productId}`);
   }
 }

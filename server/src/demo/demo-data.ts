@@ -31,9 +31,30 @@ export const DEMO_TEAMS = [
 ];
 
 export const DEMO_REP_NAMES = [
-  'Ayu Lestari', 'Budi Santoso', 'Citra Dewi', 'Dimas Saputra', 'Eka Putri', 'Fajar Nugroho', 'Gita Maharani', 'Hadi Kurniawan',
-  'Indah Permata', 'Joko Susilo', 'Kartika Sari', 'Lukman Hakim', 'Maya Anggraini', 'Nanda Firmansyah', 'Oki Setiawan', 'Putri Rahayu',
-  'Rizky Ramadhan', 'Siti Nurhaliza', 'Teguh Prasetyo', 'Utami Wulandari', 'Vina Oktaviani', 'Wahyu Hidayat', 'Yusuf Maulana', 'Zahra Amalia',
+  'Ayu Lestari',
+  'Budi Santoso',
+  'Citra Dewi',
+  'Dimas Saputra',
+  'Eka Putri',
+  'Fajar Nugroho',
+  'Gita Maharani',
+  'Hadi Kurniawan',
+  'Indah Permata',
+  'Joko Susilo',
+  'Kartika Sari',
+  'Lukman Hakim',
+  'Maya Anggraini',
+  'Nanda Firmansyah',
+  'Oki Setiawan',
+  'Putri Rahayu',
+  'Rizky Ramadhan',
+  'Siti Nurhaliza',
+  'Teguh Prasetyo',
+  'Utami Wulandari',
+  'Vina Oktaviani',
+  'Wahyu Hidayat',
+  'Yusuf Maulana',
+  'Zahra Amalia',
 ];
 
 /** Prices in IDR; margins in percent. */
@@ -46,9 +67,30 @@ export const DEMO_PRODUCTS = [
 ];
 
 const ACCOUNT_STEMS = [
-  'Maju Jaya', 'Sinar Mas Digital', 'Nusantara Logistik', 'Bumi Persada', 'Cahaya Abadi', 'Mitra Sejahtera', 'Karya Mandiri', 'Samudra Biru',
-  'Garuda Niaga', 'Mega Retail', 'Tunas Harapan', 'Sentosa Farma', 'Indo Agro Lestari', 'Permata Properti', 'Sumber Rejeki', 'Harapan Bangsa',
-  'Angkasa Media', 'Surya Energi', 'Bintang Timur', 'Lautan Teknologi', 'Pelita Finance', 'Kencana Foods', 'Arta Graha', 'Dwi Mulya Textile',
+  'Maju Jaya',
+  'Sinar Mas Digital',
+  'Nusantara Logistik',
+  'Bumi Persada',
+  'Cahaya Abadi',
+  'Mitra Sejahtera',
+  'Karya Mandiri',
+  'Samudra Biru',
+  'Garuda Niaga',
+  'Mega Retail',
+  'Tunas Harapan',
+  'Sentosa Farma',
+  'Indo Agro Lestari',
+  'Permata Properti',
+  'Sumber Rejeki',
+  'Harapan Bangsa',
+  'Angkasa Media',
+  'Surya Energi',
+  'Bintang Timur',
+  'Lautan Teknologi',
+  'Pelita Finance',
+  'Kencana Foods',
+  'Arta Graha',
+  'Dwi Mulya Textile',
 ];
 
 export function demoAccountNames(): string[] {

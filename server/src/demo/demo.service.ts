@@ -47,12 +47,20 @@ export class DemoService {
 
     const territoryIds = new Map<string, string>();
     for (const t of DEMO_TERRITORIES) {
-      const [row]: { id: string }[] = await manager.query('INSERT INTO territories (name, region, created_at) VALUES ($1, $2, $3) RETURNING id', [t.name, t.region, since]);
+      const [row]: { id: string }[] = await manager.query('INSERT INTO territories (name, region, created_at) VALUES ($1, $2, $3) RETURNING id', [
+        t.name,
+        t.region,
+        since,
+      ]);
       territoryIds.set(t.name, row.id);
     }
     const reps: { id: string; teamId: string }[] = [];
     for (const [teamIndex, team] of DEMO_TEAMS.entries()) {
-      const [row]: { id: string }[] = await manager.query('INSERT INTO teams (name, manager_name, created_at) VALUES ($1, $2, $3) RETURNING id', [team.name, team.managerName, since]);
+      const [row]: { id: string }[] = await manager.query('INSERT INTO teams (name, manager_name, created_at) VALUES ($1, $2, $3) RETURNING id', [
+        team.name,
+        team.managerName,
+        since,
+      ]);
       for (let i = 0; i < 8; i++) {
         const name = DEMO_REP_NAMES[teamIndex * 8 + i];
         const territory = team.territories[i % team.territories.length];
@@ -65,7 +73,11 @@ export class DemoService {
     }
     const products: { id: string; price: number; name: string }[] = [];
     for (const p of DEMO_PRODUCTS) {
-      const [row]: { id: string }[] = await manager.query('INSERT INTO products (name, list_price, margin_pct) VALUES ($1, $2, $3) RETURNING id', [p.name, p.listPrice, p.marginPct]);
+      const [row]: { id: string }[] = await manager.query('INSERT INTO products (name, list_price, margin_pct) VALUES ($1, $2, $3) RETURNING id', [
+        p.name,
+        p.listPrice,
+        p.marginPct,
+      ]);
       products.push({ id: row.id, price: toMinor(p.listPrice), name: p.name.replace('Salesboard ', '') });
     }
     const accounts: { id: string; name: string }[] = [];
@@ -96,7 +108,16 @@ export class DemoService {
         const step = (1 + random() * 9) * DAY_MS;
         if (at.getTime() + step > now.getTime()) break;
         const roll = random();
-        const next = roll < 0.12 ? lost : stage.position === open[open.length - 1].position ? (roll < 0.75 ? won : lost) : roll < 0.8 ? open[open.indexOf(stage) + 1] : null;
+        const next =
+          roll < 0.12
+            ? lost
+            : stage.position === open[open.length - 1].position
+              ? roll < 0.75
+                ? won
+                : lost
+              : roll < 0.8
+                ? open[open.indexOf(stage) + 1]
+                : null;
         if (!next) break;
         at = new Date(at.getTime() + step);
         path.push({ from: stage.key, to: next.key, at });
@@ -108,7 +129,20 @@ export class DemoService {
       const expectedClose = new Date(createdAt.getTime() + (30 + random() * 60) * DAY_MS).toISOString().slice(0, 10);
       const account = pick(accounts);
       // Named as reps name their deals: who buys, what.
-      deals.push([id, 'demo', `${account.name} – ${product.name}`, account.id, product.id, rep.id, fromMinor(amountMinor), stage.key, createdAt, expectedClose, closedAt, at]);
+      deals.push([
+        id,
+        'demo',
+        `${account.name} – ${product.name}`,
+        account.id,
+        product.id,
+        rep.id,
+        fromMinor(amountMinor),
+        stage.key,
+        createdAt,
+        expectedClose,
+        closedAt,
+        at,
+      ]);
       for (const step of path) history.push([id, step.from, step.to, fromMinor(amountMinor), rep.id, step.at]);
     }
     await manager.query(
@@ -130,15 +164,27 @@ export class DemoService {
     const types = ['call', 'email', 'meeting', 'demo'];
     const activities: unknown[][] = [];
     for (let i = 0; i < 1500; i++) {
-      activities.push([types[Math.floor(random() * types.length)], reps[Math.floor(random() * reps.length)].id, new Date(now.getTime() - random() * HISTORY_DAYS * DAY_MS)]);
+      activities.push([
+        types[Math.floor(random() * types.length)],
+        reps[Math.floor(random() * reps.length)].id,
+        new Date(now.getTime() - random() * HISTORY_DAYS * DAY_MS),
+      ]);
     }
     await manager.query('INSERT INTO activities (type, rep_id, at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])', transpose(activities, 3));
     const statuses = ['new', 'nurturing', 'qualified', 'converted', 'disqualified'];
     const leads: unknown[][] = [];
     for (let i = 0; i < 200; i++) {
-      leads.push([['website', 'referral', 'event', 'cold call'][i % 4], statuses[Math.floor(random() * statuses.length)], reps[Math.floor(random() * reps.length)].id, new Date(now.getTime() - random() * HISTORY_DAYS * DAY_MS)]);
+      leads.push([
+        ['website', 'referral', 'event', 'cold call'][i % 4],
+        statuses[Math.floor(random() * statuses.length)],
+        reps[Math.floor(random() * reps.length)].id,
+        new Date(now.getTime() - random() * HISTORY_DAYS * DAY_MS),
+      ]);
     }
-    await manager.query('INSERT INTO leads (source, status, rep_id, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])', transpose(leads, 4));
+    await manager.query(
+      'INSERT INTO leads (source, status, rep_id, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])',
+      transpose(leads, 4),
+    );
     // Monthly quotas for this month and the three before, per rep and per team.
     const quotas: unknown[][] = [];
     for (let back = 0; back < 4; back++) {

@@ -88,7 +88,14 @@ export class SimulatorService implements OnApplicationBootstrap, OnModuleDestroy
     const amountMinor = Math.round((Number(row.list_price) * (0.6 + this.random() * 1.2)) / 1000) * 100_000;
     const closeDate = new Date(Date.now() + (20 + this.random() * 60) * 86_400_000).toISOString().slice(0, 10);
     await this.deals.create(
-      { name: `${row.account_name} expansion`, ownerId: row.rep_id, accountId: row.account_id, productId: row.product_id, amount: fromMinor(amountMinor), expectedCloseDate: closeDate },
+      {
+        name: `${row.account_name} expansion`,
+        ownerId: row.rep_id,
+        accountId: row.account_id,
+        productId: row.product_id,
+        amount: fromMinor(amountMinor),
+        expectedCloseDate: closeDate,
+      },
       CONTEXT,
     );
   }

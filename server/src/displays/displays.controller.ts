@@ -34,7 +34,11 @@ export class DisplaysController {
   @Post('pairing/approve')
   @Allow('admin', 'manager')
   @ApiZodBody(pairingApproveSchema)
-  approve(@Body(new ZodValidationPipe(pairingApproveSchema)) body: PairingApproveInput, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<Display> {
+  approve(
+    @Body(new ZodValidationPipe(pairingApproveSchema)) body: PairingApproveInput,
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+  ): Promise<Display> {
     return this.pairing.approve(body, principal, ip);
   }
 

@@ -40,14 +40,20 @@ export class PairingService {
     for (let attempt = 0; ; attempt++) {
       const code = userCode();
       try {
-        await this.dataSource.query(`INSERT INTO pairing_requests (user_code, device_code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`, [
-          code,
-          sha256(deviceCode),
-          CODE_TTL_SECONDS,
-        ]);
-        await this.dataSource.query('DELETE FROM pairing_requests WHERE expires_at < now() - interval \'1 hour\'');
+        await this.dataSource.query(
+          `INSERT INTO pairing_requests (user_code, device_code_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))`,
+          [code, sha256(deviceCode), CODE_TTL_SECONDS],
+        );
+        await this.dataSource.query("DELETE FROM pairing_requests WHERE expires_at < now() - interval '1 hour'");
         const verificationUri = `${origin}/admin/pair`;
-        return { deviceCode, userCode: code, verificationUri, verificationUriComplete: `${verificationUri}?code=${code}`, expiresIn: CODE_TTL_SECONDS, interval: POLL_INTERVAL_SECONDS };
+        return {
+          deviceCode,
+          userCode: code,
+          verificationUri,
+          verificationUriComplete: `${verificationUri}?code=${code}`,
+          expiresIn: CODE_TTL_SECONDS,
+          interval: POLL_INTERVAL_SECONDS,
+        };
       } catch (error) {
         // A live code collided (1 in 25^8 per pair): draw another.
         if ((error as { code?: string }).code !== '23505' || attempt > 5) throw error;
@@ -98,12 +104,18 @@ export class PairingService {
         throw badField('userCode', 'no TV is waiting with this code (mistyped, already used or older than 10 minutes)');
       }
       const token = randomSecret(DISPLAY_PREFIX);
-      const [display]: DisplayRow[] = await manager.query(
-        'INSERT INTO displays (name, board_id, token_hash, paired_by) VALUES ($1, $2, $3, $4) RETURNING *',
-        [input.name, input.boardId ?? null, sha256(token), approver.kind === 'user' ? approver.id : null],
-      );
+      const [display]: DisplayRow[] = await manager.query('INSERT INTO displays (name, board_id, token_hash, paired_by) VALUES ($1, $2, $3, $4) RETURNING *', [
+        input.name,
+        input.boardId ?? null,
+        sha256(token),
+        approver.kind === 'user' ? approver.id : null,
+      ]);
       await manager.query('UPDATE pairing_requests SET display_id = $2, pending_token = $3 WHERE id = $1', [request.id, display.id, token]);
-      await this.audit.record(approver, { action: 'display.paired', target: `display:${display.id}`, details: { name: input.name, boardId: input.boardId ?? null }, ip }, manager);
+      await this.audit.record(
+        approver,
+        { action: 'display.paired', target: `display:${display.id}`, details: { name: input.name, boardId: input.boardId ?? null }, ip },
+        manager,
+      );
       return mapDisplay(display);
     });
   }
@@ -114,7 +126,10 @@ export class PairingService {
 
   /** Revoking a display ends its credential and drops its socket now, on whichever node holds it. */
   async revoke(id: string, actor: Principal, ip: string): Promise<Display> {
-    const [rows]: [DisplayRow[], number] = await this.dataSource.query('UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [id]);
+    const [rows]: [DisplayRow[], number] = await this.dataSource.query(
+      'UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *',
+      [id],
+    );
     if (!rows?.length) throw notFound('display', id);
     this.publisher.disconnectPrincipal('display', id);
     await this.audit.record(actor, { action: 'display.revoked', target: `display:${id}`, ip });
@@ -132,5 +147,12 @@ interface DisplayRow {
 }
 
 function mapDisplay(r: DisplayRow): Display {
-  return { id: r.id, name: r.name, boardId: r.board_id, createdAt: r.created_at.toISOString(), lastSeenAt: r.last_seen_at?.toISOString() ?? null, revokedAt: r.revoked_at?.toISOString() ?? null };
+  return {
+    id: r.id,
+    name: r.name,
+    boardId: r.board_id,
+    createdAt: r.created_at.toISOString(),
+    lastSeenAt: r.last_seen_at?.toISOString() ?? null,
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  };
 }

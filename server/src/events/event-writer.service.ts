@@ -65,11 +65,7 @@ export class EventWriter {
    * writers per second (the benchmark saw sessions queue on this lock while Node sent the next
    * statement of a three-statement version).
    */
-  private async append(
-    manager: EntityManager,
-    events: { type: LoggedEventType; payload: unknown }[],
-    context: ChangeContext,
-  ): Promise<CommittedEvents> {
+  private async append(manager: EntityManager, events: { type: LoggedEventType; payload: unknown }[], context: ChangeContext): Promise<CommittedEvents> {
     const rows: { seq: string }[] = await manager.query(
       `WITH next AS (UPDATE event_seq SET seq = seq + $1 WHERE id = 1 RETURNING seq),
             written AS (

@@ -40,7 +40,6 @@ const PRODUCTS = [
   { id: 'prod-2', marginPct: '12.00' },
 ];
 
-
 function build(): KpiAggregates {
   const aggregates = new KpiAggregates(new LocalCalendar(ZONE), STAGES);
   for (const id of TEAMS) aggregates.upsertTeam({ id, name: id.toUpperCase(), createdDay: 0 });
@@ -94,7 +93,12 @@ function scenario(seed: number) {
     if (roll < 0.3 || deals.size === 0) {
       const id = `deal-${i}`;
       const createdAt = instant();
-      const deal = { id, amountMinor: Math.floor(next() * 5_000_000) * 100 + (next() < 0.3 ? 55 : 0), createdAt, productId: next() < 0.5 ? pick(['prod-1', 'prod-2']) : null } as DealRow;
+      const deal = {
+        id,
+        amountMinor: Math.floor(next() * 5_000_000) * 100 + (next() < 0.3 ? 55 : 0),
+        createdAt,
+        productId: next() < 0.5 ? pick(['prod-1', 'prod-2']) : null,
+      } as DealRow;
       owner(deal, pick(REPS));
       deal.expectedCloseDate = next() < 0.8 ? new Date(NOW.getTime() + Math.floor((next() - 0.7) * 300) * MS_PER_DAY).toISOString().slice(0, 10) : null;
       placeIn(deal, pick(STAGES).key, createdAt);
@@ -105,7 +109,8 @@ function scenario(seed: number) {
       if (change < 0.45) placeIn(deal, pick(STAGES.filter((s) => s.key !== deal.stage)).key, new Date(Math.max(deal.createdAt.getTime(), instant().getTime())));
       else if (change < 0.6) deal.amountMinor = Math.floor(next() * 9_000_000) * 100;
       else if (change < 0.75) owner(deal, pick(REPS));
-      else if (change < 0.85) deal.expectedCloseDate = next() < 0.2 ? null : new Date(NOW.getTime() + Math.floor((next() - 0.5) * 200) * MS_PER_DAY).toISOString().slice(0, 10);
+      else if (change < 0.85)
+        deal.expectedCloseDate = next() < 0.2 ? null : new Date(NOW.getTime() + Math.floor((next() - 0.5) * 200) * MS_PER_DAY).toISOString().slice(0, 10);
       else {
         const category = next() < 0.3 ? null : pick<ForecastCategory>(['pipeline', 'best_case', 'commit', 'omitted']);
         if (category === null) overrides.delete(deal.id);
@@ -128,9 +133,18 @@ function scenario(seed: number) {
   }
   const leads: LeadRow[] = [];
   for (let i = 0; i < 80; i++) {
-    const lead: LeadRow = { repId: next() < 0.2 ? null : pick(REPS).id, status: next() < 0.3 ? 'converted' : 'new', createdAt: instant(), convertedDealId: null };
+    const lead: LeadRow = {
+      repId: next() < 0.2 ? null : pick(REPS).id,
+      status: next() < 0.3 ? 'converted' : 'new',
+      createdAt: instant(),
+      convertedDealId: null,
+    };
     leads.push(lead);
-    aggregates.applyLead(`lead-${i}`, { repId: lead.repId, createdDay: aggregates.calendar.dayOf(lead.createdAt.getTime()), converted: lead.status === 'converted' });
+    aggregates.applyLead(`lead-${i}`, {
+      repId: lead.repId,
+      createdDay: aggregates.calendar.dayOf(lead.createdAt.getTime()),
+      converted: lead.status === 'converted',
+    });
   }
   const quotas: QuotaRow[] = [
     { repId: 'rep-1', teamId: null, period: 'month', periodStart: '2026-11-01', amountMinor: 300_000_000 },
@@ -181,34 +195,38 @@ describe('KpiAggregates', () => {
     }
   });
 
-  it.each(['month', 'quarter', 'week'] as const)('ranks every metric as rankLeaderboard ranks computeKpis over the shared totals, movement included (%s)', (period) => {
-    const { aggregates, rows } = scenario(4);
-    const range = resolvePeriod({ period, now: NOW, timeZone: ZONE });
-    const today = aggregates.calendar.today(NOW);
-    // The start of today: the same period cut at yesterday, measured against the whole period's quota.
-    const yesterday = new Date(NOW.getTime() - MS_PER_DAY).toISOString().slice(0, 10);
-    const startOfDay = range.fromDate <= yesterday ? resolvePeriod({ period: 'custom', from: range.fromDate, to: yesterday, now: NOW, timeZone: ZONE }) : null;
-    for (const [entity, members] of [
-      ['reps', REPS.filter((rep) => rep.active).map((rep): [string, string, Scope] => [rep.id, `Rep ${rep.id.slice(4)}`, { kind: 'rep', id: rep.id }])],
-      ['teams', TEAMS.map((id): [string, string, Scope] => [id, id.toUpperCase(), { kind: 'team', id }])],
-    ] as const) {
-      const boards = rankBoards(aggregates, entity, { kind: 'all' }, range, today);
-      const values = (days: typeof range | null, scope: Scope) => {
-        const totals = days ? totalsFromRows(rows, days, scope) : emptyTotals();
-        const kpis = computeKpis({ ...totals, quotaMinor: totalsFromRows(rows, range, scope).quotaMinor }, range);
-        return { revenue: totals.revenueMinor, won: kpis.won, attainment: kpis.attainment, activities: kpis.activities.total, winRate: kpis.winRate };
-      };
-      for (const metric of ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const) {
-        const before = members.map(([id, name, scope]) => ({ id, name, value: values(startOfDay, scope)[metric] }));
-        const startOfDayRanks = new Map(rankLeaderboard(before, { metric }).map((row) => [row.id, row.rank]));
-        const expected = rankLeaderboard(
-          members.map(([id, name, scope]) => ({ id, name, value: values(range, scope)[metric] })),
-          { metric, startOfDayRanks },
-        );
-        expect({ entity, metric, rows: boards.get(metric) }).toEqual({ entity, metric, rows: expected });
+  it.each(['month', 'quarter', 'week'] as const)(
+    'ranks every metric as rankLeaderboard ranks computeKpis over the shared totals, movement included (%s)',
+    (period) => {
+      const { aggregates, rows } = scenario(4);
+      const range = resolvePeriod({ period, now: NOW, timeZone: ZONE });
+      const today = aggregates.calendar.today(NOW);
+      // The start of today: the same period cut at yesterday, measured against the whole period's quota.
+      const yesterday = new Date(NOW.getTime() - MS_PER_DAY).toISOString().slice(0, 10);
+      const startOfDay =
+        range.fromDate <= yesterday ? resolvePeriod({ period: 'custom', from: range.fromDate, to: yesterday, now: NOW, timeZone: ZONE }) : null;
+      for (const [entity, members] of [
+        ['reps', REPS.filter((rep) => rep.active).map((rep): [string, string, Scope] => [rep.id, `Rep ${rep.id.slice(4)}`, { kind: 'rep', id: rep.id }])],
+        ['teams', TEAMS.map((id): [string, string, Scope] => [id, id.toUpperCase(), { kind: 'team', id }])],
+      ] as const) {
+        const boards = rankBoards(aggregates, entity, { kind: 'all' }, range, today);
+        const values = (days: typeof range | null, scope: Scope) => {
+          const totals = days ? totalsFromRows(rows, days, scope) : emptyTotals();
+          const kpis = computeKpis({ ...totals, quotaMinor: totalsFromRows(rows, range, scope).quotaMinor }, range);
+          return { revenue: totals.revenueMinor, won: kpis.won, attainment: kpis.attainment, activities: kpis.activities.total, winRate: kpis.winRate };
+        };
+        for (const metric of ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const) {
+          const before = members.map(([id, name, scope]) => ({ id, name, value: values(startOfDay, scope)[metric] }));
+          const startOfDayRanks = new Map(rankLeaderboard(before, { metric }).map((row) => [row.id, row.rank]));
+          const expected = rankLeaderboard(
+            members.map(([id, name, scope]) => ({ id, name, value: values(range, scope)[metric] })),
+            { metric, startOfDayRanks },
+          );
+          expect({ entity, metric, rows: boards.get(metric) }).toEqual({ entity, metric, rows: expected });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('ends up equal to aggregates built from the final state, whatever the path', () => {
     const { aggregates, rows } = scenario(5);
@@ -232,7 +250,11 @@ describe('KpiAggregates', () => {
     }
     rows.activities.forEach((a) => rebuilt.addActivity(a.repId, a.type, a.at.getTime()));
     rows.leads.forEach((lead, i) =>
-      rebuilt.applyLead(`lead-${i}`, { repId: lead.repId, createdDay: rebuilt.calendar.dayOf(lead.createdAt.getTime()), converted: lead.status === 'converted' }),
+      rebuilt.applyLead(`lead-${i}`, {
+        repId: lead.repId,
+        createdDay: rebuilt.calendar.dayOf(lead.createdAt.getTime()),
+        converted: lead.status === 'converted',
+      }),
     );
     rows.quotas.forEach((q) => rebuilt.upsertQuota(q));
     expect(aggregates.differences(rebuilt)).toEqual([]);

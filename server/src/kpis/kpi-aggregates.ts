@@ -148,7 +148,13 @@ export class KpiAggregates {
       }
       case 'quota.updated': {
         const { quota } = event.payload;
-        return this.upsertQuota({ repId: quota.repId, teamId: quota.teamId, period: quota.period, periodStart: quota.periodStart, amountMinor: toMinor(quota.amount) });
+        return this.upsertQuota({
+          repId: quota.repId,
+          teamId: quota.teamId,
+          period: quota.period,
+          periodStart: quota.periodStart,
+          amountMinor: toMinor(quota.amount),
+        });
       }
       case 'org.changed': {
         const { entity, id, name } = event.payload;
@@ -536,9 +542,11 @@ function describeScope(scope: ScopeAggregates): unknown {
 
 /** JSON with sorted map entries and bigints as strings: equal text, equal data. */
 function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'bigint') return `${v}n`;
-    if (v instanceof Map) return [...v.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
-    return v;
-  }) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (v instanceof Map) return [...v.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1));
+      return v;
+    }) ?? 'undefined'
+  );
 }

@@ -166,7 +166,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         const json = JSON.stringify(rows);
         if (room.sentBoards.get(id) === json) continue;
         room.sentBoards.set(id, json);
-        if (options.send) this.publisher.publishDerived('leaderboard.updated', { metric, period: board.period, scope: boardScope, rows }, { audience: boardAudience, seq });
+        if (options.send)
+          this.publisher.publishDerived('leaderboard.updated', { metric, period: board.period, scope: boardScope, rows }, { audience: boardAudience, seq });
       }
     }
   }

@@ -6,7 +6,14 @@ import type { KpiAggregates } from './kpi-aggregates.js';
 import { dayNumberOf, isoDateOf } from './local-calendar.js';
 
 export function resolveRange(config: AppConfig, query: { period: PeriodKind; from?: string; to?: string }, now: Date): PeriodRange {
-  return resolvePeriod({ period: query.period, from: query.from, to: query.to, now, timeZone: config.timeZone, fiscalYearStartMonth: config.fiscalYearStartMonth });
+  return resolvePeriod({
+    period: query.period,
+    from: query.from,
+    to: query.to,
+    now,
+    timeZone: config.timeZone,
+    fiscalYearStartMonth: config.fiscalYearStartMonth,
+  });
 }
 
 export function describePeriod(range: PeriodRange): KpiPeriodInfo {

@@ -91,7 +91,14 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
       await this.readLog(live);
       await this.readLog(rebuilt, live.seq);
       const differences = live.differences(rebuilt);
-      return { ok: differences.length === 0, seq: live.seq, checkedAt: new Date().toISOString(), deals: live.dealCount, differences, tookMs: Date.now() - started };
+      return {
+        ok: differences.length === 0,
+        seq: live.seq,
+        checkedAt: new Date().toISOString(),
+        deals: live.dealCount,
+        differences,
+        tookMs: Date.now() - started,
+      };
     });
   }
 
@@ -122,10 +129,11 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
     const last = Math.min(until, Number(head));
     if (aggregates === this.aggregates && last - aggregates.seq > REPLAY_OR_REBUILD) return this.rebuild();
     while (aggregates.seq < last) {
-      const rows: LogRow[] = await this.dataSource.query(
-        'SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
-        [aggregates.seq, last, LOG_BATCH],
-      );
+      const rows: LogRow[] = await this.dataSource.query('SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
+        aggregates.seq,
+        last,
+        LOG_BATCH,
+      ]);
       if (rows.length === 0) return;
       for (const row of rows) {
         await this.applyOne(aggregates, { seq: Number(row.seq), type: row.type, at: row.at.toISOString(), payload: row.payload } as LoggedEvent);

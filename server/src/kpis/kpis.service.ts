@@ -48,7 +48,14 @@ export class KpisService {
         return { teams: rows(aggregates.teams.values(), 'team'), territories: rows(aggregates.territories.values(), 'territory'), reps: [] };
       case 'team':
       case 'territory':
-        return { teams: [], territories: [], reps: rows(aggregates.repsIn(scope).filter((rep) => rep.active), 'rep') };
+        return {
+          teams: [],
+          territories: [],
+          reps: rows(
+            aggregates.repsIn(scope).filter((rep) => rep.active),
+            'rep',
+          ),
+        };
       case 'rep':
         return { teams: [], territories: [], reps: [] };
     }

@@ -4,7 +4,18 @@
  * themselves are the shared computeFunnel and stuckDeals.
  */
 import type { EntityManager } from 'typeorm';
-import { computeFunnel, formatMinor, type FunnelStage, type PeriodRange, type Scope, type Stage, type StageHistoryRow, stuckDeals, type StuckDealSummary, toMinor } from '@salesboard/shared';
+import {
+  computeFunnel,
+  formatMinor,
+  type FunnelStage,
+  type PeriodRange,
+  type Scope,
+  type Stage,
+  type StageHistoryRow,
+  stuckDeals,
+  type StuckDealSummary,
+  toMinor,
+} from '@salesboard/shared';
 
 const STUCK_LIST_LIMIT = 50;
 

@@ -107,10 +107,10 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     if (this.delivered - since > REPLAY_LIMIT) return null;
     const oldest = this.ring.length ? this.ring[0].seq : Infinity;
     if (since + 1 >= oldest) return this.fromRing(since);
-    const rows: EventRow[] = await this.dataSource.query(
-      'SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq',
-      [since, this.delivered],
-    );
+    const rows: EventRow[] = await this.dataSource.query('SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq', [
+      since,
+      this.delivered,
+    ]);
     const fromDb = rows.map(toEvent);
     // Events delivered while we were reading come from the ring, so nothing falls in between.
     const last = fromDb.length ? fromDb[fromDb.length - 1].seq : since;
@@ -127,10 +127,10 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
   private async drain(): Promise<void> {
     try {
       for (;;) {
-        const rows: EventRow[] = await this.dataSource.query(
-          'SELECT seq, type, at, payload FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2',
-          [this.delivered, DRAIN_BATCH],
-        );
+        const rows: EventRow[] = await this.dataSource.query('SELECT seq, type, at, payload FROM event_log WHERE seq > $1 ORDER BY seq LIMIT $2', [
+          this.delivered,
+          DRAIN_BATCH,
+        ]);
         this.markDatabase(true);
         if (rows.length === 0) return;
         const events = rows.map(toEvent);

@@ -34,7 +34,12 @@ function limitMessages(socket: LiveSocket): void {
 function parse<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, error: describeIssues(result.error.issues).map((i) => `${i.path}: ${i.message}`).join('; ') };
+  return {
+    ok: false,
+    error: describeIssues(result.error.issues)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; '),
+  };
 }
 
 /**

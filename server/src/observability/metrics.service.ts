@@ -30,15 +30,28 @@ export class MetricsService implements OnModuleDestroy {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
-  readonly eventsWritten = new Counter({ name: 'salesboard_events_written_total', help: 'Events appended to the event log by this node', registers: [this.registry] });
-  readonly eventsBroadcast = new Counter({ name: 'salesboard_events_broadcast_total', help: 'Logged events this node delivered to its sockets', registers: [this.registry] });
+  readonly eventsWritten = new Counter({
+    name: 'salesboard_events_written_total',
+    help: 'Events appended to the event log by this node',
+    registers: [this.registry],
+  });
+  readonly eventsBroadcast = new Counter({
+    name: 'salesboard_events_broadcast_total',
+    help: 'Logged events this node delivered to its sockets',
+    registers: [this.registry],
+  });
   readonly ingestToEmit = new Histogram({
     name: 'salesboard_ingest_to_emit_seconds',
     help: 'From the writing transaction to the broadcast of its event on this node',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly resyncs = new Counter({ name: 'salesboard_resyncs_total', help: 'Catch-ups served, by how', labelNames: ['mode'] as const, registers: [this.registry] });
+  readonly resyncs = new Counter({
+    name: 'salesboard_resyncs_total',
+    help: 'Catch-ups served, by how',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+  });
   readonly snapshots = new Counter({ name: 'salesboard_snapshots_served_total', help: 'Snapshots built for sockets and REST', registers: [this.registry] });
 
   constructor(dataSource: DataSource, stream: EventStreamService, publisher: LivePublisher) {

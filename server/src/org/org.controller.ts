@@ -34,7 +34,8 @@ export class OrgController {
   }
   @Allow('admin', 'integration')
   @ApiZodBody(createTeamSchema)
-  @Post('teams') createTeam(@Body(new ZodValidationPipe(createTeamSchema)) body: CreateTeamInput, @Change() change: ChangeContext): Promise<Team> {
+  @Post('teams')
+  createTeam(@Body(new ZodValidationPipe(createTeamSchema)) body: CreateTeamInput, @Change() change: ChangeContext): Promise<Team> {
     return this.org.createTeam(body, change);
   }
 
@@ -43,7 +44,8 @@ export class OrgController {
   }
   @Allow('admin', 'integration')
   @ApiZodBody(createTerritorySchema)
-  @Post('territories') createTerritory(@Body(new ZodValidationPipe(createTerritorySchema)) body: CreateTerritoryInput, @Change() change: ChangeContext): Promise<Territory> {
+  @Post('territories')
+  createTerritory(@Body(new ZodValidationPipe(createTerritorySchema)) body: CreateTerritoryInput, @Change() change: ChangeContext): Promise<Territory> {
     return this.org.createTerritory(body, change);
   }
 
@@ -52,7 +54,8 @@ export class OrgController {
   }
   @Allow('admin', 'integration')
   @ApiZodBody(createRepSchema)
-  @Post('reps') createRep(@Body(new ZodValidationPipe(createRepSchema)) body: CreateRepInput, @Change() change: ChangeContext): Promise<Rep> {
+  @Post('reps')
+  createRep(@Body(new ZodValidationPipe(createRepSchema)) body: CreateRepInput, @Change() change: ChangeContext): Promise<Rep> {
     return this.org.createRep(body, change);
   }
 
@@ -61,7 +64,8 @@ export class OrgController {
   }
   @Allow('admin', 'integration')
   @ApiZodBody(createAccountSchema)
-  @Post('accounts') createAccount(@Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountInput, @Change() change: ChangeContext): Promise<Account> {
+  @Post('accounts')
+  createAccount(@Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountInput, @Change() change: ChangeContext): Promise<Account> {
     return this.org.createAccount(body, change);
   }
 
@@ -70,7 +74,8 @@ export class OrgController {
   }
   @Allow('admin', 'integration')
   @ApiZodBody(createProductSchema)
-  @Post('products') createProduct(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductInput, @Change() change: ChangeContext): Promise<Product> {
+  @Post('products')
+  createProduct(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductInput, @Change() change: ChangeContext): Promise<Product> {
     return this.org.createProduct(body, change);
   }
 }

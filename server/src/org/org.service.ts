@@ -115,7 +115,12 @@ export class OrgService {
     }
   }
 
-  private async requireExists(manager: EntityManager, entity: typeof TeamEntity | typeof TerritoryEntity, field: string, id: string | null | undefined): Promise<void> {
+  private async requireExists(
+    manager: EntityManager,
+    entity: typeof TeamEntity | typeof TerritoryEntity,
+    field: string,
+    id: string | null | undefined,
+  ): Promise<void> {
     if (id == null) return;
     const found = await manager.getRepository(entity).existsBy({ id });
     if (!found) throw badField(field, `no ${field.replace(/Id$/, '')} with id ${id}`);

@@ -44,7 +44,10 @@ export async function bootTestApp(env: Record<string, string> = {}, db?: TestDat
   const login = await request(baseUrl).post('/api/auth/login').send(TEST_ADMIN);
   if (login.status !== 200) throw new Error(`test admin could not log in: ${login.status} ${JSON.stringify(login.body)}`);
   const adminToken = login.body.accessToken as string;
-  const key = await request(baseUrl).post('/api/keys').set('Authorization', `Bearer ${adminToken}`).send({ name: 'tests', scopes: ['read', 'write'] });
+  const key = await request(baseUrl)
+    .post('/api/keys')
+    .set('Authorization', `Bearer ${adminToken}`)
+    .send({ name: 'tests', scopes: ['read', 'write'] });
   if (key.status !== 201) throw new Error(`test API key could not be created: ${key.status}`);
   const apiKey = key.body.key as string;
   return {

@@ -5,7 +5,16 @@
  * mirror with the database.
  */
 import { io, type Socket } from 'socket.io-client';
-import { type ClientToServerEvents, isLoggedEvent, LIVE_NAMESPACE, type LeaderboardRow, type LiveEvent, type LoggedEvent, type ServerToClientEvents, SOCKET_PATH } from '@salesboard/shared';
+import {
+  type ClientToServerEvents,
+  isLoggedEvent,
+  LIVE_NAMESPACE,
+  type LeaderboardRow,
+  type LiveEvent,
+  type LoggedEvent,
+  type ServerToClientEvents,
+  SOCKET_PATH,
+} from '@salesboard/shared';
 
 export class LiveMirror {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;

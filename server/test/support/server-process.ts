@@ -56,7 +56,10 @@ export async function serverProcess(databaseUrl: string, env: Record<string, str
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const started = Date.now();
       for (;;) {
-        const ok = await fetch(`${handle.baseUrl}/api/health`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${handle.baseUrl}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) {
           const login = await request(baseUrl).post('/api/auth/login').send(TEST_ADMIN);
           if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);

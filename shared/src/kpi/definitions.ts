@@ -1,8 +1,7 @@
 /** One line per KPI for the client's hover help; the type makes a new Kpis field fail to compile until it is defined here. */
 import type { Kpis } from './formulas.js';
 
-export type KpiDefinitionKey =
-  keyof Kpis | `forecast.${keyof Kpis['forecast']}` | `activities.${keyof Kpis['activities']}` | 'funnel' | 'stuck';
+export type KpiDefinitionKey = keyof Kpis | `forecast.${keyof Kpis['forecast']}` | `activities.${keyof Kpis['activities']}` | 'funnel' | 'stuck';
 
 export const KPI_DEFINITIONS: Readonly<Record<KpiDefinitionKey, string>> = {
   revenue: 'Sum of the amounts of deals won in the period.',

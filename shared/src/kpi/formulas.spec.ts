@@ -141,9 +141,7 @@ describe('computeKpis', () => {
   it('keeps a weighted pipeline above 2^53 hundredths of a minor unit exact', () => {
     // 10 trillion IDR of pipeline at 55 %: the product no JS number could hold exactly.
     const centi = BigInt(toMinor('10000000000000')) * 55n;
-    expect(computeKpis(totals({ weightedPipelineCentiMinor: centi }), halfway).weightedPipeline).toBe(
-      '5500000000000.00',
-    );
+    expect(computeKpis(totals({ weightedPipelineCentiMinor: centi }), halfway).weightedPipeline).toBe('5500000000000.00');
   });
 
   it('shows a fall in revenue as negative growth and negative incremental sales', () => {
@@ -189,9 +187,7 @@ describe('KPI_DEFINITIONS', () => {
   it('defines every KPI field, nested ones included, in one line of text', () => {
     const kpis = computeKpis(emptyTotals(), halfway);
     const keys = Object.entries(kpis).flatMap(([key, value]) =>
-      typeof value === 'object' && value !== null
-        ? [key, ...Object.keys(value).map((inner) => `${key}.${inner}`)]
-        : [key],
+      typeof value === 'object' && value !== null ? [key, ...Object.keys(value).map((inner) => `${key}.${inner}`)] : [key],
     );
     const definitions: Record<string, string> = KPI_DEFINITIONS;
     for (const key of keys) expect(definitions[key]).toMatch(/^[^\n]{10,}$/);

@@ -30,9 +30,7 @@ describe('computeFunnel', () => {
   });
 
   it('gives null progression to a stage nobody entered', () => {
-    expect(
-      computeFunnel([], DEFAULT_STAGES, november).every((stage) => stage.entered === 0 && stage.progressed === null),
-    ).toBe(true);
+    expect(computeFunnel([], DEFAULT_STAGES, november).every((stage) => stage.entered === 0 && stage.progressed === null)).toBe(true);
   });
 
   it('counts a deal once when it enters a stage twice, and ignores entries outside the period', () => {

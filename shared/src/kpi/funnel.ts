@@ -16,11 +16,7 @@ export interface FunnelStage {
 export const DEFAULT_STUCK_AFTER_DAYS = 14;
 
 /** Open stages in position order. The caller filters the history to the scope it wants. */
-export function computeFunnel(
-  history: readonly StageHistoryRow[],
-  stages: readonly Stage[],
-  range: Pick<PeriodRange, 'start' | 'end'>,
-): FunnelStage[] {
+export function computeFunnel(history: readonly StageHistoryRow[], stages: readonly Stage[], range: Pick<PeriodRange, 'start' | 'end'>): FunnelStage[] {
   const stagesByKey = new Map(stages.map((stage) => [stage.key, stage]));
   const byDeal = groupByDeal(history);
   const openStages = stages.filter((stage) => stage.kind === 'open').sort((a, b) => a.position - b.position);
@@ -63,9 +59,7 @@ export function stuckDeals<T extends Pick<DealRow, 'id' | 'stage' | 'stageEntere
     if (daysInStage > (stage.stuckAfterDays ?? DEFAULT_STUCK_AFTER_DAYS)) stuck.push({ ...deal, daysInStage });
   }
   // The earliest entry has the most days in stage; the exact instant also orders deals within a day.
-  return stuck.sort(
-    (a, b) => a.stageEnteredAt.getTime() - b.stageEnteredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
+  return stuck.sort((a, b) => a.stageEnteredAt.getTime() - b.stageEnteredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Each deal's moves, oldest first (stable, so moves at the same instant keep their given order). */

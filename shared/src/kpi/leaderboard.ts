@@ -22,9 +22,7 @@ export interface RankOptions {
 export function rankLeaderboard(entries: readonly LeaderboardEntry[], options: RankOptions): LeaderboardRow[] {
   const ordered = entries
     .map((entry) => ({ ...entry, value: Number.isFinite(entry.value) ? entry.value : null }))
-    .sort(
-      (a, b) => compareValues(a.value, b.value) || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.id, b.id),
-    );
+    .sort((a, b) => compareValues(a.value, b.value) || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.id, b.id));
   return ordered.map((entry, index) => {
     const rank = index + 1;
     const before = options.startOfDayRanks?.get(entry.id);

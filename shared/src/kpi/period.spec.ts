@@ -117,9 +117,7 @@ describe('resolvePeriod', () => {
 
   it('rejects a fiscal start month outside 1–12 and an unknown time zone', () => {
     const now = at('2026-11-15T05:00:00Z');
-    expect(() => resolvePeriod({ period: 'year', now, timeZone: JAKARTA, fiscalYearStartMonth: 13 })).toThrow(
-      /fiscalYearStartMonth/,
-    );
+    expect(() => resolvePeriod({ period: 'year', now, timeZone: JAKARTA, fiscalYearStartMonth: 13 })).toThrow(/fiscalYearStartMonth/);
     expect(() => resolvePeriod({ period: 'year', now, timeZone: 'Mars/Olympus' })).toThrow(RangeError);
   });
 

@@ -60,10 +60,7 @@ interface DaySpan {
 export function resolvePeriod(input: PeriodInput): PeriodRange {
   const { now, timeZone } = input;
   const fiscalStart = checkFiscalStart(input.fiscalYearStartMonth);
-  const span =
-    input.period === 'custom'
-      ? customSpan(input.from, input.to)
-      : calendarSpan(input.period, civilDateOf(now, timeZone), fiscalStart);
+  const span = input.period === 'custom' ? customSpan(input.from, input.to) : calendarSpan(input.period, civilDateOf(now, timeZone), fiscalStart);
   const start = startOfLocalDay(span.first, timeZone);
   const end = startOfLocalDay(span.next, timeZone);
   return {
@@ -87,12 +84,7 @@ export type PeriodGranularity = 'day' | 'week' | 'month' | 'quarter' | 'year';
  * "2026-11", "2026-Q4", "2026". Fiscal quarters and years are named by the calendar year in which
  * the fiscal year starts: with an April start, 2027-02-10 is in "2026-Q4" of year "2026".
  */
-export function periodKeyOf(
-  instant: Date,
-  granularity: PeriodGranularity,
-  timeZone: string,
-  fiscalYearStartMonth = 1,
-): string {
+export function periodKeyOf(instant: Date, granularity: PeriodGranularity, timeZone: string, fiscalYearStartMonth = 1): string {
   const date = civilDateOf(instant, timeZone);
   const fiscalStart = checkFiscalStart(fiscalYearStartMonth);
   switch (granularity) {

@@ -77,18 +77,12 @@ describe('quotaForScope', () => {
   });
 
   it('sums the three month quotas of a quarter', () => {
-    const months = ['2026-10-01', '2026-11-01', '2026-12-01'].map((start) =>
-      monthQuota({ repId: 'ana' }, start, '100'),
-    );
-    expect(
-      quotaForScope(months, reps, { kind: 'rep', id: 'ana' }, { fromDate: '2026-10-01', toDate: '2026-12-31' }),
-    ).toBe(toMinor('300'));
+    const months = ['2026-10-01', '2026-11-01', '2026-12-01'].map((start) => monthQuota({ repId: 'ana' }, start, '100'));
+    expect(quotaForScope(months, reps, { kind: 'rep', id: 'ana' }, { fromDate: '2026-10-01', toDate: '2026-12-31' })).toBe(toMinor('300'));
   });
 
   it('is null when no quota is set for the period', () => {
-    expect(
-      quotaForScope(quotas, reps, { kind: 'rep', id: 'ana' }, { fromDate: '2026-12-01', toDate: '2026-12-31' }),
-    ).toBeNull();
+    expect(quotaForScope(quotas, reps, { kind: 'rep', id: 'ana' }, { fromDate: '2026-12-01', toDate: '2026-12-31' })).toBeNull();
     expect(quotaForScope([], reps, { kind: 'all' }, november)).toBeNull();
   });
 });

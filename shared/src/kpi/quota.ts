@@ -15,12 +15,7 @@ type DayRange = Pick<PeriodRange, 'fromDate' | 'toDate'>;
  * in the period, else the sum of its reps'; `all` adds that up over teams, plus reps without a
  * team; a territory is the sum of its reps'. Month and quarter quotas of one owner add up.
  */
-export function quotaForScope(
-  quotas: readonly QuotaRow[],
-  reps: readonly RepRow[],
-  scope: Scope,
-  range: DayRange,
-): number | null {
+export function quotaForScope(quotas: readonly QuotaRow[], reps: readonly RepRow[], scope: Scope, range: DayRange): number | null {
   const repQuota = (repIds: readonly string[]) => {
     const ids = new Set(repIds);
     return sumShares(

@@ -55,11 +55,7 @@ function rows(fields: Partial<KpiRows>): KpiRows {
 
 describe('totalsFromRows', () => {
   it('adds deals won in the period to revenue and their created-to-closed days to the cycle', () => {
-    const totals = totalsFromRows(
-      rows({ deals: [won('2026-11-11T03:00:00Z', { amount: '1500000.50' })] }),
-      november,
-      ALL,
-    );
+    const totals = totalsFromRows(rows({ deals: [won('2026-11-11T03:00:00Z', { amount: '1500000.50' })] }), november, ALL);
     expect(totals.revenueMinor).toBe(150000050);
     expect(totals.won).toBe(1);
     expect(totals.cycleDays).toEqual([41]);
@@ -124,10 +120,7 @@ describe('totalsFromRows', () => {
 
   it('keeps deals, activities, leads and active reps to the scope, through the rep for team and territory', () => {
     const input = rows({
-      deals: [
-        won('2026-11-05T03:00:00Z', { ownerId: 'budi', teamId: 'south', territoryId: 'bali' }),
-        won('2026-11-05T03:00:00Z'),
-      ],
+      deals: [won('2026-11-05T03:00:00Z', { ownerId: 'budi', teamId: 'south', territoryId: 'bali' }), won('2026-11-05T03:00:00Z')],
       activities: [
         { repId: 'ana', type: 'call', at: new Date('2026-11-02T03:00:00Z') },
         { repId: 'budi', type: 'demo', at: new Date('2026-11-02T03:00:00Z') },
@@ -154,9 +147,7 @@ describe('totalsFromRows', () => {
   });
 
   it('fills the quota for the scope and period', () => {
-    const quotas = [
-      { repId: 'ana', teamId: null, period: 'month' as const, periodStart: '2026-11-01', amountMinor: toMinor('5000') },
-    ];
+    const quotas = [{ repId: 'ana', teamId: null, period: 'month' as const, periodStart: '2026-11-01', amountMinor: toMinor('5000') }];
     expect(totalsFromRows(rows({ quotas }), november, { kind: 'rep', id: 'ana' }).quotaMinor).toBe(toMinor('5000'));
     expect(totalsFromRows(rows({ quotas }), november, { kind: 'rep', id: 'budi' }).quotaMinor).toBeNull();
   });

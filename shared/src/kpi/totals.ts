@@ -123,12 +123,7 @@ export function totalsFromRows(rows: KpiRows, range: PeriodRange, scope: Scope):
   return totals;
 }
 
-function addDeal(
-  totals: KpiTotals,
-  deal: DealRow,
-  range: PeriodRange,
-  productMargins: ReadonlyMap<string, number>,
-): void {
+function addDeal(totals: KpiTotals, deal: DealRow, range: PeriodRange, productMargins: ReadonlyMap<string, number>): void {
   checkDeal(deal);
   const amount = deal.amountMinor;
   const closedAt = deal.closedAt;

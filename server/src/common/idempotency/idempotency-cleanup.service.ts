@@ -23,10 +23,9 @@ export class IdempotencyCleanupService implements OnApplicationBootstrap, OnModu
 
   async cleanup(): Promise<number> {
     try {
-      const rows: unknown[] = await this.dataSource.query(
-        'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING key',
-        [IDEMPOTENCY_TTL_HOURS],
-      );
+      const rows: unknown[] = await this.dataSource.query('DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1) RETURNING key', [
+        IDEMPOTENCY_TTL_HOURS,
+      ]);
       return rows.length;
     } catch (error) {
       this.logger.warn(`idempotency cleanup failed: ${String(error)}`);

@@ -48,7 +48,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const idempotent: IdempotentRequest = {
       key,
       scope: `${request.method} ${request.path}`,
-      bodyHash: createHash('sha256').update(canonicalJson(request.body ?? null)).digest('hex'),
+      bodyHash: createHash('sha256')
+        .update(canonicalJson(request.body ?? null))
+        .digest('hex'),
     };
     return from(this.find(idempotent)).pipe(
       switchMap((stored) => {

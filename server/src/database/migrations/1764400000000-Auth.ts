@@ -86,18 +86,15 @@ export class Auth1764400000000 implements MigrationInterface {
       );
       CREATE INDEX audit_log_at_idx ON audit_log (at DESC);
     `);
-    await q.query(
-      `INSERT INTO boards (name, scenes, scope) VALUES ('Sales floor', $1, '{"kind":"all"}')`,
-      [
-        JSON.stringify([
-          { kind: 'leaderboard', seconds: 20 },
-          { kind: 'quota', seconds: 15 },
-          { kind: 'funnel', seconds: 15 },
-          { kind: 'forecast', seconds: 15 },
-          { kind: 'territories', seconds: 15 },
-        ]),
-      ],
-    );
+    await q.query(`INSERT INTO boards (name, scenes, scope) VALUES ('Sales floor', $1, '{"kind":"all"}')`, [
+      JSON.stringify([
+        { kind: 'leaderboard', seconds: 20 },
+        { kind: 'quota', seconds: 15 },
+        { kind: 'funnel', seconds: 15 },
+        { kind: 'forecast', seconds: 15 },
+        { kind: 'territories', seconds: 15 },
+      ]),
+    ]);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -17,7 +17,10 @@ export class ExportController {
   @ApiZodQuery(exportDealsQuerySchema)
   @ApiOkResponse({ description: 'text/csv (RFC 4180, UTF-8 with a BOM): a header row, then one deal per line.' })
   @Get('deals.csv')
-  async deals(@Query(new ZodValidationPipe(exportDealsQuerySchema, 'query')) query: ExportDealsQuery, @CurrentPrincipal() principal: Principal): Promise<StreamableFile> {
+  async deals(
+    @Query(new ZodValidationPipe(exportDealsQuerySchema, 'query')) query: ExportDealsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StreamableFile> {
     return csvDownload(await this.exports.dealsCsv(query, visibleTo(principal)), 'deals.csv');
   }
 }
