@@ -49,7 +49,16 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
 
     const won = await client.waitForEvent((e) => e.type === 'deal.won');
     expect(won.payload).toMatchObject({ to: 'won', deal: { amount: '275000000.50', closedAt: expect.any(String) } });
-    const board = await client.waitForEvent((e) => e.type === 'leaderboard.updated');
+    // Boards of other metrics and periods, and updates coalesced from earlier changes, may come
+    // first: the wallboard's board (revenue, month, everyone) must end with the win on top.
+    const board = await client.waitForEvent(
+      (e) =>
+        e.type === 'leaderboard.updated' &&
+        e.payload.metric === 'revenue' &&
+        e.payload.period === 'month' &&
+        e.payload.scope === 'all' &&
+        e.payload.rows[0]?.value !== '0.00',
+    );
     expect(board.type === 'leaderboard.updated' && board.payload.rows[0]).toMatchObject({ rank: 1, id: org.reps[1].id, value: '275000000.50' });
   });
 
