@@ -79,7 +79,8 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useWebSocketAdapter(new LiveIoAdapter(app, config));
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, credentials: true });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM, so the sockets, the app and the embedded
+  // database close once each and in that order.
 
   const document = SwaggerModule.createDocument(
     app,
