@@ -8,22 +8,11 @@ import { jest } from '@jest/globals';
 import type { Deal, KpisResponse, LeaderboardResponse, Rep, Team, Territory } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { seededRandom as seeded } from '../src/demo/demo-data.js';
+import { REAL_TIMERS } from './support/clock.js';
 
 const ZONE = 'Asia/Jakarta';
 const OPERATIONS = Number(process.env.KPI_RANDOM_OPERATIONS ?? 700);
 const SEED = Number(process.env.KPI_RANDOM_SEED ?? 20311);
-const REAL_TIMERS = [
-  'nextTick',
-  'setImmediate',
-  'clearImmediate',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'queueMicrotask',
-  'hrtime',
-  'performance',
-] as const;
 const STAGES = ['lead', 'qualified', 'demo', 'proposal', 'negotiation', 'won', 'lost'];
 const CATEGORIES = ['pipeline', 'best_case', 'commit', 'closed', 'omitted'];
 const METRICS = ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const;

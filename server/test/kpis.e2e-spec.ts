@@ -7,19 +7,7 @@ import { jest } from '@jest/globals';
 import type { Deal, KpisResponse, LeaderboardResponse, Rep, Team } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
-
-const REAL_TIMERS = [
-  'nextTick',
-  'setImmediate',
-  'clearImmediate',
-  'setTimeout',
-  'clearTimeout',
-  'setInterval',
-  'clearInterval',
-  'queueMicrotask',
-  'hrtime',
-  'performance',
-] as const;
+import { REAL_TIMERS } from './support/clock.js';
 
 describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
   let t: TestApp;
