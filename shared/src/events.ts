@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
-import type { DealDeletedPayload, DealsImportedPayload } from './ingest.js';
+import type { DealDeletedPayload, DealsImportedPayload, ImportJob } from './ingest.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -25,8 +25,12 @@ export const LOGGED_EVENT_TYPES = [
 ] as const;
 export type LoggedEventType = (typeof LOGGED_EVENT_TYPES)[number];
 
+/** What an `org.changed` event is about. */
+export const ORG_ENTITIES = ['team', 'rep', 'territory', 'account', 'product', 'stage', 'board', 'user', 'display', 'apiKey'] as const;
+export type OrgEntity = (typeof ORG_ENTITIES)[number];
+
 /** Types derived from the log (aggregates); they carry the `seq` they reflect, and no seq of their own. */
-export const DERIVED_EVENT_TYPES = ['leaderboard.updated', 'kpi.updated'] as const;
+export const DERIVED_EVENT_TYPES = ['leaderboard.updated', 'kpi.updated', 'import.progress'] as const;
 export type DerivedEventType = (typeof DERIVED_EVENT_TYPES)[number];
 
 export interface DealStagePayload {
@@ -55,7 +59,8 @@ export interface LoggedEventPayloads {
   'activity.logged': { activity: Activity; repName: string };
   'lead.changed': { lead: Lead };
   'quota.updated': { quota: Quota };
-  'org.changed': { entity: 'team' | 'rep' | 'territory' | 'account' | 'product'; id: string; name: string };
+  /** Something an admin or an import changed; screens showing that kind of thing refetch it. */
+  'org.changed': { entity: OrgEntity; id: string; name: string };
   /** A batch arrived at once (a CSV import, the demo's history): views reload rather than replay rows. */
   'deals.imported': DealsImportedPayload;
   'deal.deleted': DealDeletedPayload;
@@ -64,6 +69,8 @@ export interface LoggedEventPayloads {
 export interface DerivedEventPayloads {
   'leaderboard.updated': { metric: string; period: string; scope: string; rows: LeaderboardRow[] };
   'kpi.updated': { period: string; scope: string; changed: Record<string, unknown> };
+  /** A running import's counters, to admins only, at most a few times a second. */
+  'import.progress': ImportJob;
 }
 
 export type EventPayloads = LoggedEventPayloads & DerivedEventPayloads;

@@ -7,3 +7,4 @@ export * from './kpi/index.js';
 export * from './kpi-api.js';
 export * from './auth.js';
 export * from './ingest.js';
+export * from './admin.js';

@@ -11,6 +11,7 @@ import type {
   ServerToClientEvents,
   SubscribeInput,
 } from '@salesboard/shared';
+import type { Principal } from '../auth/principal.js';
 import { EventStreamService } from './event-stream.service.js';
 import { SnapshotService } from './snapshot.service.js';
 
@@ -24,6 +25,10 @@ const SCOPE_ROOM_PREFIX = 'scope:';
 
 function scopeRoom(scopeKey: string): string {
   return `${SCOPE_ROOM_PREFIX}${scopeKey}`;
+}
+/** Caught-up sockets by the role of their credential (`role:admin`), for events meant for one role. */
+function roleRoom(role: Principal['role']): string {
+  return `role:${role}`;
 }
 const HEAD_INTERVAL_MS = 5_000;
 
@@ -94,10 +99,14 @@ export class LivePublisher {
    * `team:<id>`, or `all`) only to the sockets that subscribed to that scope. `seq` is the seq
    * the numbers reflect, when the publisher knows it better than the stream head.
    */
-  publishDerived<T extends DerivedEventType>(type: T, payload: DerivedEventPayloads[T], target: { audience?: string; seq?: number } = {}): void {
+  publishDerived<T extends DerivedEventType>(
+    type: T,
+    payload: DerivedEventPayloads[T],
+    target: { audience?: string; role?: Principal['role']; seq?: number } = {},
+  ): void {
     const event = { seq: target.seq ?? this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
-    const room = target.audience === undefined ? this.room() : (this.namespace?.local.to(scopeRoom(target.audience)) ?? null);
-    room?.emit('event', event);
+    const rooms = target.role !== undefined ? roleRoom(target.role) : target.audience !== undefined ? scopeRoom(target.audience) : CAUGHT_UP_ROOM;
+    this.namespace?.local.to(rooms).emit('event', event);
   }
 
   /** Whether anyone would receive a derived event for this audience: no listener, no need to compute it. */
@@ -153,7 +162,7 @@ export class LivePublisher {
     if (socket.disconnected) return;
     for (const event of replay) socket.emit('event', event);
     if (replay !== null) for (const event of greeting) socket.emit('event', event);
-    void socket.join(CAUGHT_UP_ROOM);
+    void socket.join([CAUGHT_UP_ROOM, roleRoom((socket.data.principal as Principal).role)]);
     this.joinScopeRooms(socket);
     socket.emit('head', this.headMessage());
   }
