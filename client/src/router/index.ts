@@ -18,6 +18,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/views/LoginView.vue') },
   { path: '/admin', name: 'admin', component: () => import('@/views/AdminView.vue'), meta: { requiresAuth: true } },
   { path: '/admin/pair', name: 'pair', component: () => import('@/views/PairDisplayView.vue'), meta: { requiresAuth: true } },
+  { path: '/admin/import', name: 'admin-import', component: () => import('@/views/admin/ImportView.vue'), meta: { requiresAuth: true } },
   { path: '/:unknown(.*)*', redirect: '/' },
 ];
 

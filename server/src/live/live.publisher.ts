@@ -105,8 +105,10 @@ export class LivePublisher {
     target: { audience?: string; role?: Principal['role']; seq?: number } = {},
   ): void {
     const event = { seq: target.seq ?? this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
-    const rooms = target.role !== undefined ? roleRoom(target.role) : target.audience !== undefined ? scopeRoom(target.audience) : CAUGHT_UP_ROOM;
-    this.namespace?.local.to(rooms).emit('event', event);
+    // Events for a role come from one node (an import runs where it was posted), so they go to
+    // the whole cluster; aggregates are derived on every node, so each tells only its own sockets.
+    if (target.role !== undefined) this.namespace?.to(roleRoom(target.role)).emit('event', event);
+    else this.namespace?.local.to(target.audience !== undefined ? scopeRoom(target.audience) : CAUGHT_UP_ROOM).emit('event', event);
   }
 
   /** Whether anyone would receive a derived event for this audience: no listener, no need to compute it. */
