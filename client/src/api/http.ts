@@ -66,28 +66,39 @@ function idempotencyKey(): string {
   return [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+/**
+ * Sends one call with the credential, retries once after a refreshed session, and turns a non-2xx
+ * answer into an ApiRequestError. A FormData body goes as multipart (the browser sets its boundary).
+ */
+async function send(method: Method, path: string, body: unknown, options: RequestOptions = {}, accept = 'application/json'): Promise<Response> {
   const url = apiUrl(path, options.query);
   // One key for the request and its retry: if the first attempt did land, the retry changes nothing.
   const key = method === 'GET' ? undefined : idempotencyKey();
-  const send = (bearer: string | null) => {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = body instanceof FormData;
+  const attempt = (bearer: string | null) => {
+    const headers: Record<string, string> = { Accept: accept };
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     if (key) headers['Idempotency-Key'] = key;
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
-    return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: options.signal });
+    const payload = body === undefined ? undefined : form ? body : JSON.stringify(body);
+    return fetch(url, { method, headers, body: payload, signal: options.signal });
   };
 
   const auth = options.anonymous ? null : bridge;
   const bearer = auth?.bearer() ?? null;
-  let response = await send(bearer);
+  let response = await attempt(bearer);
   if (response.status === 401 && auth && bearer !== null && (await auth.renew(bearer))) {
-    response = await send(auth.bearer());
+    response = await attempt(auth.bearer());
   }
   if (!response.ok) {
     const errorBody: unknown = await response.json().catch(() => null);
     throw new ApiRequestError(response.status, isApiError(errorBody) ? errorBody : null);
   }
+  return response;
+}
+
+async function request<T>(method: Method, path: string, body: unknown, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, body, options);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;
@@ -112,6 +123,22 @@ export function patchJson<T>(path: string, body: unknown, options?: RequestOptio
 
 export function deleteJson<T>(path: string, options?: RequestOptions): Promise<T> {
   return request<T>('DELETE', path, undefined, options);
+}
+
+/** POSTs a multipart form (fields first, then the file: the server reads them in that order) and reads JSON back. */
+export function postForm<T>(path: string, form: FormData, options?: RequestOptions): Promise<T> {
+  return request<T>('POST', path, form, options);
+}
+
+/**
+ * GETs a file with the credential (a plain link cannot carry the bearer), with the name the server
+ * gives it in Content-Disposition, if any.
+ */
+export async function getBlob(path: string, options?: RequestOptions & { accept?: string }): Promise<{ blob: Blob; fileName: string | null }> {
+  const response = await send('GET', path, undefined, options, options?.accept ?? '*/*');
+  const disposition = response.headers.get('Content-Disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), fileName };
 }
 
 /** The message to show a person for a failed call: the server's own words when it sent some. */
