@@ -4,7 +4,7 @@
  * an import and a CRM deletion add to the log.
  */
 import { z } from 'zod';
-import type { Deal } from './domain.js';
+import { ACTIVITY_TYPES, type ActivityType, type Deal } from './domain.js';
 import { currencySchema, dealsQuerySchema, idSchema } from './schemas.js';
 
 // ---- CSV import ---------------------------------------------------------------------------
@@ -42,14 +42,66 @@ export const importMappingSchema = z.strictObject({
 });
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
+/** What a file can hold: each kind has its own route, `POST /api/import/<kind>`, and its own fields. */
+export const IMPORT_KINDS = ['deals', 'reps', 'accounts', 'products', 'activities'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/**
+ * The fields a column can fill, per kind. Reps are matched by email, else by name; accounts and
+ * products by name (case- and space-insensitive); activities by their id column, else by their
+ * content. `firstName`/`lastName` serve exports that split a person's name (HubSpot, Salesforce);
+ * `unitCost` gives a product's margin when the file has no margin column.
+ */
+export const IMPORT_KIND_FIELDS = {
+  deals: IMPORT_FIELDS,
+  reps: ['name', 'firstName', 'lastName', 'email', 'team', 'territory', 'active'],
+  accounts: ['name', 'territory'],
+  products: ['name', 'listPrice', 'marginPct', 'unitCost'],
+  activities: ['externalId', 'type', 'subject', 'at', 'owner', 'deal', 'note', 'outcome', 'done'],
+} as const satisfies Record<ImportKind, readonly string[]>;
+export type ImportKindField<K extends ImportKind = ImportKind> = (typeof IMPORT_KIND_FIELDS)[K][number];
+
 /** Our field → the file's header, as used (after guessing). */
-export type ImportColumns = Partial<Record<ImportField, string>>;
+export type ImportColumns = Partial<Record<ImportKindField, string>>;
+
+const columnsOf = <K extends ImportKind>(kind: K) =>
+  z.partialRecord(z.enum(IMPORT_KIND_FIELDS[kind] as unknown as [ImportKindField<K>, ...ImportKindField<K>[]]), headerSchema.nullable()).optional();
+
+/** `mapping` of `POST /api/import/reps`: reps name a team and a territory that exist already. */
+export const repsImportMappingSchema = z.strictObject({ columns: columnsOf('reps') });
+/** `mapping` of `POST /api/import/accounts`. */
+export const accountsImportMappingSchema = z.strictObject({ columns: columnsOf('accounts') });
+/** `mapping` of `POST /api/import/products`: prices in the organisation's currency. */
+export const productsImportMappingSchema = z.strictObject({ columns: columnsOf('products') });
+/** `mapping` of `POST /api/import/activities`. */
+export const activitiesImportMappingSchema = z.strictObject({
+  columns: columnsOf('activities'),
+  /** The file's activity type (HubSpot "CALL", Pipedrive "lunch", Salesforce "Send Letter") → ours, case- and space-insensitively. */
+  types: z.record(headerSchema, z.enum(ACTIVITY_TYPES)).optional(),
+  dateFormat: z.enum(['auto', ...DATE_FORMATS]).optional(),
+  /** Create the reps the file names that do not exist yet (default: no). */
+  createReps: z.boolean().optional(),
+  /** Rep of rows whose owner cell is empty, or of every row when the file has no owner column. */
+  defaultOwnerId: idSchema.optional(),
+});
+
+/** The `mapping` schema of each kind; deals keep the mapping they always had. */
+export const IMPORT_MAPPING_SCHEMAS = {
+  deals: importMappingSchema,
+  reps: repsImportMappingSchema,
+  accounts: accountsImportMappingSchema,
+  products: productsImportMappingSchema,
+  activities: activitiesImportMappingSchema,
+} as const;
+export type ImportMappingOf<K extends ImportKind> = z.infer<(typeof IMPORT_MAPPING_SCHEMAS)[K]>;
 
 export type ImportJobStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
 /** An import as `GET /api/import/jobs/:id` shows it, while it runs and after. */
 export interface ImportJob {
   id: string;
+  /** What the file held: deals, reps, accounts, products or activities. */
+  kind: ImportKind;
   status: ImportJobStatus;
   fileName: string | null;
   delimiter: string;
@@ -57,7 +109,7 @@ export interface ImportJob {
   columns: ImportColumns;
   /** Data rows read so far (the header and blank lines not counted). */
   rowsRead: number;
-  /** Deals created plus deals updated. */
+  /** Records (of the job's kind) created plus updated. */
   written: number;
   created: number;
   updated: number;
@@ -78,6 +130,7 @@ export interface ImportJob {
 
 /** What `POST /api/import/preview` answers: enough for the admin UI to confirm a mapping. */
 export interface ImportPreview {
+  kind: ImportKind;
   fileName: string | null;
   delimiter: string;
   headers: string[];
@@ -90,6 +143,8 @@ export interface ImportPreview {
   dateFormat: DateFormat;
   /** The distinct values of the stage column, most frequent first, with the stage each would go to. */
   stages: { value: string; count: number; stage: string | null }[];
+  /** Activities only (else empty): the distinct values of the type column and the type each would be. */
+  activityTypes: { value: string; count: number; type: ActivityType | null }[];
 }
 
 // ---- CRM webhooks -------------------------------------------------------------------------
@@ -199,9 +254,13 @@ export type ExportDealsQuery = z.infer<typeof exportDealsQuerySchema>;
  */
 export const INGEST_LOGGED_EVENT_TYPES = ['deals.imported', 'deal.deleted'] as const;
 
-/** One per import that changed something: views refetch once instead of applying 100k events. */
+/**
+ * One per import that changed something: views refetch once instead of applying 100k events.
+ * Named for deals, it stands for every kind: `kind` says what the file held (absent: deals).
+ */
 export interface DealsImportedPayload {
   jobId: string;
+  kind?: ImportKind;
   created: number;
   updated: number;
   rejected: number;

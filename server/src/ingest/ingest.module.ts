@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { KpiStoreModule } from '../kpis/kpi-store.module.js';
+import { LiveModule } from '../live/live.module.js';
 import { StagesModule } from '../stages/stages.module.js';
 import { DealsExportService } from './export/deals-export.service.js';
 import { ExportController } from './export/export.controller.js';
@@ -14,7 +16,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 /** Deals coming in from files and CRMs, and going out as CSV. */
 @Module({
-  imports: [StagesModule],
+  imports: [StagesModule, LiveModule, KpiStoreModule],
   controllers: [ImportController, ExportController, WebhooksController],
   providers: [
     ImportService,

@@ -5,13 +5,13 @@
  * or moved, stores the rejected rows and moves the job's counters. No per-deal events: the
  * import emits one summary at the end (see ImportService).
  */
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { normalizeMoney } from '@salesboard/shared';
-import { idempotencyContext } from '../../common/idempotency/idempotency.context.js';
 import { type ChangeContext, EventWriter, type WriteTx } from '../../events/event-writer.service.js';
 import { nameKey } from '../../org/org.entities.js';
-import type { ImportRow, OwnerRef, Rejection } from './row-reader.js';
+import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';
+import { OwnerResolver } from './owner-resolver.js';
+import type { ImportRow, Rejection } from './row-reader.js';
 import type { ZonedDays } from './values.js';
 
 export interface ImportSettings {
@@ -24,16 +24,6 @@ export interface ImportSettings {
   idHeader: string | null;
   /** Whether the file has a created-date column: only then does an import change created_at. */
   hasCreatedColumn: boolean;
-}
-
-export interface BatchOutcome {
-  created: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  repsCreated: number;
-  accountsCreated: number;
-  productsCreated: number;
 }
 
 interface ExistingDeal {
@@ -72,20 +62,11 @@ interface DealWrite {
   stageEnteredAt: Date;
 }
 
-type OwnerAnswer = { id: string } | { reason: string };
-
-interface RepRow {
-  id: string;
-  name: string;
-  email: string;
-}
-
 /** Account ids by name key kept between batches; emptied when it would grow past this. */
 const ACCOUNT_CACHE = 50_000;
 
 export class ImportBatchWriter {
-  private repsByEmail: Map<string, string> | null = null;
-  private repsByName = new Map<string, string[]>();
+  private readonly owners: OwnerResolver;
   private products: Map<string, string> | null = null;
   private readonly accounts = new Map<string, string>();
 
@@ -94,98 +75,32 @@ export class ImportBatchWriter {
     private readonly settings: ImportSettings,
     private readonly days: ZonedDays,
     private readonly context: ChangeContext,
-  ) {}
-
-  /**
-   * Writes the batch, or answers 'stopped' when the job was cancelled (or given up by the
-   * housekeeping) meanwhile. Runs outside the request's Idempotency-Key: the key belongs to the
-   * import's final answer, not to its first batch.
-   */
-  write(rows: ImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
-    return idempotencyContext.exit(() =>
-      this.writer.transaction(this.context, async (tx) => {
-        const [job]: { status: string; cancel_requested: boolean }[] = await tx.manager.query(
-          'SELECT status, cancel_requested FROM import_jobs WHERE id = $1 FOR UPDATE',
-          [this.settings.jobId],
-        );
-        if (!job || job.status !== 'running' || job.cancel_requested) return 'stopped';
-        const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, rejected: 0, repsCreated: 0, accountsCreated: 0, productsCreated: 0 };
-        const fresh = await this.dropSeen(tx.manager, rows, rejections);
-        const resolved = await this.resolve(tx, fresh, rejections, outcome);
-        await this.upsertDeals(tx.manager, resolved, outcome);
-        await this.storeRejections(tx.manager, rejections);
-        outcome.rejected = rejections.length;
-        await tx.manager.query(
-          `UPDATE import_jobs SET rows_read = $2, created = created + $3, updated = updated + $4, unchanged = unchanged + $5,
-                  rejected = rejected + $6, reps_created = reps_created + $7, accounts_created = accounts_created + $8,
-                  products_created = products_created + $9, heartbeat_at = now()
-            WHERE id = $1`,
-          [
-            this.settings.jobId,
-            rowsRead,
-            outcome.created,
-            outcome.updated,
-            outcome.unchanged,
-            outcome.rejected,
-            outcome.repsCreated,
-            outcome.accountsCreated,
-            outcome.productsCreated,
-          ],
-        );
-        return outcome;
-      }),
-    );
+  ) {
+    this.owners = new OwnerResolver(settings);
   }
 
-  // ---- duplicates within the file -------------------------------------------------------------
-
-  /**
-   * A deal named twice in one file is imported from its first row; later rows are rejected with
-   * the line of the first. The ids seen so far live in a scratch table, not in memory, so a file
-   * of any length keeps the import's memory flat.
-   */
-  private async dropSeen(manager: EntityManager, rows: ImportRow[], rejections: Rejection[]): Promise<ImportRow[]> {
-    const firstLine = new Map<string, number>();
-    const unique: ImportRow[] = [];
-    for (const row of rows) {
-      const first = firstLine.get(row.externalId);
-      if (first === undefined) {
-        firstLine.set(row.externalId, row.line);
-        unique.push(row);
-      } else rejections.push(this.duplicate(row, first));
-    }
-    if (unique.length === 0) return unique;
-    // DO UPDATE (to the same value) rather than DO NOTHING, so rows seen before come back with
-    // their first line; `xmax = 0` tells the new ones. Index-driven whatever the table's statistics.
-    const seen: { external_id: string; line: number; fresh: boolean }[] = await manager.query(
-      `INSERT INTO import_seen AS s (job_id, external_id, line)
-       SELECT $1, * FROM unnest($2::text[], $3::int[])
-       ON CONFLICT (job_id, external_id) DO UPDATE SET line = s.line
-       RETURNING s.external_id, s.line, (s.xmax = 0) AS fresh`,
-      [this.settings.jobId, unique.map((r) => r.externalId), unique.map((r) => r.line)],
-    );
-    const seenAt = new Map(seen.filter((e) => !e.fresh).map((e) => [e.external_id, e.line]));
-    if (seenAt.size === 0) return unique;
-    return unique.filter((row) => {
-      const first = seenAt.get(row.externalId);
-      if (first === undefined) return true;
-      rejections.push(this.duplicate(row, first));
-      return false;
+  /** Writes the batch, or answers 'stopped' when the job was cancelled (or given up by the housekeeping) meanwhile. */
+  write(rows: ImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+    return inJobBatch(this.writer, this.context, this.settings.jobId, rowsRead, rejections, async (tx, outcome) => {
+      const keyed = rows.map((row) => Object.assign(row, { key: row.externalId }));
+      const fresh = await dropSeen(tx.manager, this.settings.jobId, keyed, rejections, (row, first) => this.duplicate(row, first));
+      const resolved = await this.resolve(tx, fresh, rejections, outcome);
+      await this.upsertDeals(tx.manager, resolved, outcome);
     });
   }
 
-  private duplicate(row: ImportRow, first: number): Rejection {
-    const reason = this.settings.idHeader
+  private duplicate(row: ImportRow, first: number): string {
+    return this.settings.idHeader
       ? `duplicate: ${this.settings.idHeader} "${row.externalId}" already appeared on line ${first}`
       : `duplicate: the same name, account and created date as line ${first} (map an id column to import both)`;
-    return { line: row.line, reason, cells: row.cells };
   }
 
   // ---- references -----------------------------------------------------------------------------
 
   private async resolve(tx: WriteTx, rows: ImportRow[], rejections: Rejection[], outcome: BatchOutcome): Promise<Resolved[]> {
     if (rows.length === 0) return [];
-    const owners = await this.resolveOwners(tx, rows, outcome);
+    const { answers: owners, created } = await this.owners.resolve(tx, rows);
+    outcome.repsCreated += created;
     const accounts = await this.resolveAccounts(tx.manager, rows, outcome);
     const products = await this.resolveProducts(tx, rows, outcome);
     const resolved: Resolved[] = [];
@@ -212,66 +127,6 @@ export class ImportBatchWriter {
       resolved.push({ row, ownerId: owner.id, accountId, productId, closedAt, createdAt });
     }
     return resolved;
-  }
-
-  /** Reps by email, else by name (case- and space-insensitive); a name two reps share is ambiguous. */
-  private async resolveOwners(tx: WriteTx, rows: ImportRow[], outcome: BatchOutcome): Promise<Map<ImportRow, OwnerAnswer>> {
-    if (!this.repsByEmail) {
-      const reps: RepRow[] = await tx.manager.query('SELECT id, name, email FROM reps ORDER BY created_at, id');
-      this.repsByEmail = new Map();
-      for (const rep of reps) this.indexRep(rep);
-    }
-    const answers = new Map<ImportRow, OwnerAnswer>();
-    const missing = new Map<string, OwnerRef>();
-    for (const row of rows) {
-      if (!row.owner) {
-        const id = this.settings.defaultOwnerId;
-        answers.set(row, id ? { id } : { reason: 'owner: is empty and no defaultOwnerId was given' });
-        continue;
-      }
-      const found = this.findRep(row.owner);
-      if (found) answers.set(row, found);
-      else if (this.settings.createReps) {
-        if (!missing.has(newRepEmail(row.owner))) missing.set(newRepEmail(row.owner), row.owner);
-      } else answers.set(row, { reason: `owner: no rep named "${row.owner.text}" (set createReps to create reps)` });
-    }
-    if (missing.size === 0) return answers;
-    // Sorted, so concurrent imports creating the same reps wait for each other instead of deadlocking.
-    const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    const emails = sorted.map(([email]) => email);
-    const names = sorted.map(([, ref]) => ref.name ?? ref.email?.split('@')[0] ?? ref.text);
-    const created: RepRow[] = await tx.manager.query(
-      `INSERT INTO reps (name, email) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (email) DO NOTHING RETURNING id, name, email`,
-      [names, emails],
-    );
-    // Those another import created meanwhile are found by their email.
-    const all: RepRow[] = await tx.manager.query('SELECT id, name, email FROM reps WHERE email = ANY($1::text[])', [emails]);
-    for (const rep of all) this.indexRep(rep);
-    for (const rep of created) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
-    outcome.repsCreated += created.length;
-    for (const row of rows) {
-      if (answers.has(row) || !row.owner) continue;
-      const id = this.repsByEmail?.get(newRepEmail(row.owner));
-      answers.set(row, id ? { id } : { reason: `owner: could not create rep "${row.owner.text}"` });
-    }
-    return answers;
-  }
-
-  private findRep(ref: OwnerRef): OwnerAnswer | null {
-    const byEmail = ref.email ? this.repsByEmail?.get(ref.email) : undefined;
-    if (byEmail) return { id: byEmail };
-    const named = ref.name ? (this.repsByName.get(nameKey(ref.name)) ?? []) : [];
-    if (named.length > 1) return { reason: `owner: ${named.length} reps are named "${ref.name}"; give their email instead` };
-    return named.length === 1 ? { id: named[0] } : null;
-  }
-
-  private indexRep(rep: RepRow): void {
-    this.repsByEmail?.set(rep.email.toLowerCase(), rep.id);
-    const key = nameKey(rep.name);
-    const ids = this.repsByName.get(key) ?? [];
-    if (!ids.includes(rep.id)) ids.push(rep.id);
-    this.repsByName.set(key, ids);
   }
 
   /**
@@ -466,33 +321,4 @@ export class ImportBatchWriter {
       writes.map((w) => w.stageEnteredAt.toISOString()),
     ];
   }
-
-  private async storeRejections(manager: EntityManager, rejections: Rejection[]): Promise<void> {
-    if (rejections.length === 0) return;
-    await manager.query(
-      `INSERT INTO import_rejections (job_id, line, reason, cells)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::jsonb[]) ON CONFLICT DO NOTHING`,
-      [this.settings.jobId, rejections.map((r) => r.line), rejections.map((r) => r.reason), rejections.map((r) => JSON.stringify(r.cells))],
-    );
-  }
-}
-
-/** The email a rep created for this owner gets: theirs when the file gives it. */
-function newRepEmail(ref: OwnerRef): string {
-  return ref.email ?? syntheticEmail(ref.name ?? ref.text);
-}
-
-/**
- * A rep created from a name alone still needs a unique email: a reserved `.invalid` address
- * derived from the name, so the same name always finds the same rep again.
- */
-export function syntheticEmail(name: string): string {
-  const key = nameKey(name);
-  const slug =
-    key
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '.')
-      .replace(/^\.+|\.+$/g, '')
-      .slice(0, 40) || 'rep';
-  return `${slug}.${createHash('sha256').update(key).digest('hex').slice(0, 6)}@imported.invalid`;
 }

@@ -5,7 +5,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DateFormat, ImportColumns, ImportJob, ImportJobStatus } from '@salesboard/shared';
+import type { DateFormat, ImportColumns, ImportJob, ImportJobStatus, ImportKind } from '@salesboard/shared';
 import { conflict, notFound } from '../../common/errors.js';
 import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
 import { csvLine } from '../csv-write.js';
@@ -13,6 +13,7 @@ import { emitDealsImported } from '../ingest-events.js';
 
 interface JobRow {
   id: string;
+  kind: ImportKind;
   status: ImportJobStatus;
   file_name: string | null;
   delimiter: string;
@@ -35,6 +36,7 @@ interface JobRow {
 
 export interface NewJob {
   id: string | null;
+  kind: ImportKind;
   fileName: string | null;
   delimiter: string;
   dateFormat: DateFormat;
@@ -55,9 +57,9 @@ export class ImportJobsService {
   async create(job: NewJob): Promise<ImportJob> {
     const rows: JobRow[] = await this.dataSource
       .query(
-        `INSERT INTO import_jobs (id, file_name, delimiter, date_format, headers, columns, warnings)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [job.id, job.fileName, job.delimiter, job.dateFormat, JSON.stringify(job.headers), JSON.stringify(job.columns), JSON.stringify(job.warnings)],
+        `INSERT INTO import_jobs (id, kind, file_name, delimiter, date_format, headers, columns, warnings)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+        [job.id, job.kind, job.fileName, job.delimiter, job.dateFormat, JSON.stringify(job.headers), JSON.stringify(job.columns), JSON.stringify(job.warnings)],
       )
       .catch((error: { code?: string }) => {
         if (error.code === '23505') throw conflict(`jobId: an import with id ${job.id} exists already`);
@@ -92,7 +94,8 @@ export class ImportJobsService {
   }
 
   /**
-   * Ends a job and, when it changed deals, appends the one summary event live views refetch on.
+   * Ends a job and, when it changed anything, appends the one summary event live views refetch on
+   * (and the KPI store rebuilds on: imported activities count in the activity KPIs).
    * A job that already ended (the housekeeping gave it up) is left as it is.
    */
   finish(id: string, status: Exclude<ImportJobStatus, 'running'>, error: string | null, context: ChangeContext): Promise<ImportJob> {
@@ -106,7 +109,8 @@ export class ImportJobsService {
       if (ended.length === 0) return mapJob(await this.row(tx.manager, id));
       await tx.manager.query('DELETE FROM import_seen WHERE job_id = $1', [id]);
       const job = mapJob(ended[0]);
-      if (job.created + job.updated > 0) emitDealsImported(tx, { jobId: id, created: job.created, updated: job.updated, rejected: job.rejected });
+      if (job.created + job.updated > 0)
+        emitDealsImported(tx, { jobId: id, kind: job.kind, created: job.created, updated: job.updated, rejected: job.rejected });
       return job;
     });
   }
@@ -153,6 +157,7 @@ export class ImportJobsService {
 function mapJob(row: JobRow): ImportJob {
   return {
     id: row.id,
+    kind: row.kind,
     status: row.status,
     fileName: row.file_name,
     delimiter: row.delimiter,

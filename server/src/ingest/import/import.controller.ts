@@ -1,8 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
 import { Allow } from '../../auth/access.decorators.js';
-import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { type ImportJob, importMappingSchema, type ImportPreview } from '@salesboard/shared';
+import { IMPORT_KINDS, IMPORT_MAPPING_SCHEMAS, type ImportJob, type ImportPreview } from '@salesboard/shared';
 import { jsonSchemaOf } from '../../common/openapi.js';
 import { UuidParamPipe } from '../../common/params.js';
 import type { ChangeContext } from '../../events/event-writer.service.js';
@@ -19,7 +19,10 @@ const uploadBody = (fields: Record<string, object>) =>
       required: ['file'],
       properties: {
         ...fields,
-        mapping: { type: 'string', description: `JSON: ${JSON.stringify(jsonSchemaOf(importMappingSchema))}` },
+        mapping: {
+          type: 'string',
+          description: `JSON, per kind: ${JSON.stringify(Object.fromEntries(IMPORT_KINDS.map((kind) => [kind, jsonSchemaOf(IMPORT_MAPPING_SCHEMAS[kind])])))}`,
+        },
         file: { type: 'string', format: 'binary', description: 'The CSV: comma, semicolon, tab or pipe separated, UTF-8 (or Latin-1).' },
       },
     },
@@ -36,18 +39,21 @@ export class ImportController {
   ) {}
 
   @ApiConsumes('multipart/form-data')
-  @uploadBody({ jobId: { type: 'string', format: 'uuid', description: 'Optional id for the job, to follow its progress while the upload runs.' } })
-  @Post('deals')
-  importDeals(@Req() request: Request, @IngestChange('csv') change: ChangeContext): Promise<ImportJob> {
-    return this.imports.importDeals(request, change);
-  }
-
-  @ApiConsumes('multipart/form-data')
   @uploadBody({})
+  @ApiQuery({ name: 'kind', required: false, enum: IMPORT_KINDS, description: 'What the file holds (default deals).' })
   @Post('preview')
   @HttpCode(200)
-  preview(@Req() request: Request): Promise<ImportPreview> {
-    return this.imports.preview(request);
+  preview(@Req() request: Request, @Query('kind') kind?: string): Promise<ImportPreview> {
+    return this.imports.preview(ImportService.kindOf(kind, 'kind'), request);
+  }
+
+  /** Declared after `preview`, which it would otherwise take for a kind. */
+  @ApiConsumes('multipart/form-data')
+  @uploadBody({ jobId: { type: 'string', format: 'uuid', description: 'Optional id for the job, to follow its progress while the upload runs.' } })
+  @ApiParam({ name: 'kind', enum: IMPORT_KINDS })
+  @Post(':kind')
+  importFile(@Param('kind') kind: string, @Req() request: Request, @IngestChange('csv') change: ChangeContext): Promise<ImportJob> {
+    return this.imports.importFile(ImportService.kindOf(kind, 'kind'), request, change);
   }
 
   @Get('jobs')

@@ -1,39 +1,74 @@
 /**
- * CSV import of deals. The upload is parsed while it arrives and written 500 rows per
- * transaction, so a file of any size imports in flat memory. Everything that can make the whole
- * file unusable (not multipart, not CSV, no name column, a bad mapping) is checked on the header
- * and the first rows, before the job exists: such a request is a 400 that wrote nothing. After
- * that a bad row is rejected with its line and reason and the good ones go on.
+ * CSV import of deals, reps, accounts, products and activities. The upload is parsed while it
+ * arrives and written 500 rows per transaction, so a file of any size imports in flat memory.
+ * Everything that can make the whole file unusable (not multipart, not CSV, no mappable column,
+ * a bad mapping) is checked on the header and the first rows, before the job exists: such a
+ * request is a 400 that wrote nothing. After that a bad row is rejected with its line and reason
+ * and the good ones go on.
  *
  * The request is answered when the import ends, with the job's summary: the file is consumed as
- * it streams in, so the request lives as long as the import whatever it answers; progress and
- * cancelling meanwhile go through /api/import/jobs/:id (the client may choose the job's id).
+ * it streams in, so the request lives as long as the import whatever it answers; meanwhile admins'
+ * sockets get `import.progress`, and progress and cancelling go through /api/import/jobs/:id (the
+ * client may choose the job's id).
  */
 import { HttpException, Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { type DateFormat, type ImportJob, type ImportMapping, importMappingSchema, type ImportPreview, type Stage } from '@salesboard/shared';
+import {
+  type ActivityType,
+  type DateFormat,
+  IMPORT_KINDS,
+  IMPORT_MAPPING_SCHEMAS,
+  type ImportColumns,
+  type ImportJob,
+  type ImportKind,
+  type ImportMappingOf,
+  type ImportPreview,
+  type Stage,
+} from '@salesboard/shared';
 import { badField } from '../../common/errors.js';
 import { isDatabaseUnavailable } from '../../common/http-exception.filter.js';
 import { idempotencyContext } from '../../common/idempotency/idempotency.context.js';
 import { describeIssues } from '../../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
 import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { LivePublisher } from '../../live/live.publisher.js';
 import { StagesService } from '../../stages/stages.service.js';
 import { type CsvRecord, openCsv } from './csv-source.js';
 import { guessStage } from './guess.js';
 import { ImportBatchWriter } from './import-batch.writer.js';
 import { ImportJobsService } from './import-jobs.service.js';
+import { guessActivityType, planKindColumns } from './kind-columns.js';
 import { type CsvUpload, receiveCsv } from './multipart.js';
-import { type ColumnPlan, planColumns, type Rejection, RowReader } from './row-reader.js';
+import { readAccount, readActivity, readProduct, readRep, type Read } from './org-rows.js';
+import { AccountsWriter, ActivitiesWriter, type KindWriter, ProductsWriter, RepsWriter } from './org-writers.js';
+import { planColumns, type Rejection, RowReader } from './row-reader.js';
 import { DateFormatEvidence, looseKey, dateIn, ZonedDays } from './values.js';
 
 /** Rows per transaction: large enough that per-statement costs vanish, small enough to hold locks briefly. */
 export const IMPORT_BATCH_ROWS = 500;
 const HEARTBEAT_MS = 30_000;
+/** Admins' progress bars move smoothly at four updates a second; more would only load the sockets. */
+export const PROGRESS_EVERY_MS = 250;
 const PREVIEW_ROWS = 10;
-const PREVIEW_STAGE_VALUES = 500;
+const PREVIEW_VALUES = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A kind's import once the file's header is known: its columns, and how its rows are read and written. */
+interface KindImport<R = unknown> {
+  columns: ImportColumns;
+  unmappedHeaders: string[];
+  /** The caller's date format, when not left to `auto`. */
+  dateFormat: DateFormat | null;
+  /** The cells of a record that hold dates: the evidence for M/D against D/M. */
+  dates(record: CsvRecord): string[];
+  /** The column whose distinct values the preview lists (deal stages, activity types), and where each would go. */
+  values: { at: number; target(value: string): string | null } | null;
+  start(jobId: string, dateFormat: DateFormat, context: ChangeContext): { read(record: CsvRecord): Read<R>; writer: KindWriter<R> };
+}
+
+/** What is known from the mapping alone (checked before the file is read); the header completes it. */
+type Prepared = (headers: string[], forPreview: boolean) => KindImport;
 
 @Injectable()
 export class ImportService {
@@ -42,39 +77,49 @@ export class ImportService {
     private readonly writer: EventWriter,
     private readonly stages: StagesService,
     private readonly jobs: ImportJobsService,
+    private readonly publisher: LivePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async importDeals(request: Request, context: ChangeContext): Promise<ImportJob> {
+  /** `kind` as it came in the path or query: anything else is a 400 naming it. */
+  static kindOf(value: string | undefined, field: string): ImportKind {
+    if (value === undefined || value === '') return 'deals';
+    if ((IMPORT_KINDS as readonly string[]).includes(value)) return value as ImportKind;
+    throw badField(field, `"${value}" is not one of ${IMPORT_KINDS.join(', ')}`);
+  }
+
+  async importFile(kind: ImportKind, request: Request, context: ChangeContext): Promise<ImportJob> {
     const upload = await receiveCsv(request, ['mapping', 'jobId']);
     try {
-      return await this.run(upload, context);
+      return await this.run(kind, upload, context);
     } finally {
       upload.abandon();
     }
   }
 
-  async preview(request: Request): Promise<ImportPreview> {
+  async preview(kind: ImportKind, request: Request): Promise<ImportPreview> {
     const upload = await receiveCsv(request, ['mapping']);
     try {
-      const mapping = this.mapping(upload.fields.get('mapping'));
-      const stageMap = this.stageMap(mapping);
+      const prepared = await this.prepare(kind, upload.fields.get('mapping'), false);
       let skipped = 0;
       const csv = await openCsv(upload.file, () => skipped++);
-      const plan = planColumns(csv.headers, mapping.columns, false);
+      const plan = prepared(csv.headers, true);
       const rows: string[][] = [];
-      const stageCounts = new Map<string, number>();
+      const valueCounts = new Map<string, number>();
       const evidence = new DateFormatEvidence();
       let rowCount = 0;
       for await (const record of csv.records) {
         rowCount++;
         if (rows.length < PREVIEW_ROWS) rows.push(record.cells);
-        this.collectDates(evidence, plan, record);
-        const stage = plan.index.stage === undefined ? '' : (record.cells[plan.index.stage] ?? '').trim();
-        if (stage && (stageCounts.has(stage) || stageCounts.size < PREVIEW_STAGE_VALUES)) stageCounts.set(stage, (stageCounts.get(stage) ?? 0) + 1);
+        for (const date of plan.dates(record)) evidence.add(date);
+        const value = plan.values ? (record.cells[plan.values.at] ?? '').trim() : '';
+        if (value && (valueCounts.has(value) || valueCounts.size < PREVIEW_VALUES)) valueCounts.set(value, (valueCounts.get(value) ?? 0) + 1);
       }
-      const all = this.stages.list();
+      const values = [...valueCounts.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([value, count]) => ({ value, count, target: plan.values?.target(value) ?? null }));
       return {
+        kind,
         fileName: upload.fileName,
         delimiter: csv.delimiter,
         headers: csv.headers,
@@ -82,39 +127,39 @@ export class ImportService {
         rowCount: rowCount + skipped,
         columns: plan.columns,
         unmappedHeaders: plan.unmappedHeaders,
-        dateFormat: mapping.dateFormat && mapping.dateFormat !== 'auto' ? mapping.dateFormat : evidence.decide(csv.delimiter),
-        stages: [...stageCounts.entries()]
-          .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-          .map(([value, count]) => ({ value, count, stage: (stageMap.get(looseKey(value)) ?? guessStage(value, all))?.key ?? null })),
+        dateFormat: plan.dateFormat ?? evidence.decide(csv.delimiter),
+        stages: kind === 'deals' ? values.map(({ value, count, target }) => ({ value, count, stage: target })) : [],
+        activityTypes: kind === 'activities' ? values.map(({ value, count, target }) => ({ value, count, type: target as ActivityType | null })) : [],
       };
     } finally {
       upload.abandon();
     }
   }
 
-  private async run(upload: CsvUpload, context: ChangeContext): Promise<ImportJob> {
-    const mapping = this.mapping(upload.fields.get('mapping'));
+  private async run(kind: ImportKind, upload: CsvUpload, context: ChangeContext): Promise<ImportJob> {
     const jobId = upload.fields.get('jobId') ?? null;
+    const prepared = await this.prepare(kind, upload.fields.get('mapping'), true);
     if (jobId !== null && !UUID.test(jobId)) throw badField('jobId', 'must be a UUID');
-    const stageMap = this.stageMap(mapping);
-    await this.requireRep(mapping.defaultOwnerId);
 
     const skipped: Rejection[] = [];
     const csv = await openCsv(upload.file, (line, reason) => skipped.push({ line, reason, cells: [] }));
-    const plan = planColumns(csv.headers, mapping.columns);
-    if (plan.index.owner === undefined && !mapping.defaultOwnerId) {
-      throw badField('mapping.defaultOwnerId', `is required when no column holds the owner (the file's columns: ${csv.headers.join(', ')})`);
-    }
+    const plan = prepared(csv.headers, false);
     // The first batch is read before the job exists: the date format is decided from it.
     const records = csv.records[Symbol.asyncIterator]();
     const first = await readBatch(records).catch((error: unknown) => {
       if (error instanceof HttpException) throw error;
       throw badField('file', `is not a readable CSV (${error instanceof Error ? error.message : String(error)})`);
     });
-    const dateFormat = this.dateFormat(mapping, plan, first, csv.delimiter);
+    let dateFormat = plan.dateFormat;
+    if (dateFormat === null) {
+      const evidence = new DateFormatEvidence();
+      for (const record of first) for (const date of plan.dates(record)) evidence.add(date);
+      dateFormat = evidence.decide(csv.delimiter);
+    }
 
     const job = await this.jobs.create({
       id: jobId,
+      kind,
       fileName: upload.fileName,
       delimiter: csv.delimiter,
       dateFormat,
@@ -122,42 +167,28 @@ export class ImportService {
       columns: plan.columns,
       warnings: [],
     });
-    const reader = new RowReader({
-      headers: csv.headers,
-      plan,
-      stages: this.stages.list(),
-      stageMap,
-      dateFormat,
-      currency: mapping.currency ?? this.config.currency,
-      today: dateIn(this.config.timeZone),
-    });
-    const batches = new ImportBatchWriter(
-      this.writer,
-      {
-        jobId: job.id,
-        createReps: mapping.createReps ?? false,
-        createAccounts: mapping.createAccounts ?? true,
-        createProducts: mapping.createProducts ?? false,
-        defaultOwnerId: mapping.defaultOwnerId ?? null,
-        idHeader: plan.columns.externalId ?? null,
-        hasCreatedColumn: plan.index.createdAt !== undefined,
-      },
-      new ZonedDays(this.config.timeZone),
-      context,
-    );
+    const { read, writer } = plan.start(job.id, dateFormat, context);
     const heartbeat = setInterval(() => void this.jobs.heartbeat(job.id).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
+    let lastProgress = 0;
+    const progress = async () => {
+      if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = Date.now();
+      this.publisher.publishDerived('import.progress', await this.jobs.get(job.id), { role: 'admin' });
+    };
     let rowsRead = 0;
     const write = async (batch: CsvRecord[]): Promise<boolean> => {
       const rows = [];
       const rejections = skipped.splice(0);
       rowsRead += batch.length + rejections.length;
       for (const record of batch) {
-        const read = reader.read(record);
-        if ('row' in read) rows.push(read.row);
-        else rejections.push(read.rejection);
+        const result = read(record);
+        if ('row' in result) rows.push(result.row);
+        else rejections.push(result.rejection);
       }
-      return (await batches.write(rows, rejections, rowsRead)) !== 'stopped';
+      const going = (await writer.write(rows, rejections, rowsRead)) !== 'stopped';
+      if (going) await progress();
+      return going;
     };
     try {
       let going = true;
@@ -175,7 +206,7 @@ export class ImportService {
         batch = next ? await next : [];
       }
       if (upload.lateFields.length) await this.warn(job.id, upload.lateFields);
-      return await this.jobs.finish(job.id, going ? 'completed' : 'cancelled', null, context);
+      return this.ended(await this.jobs.finish(job.id, going ? 'completed' : 'cancelled', null, context));
     } catch (error) {
       const reason =
         error instanceof HttpException
@@ -184,7 +215,10 @@ export class ImportService {
             ? error.message
             : String(error);
       // Outside the Idempotency-Key: a failed import must not become the key's stored answer.
-      await idempotencyContext.exit(() => this.jobs.finish(job.id, 'failed', reason, context)).catch(() => undefined);
+      await idempotencyContext
+        .exit(() => this.jobs.finish(job.id, 'failed', reason, context))
+        .then((failed) => this.ended(failed))
+        .catch(() => undefined);
       if (error instanceof HttpException || isDatabaseUnavailable(error)) throw error;
       throw new UnprocessableEntityException({
         statusCode: 422,
@@ -197,24 +231,170 @@ export class ImportService {
     }
   }
 
-  private mapping(text: string | undefined): ImportMapping {
-    if (text === undefined || text.trim() === '') return {};
+  /** The job's final state goes to admins' progress bars whatever the pace: the bar must end where the job did. */
+  private ended(job: ImportJob): ImportJob {
+    this.publisher.publishDerived('import.progress', job, { role: 'admin' });
+    return job;
+  }
+
+  // ---- kinds ----------------------------------------------------------------------------------
+
+  /** Checks the mapping (a 400 naming the field when it is wrong) before a byte of the file is read. */
+  private async prepare(kind: ImportKind, text: string | undefined, forImport: boolean): Promise<Prepared> {
+    switch (kind) {
+      case 'deals':
+        return this.prepareDeals(this.mapping('deals', text), forImport);
+      case 'activities':
+        return this.prepareActivities(this.mapping('activities', text), forImport);
+      case 'reps': {
+        const mapping = this.mapping('reps', text);
+        return (headers, forPreview) => {
+          const plan = planKindColumns('reps', headers, mapping.columns, !forPreview);
+          return this.simple(plan, (jobId, context) => ({
+            read: (record) => readRep(record, headers.length, plan),
+            writer: new RepsWriter({ writer: this.writer, context, jobId }),
+          }));
+        };
+      }
+      case 'accounts': {
+        const mapping = this.mapping('accounts', text);
+        return (headers, forPreview) => {
+          const plan = planKindColumns('accounts', headers, mapping.columns, !forPreview);
+          return this.simple(plan, (jobId, context) => ({
+            read: (record) => readAccount(record, headers.length, plan),
+            writer: new AccountsWriter({ writer: this.writer, context, jobId }),
+          }));
+        };
+      }
+      case 'products': {
+        const mapping = this.mapping('products', text);
+        return (headers, forPreview) => {
+          const plan = planKindColumns('products', headers, mapping.columns, !forPreview);
+          return this.simple(plan, (jobId, context) => ({
+            read: (record) => readProduct(record, headers.length, plan),
+            writer: new ProductsWriter({ writer: this.writer, context, jobId }),
+          }));
+        };
+      }
+    }
+  }
+
+  /** Kinds without dates or value maps: reps, accounts and products. */
+  private simple<R>(
+    plan: { columns: ImportColumns; unmappedHeaders: string[] },
+    start: (jobId: string, context: ChangeContext) => { read(record: CsvRecord): Read<R>; writer: KindWriter<R> },
+  ): KindImport {
+    return {
+      columns: plan.columns,
+      unmappedHeaders: plan.unmappedHeaders,
+      dateFormat: 'iso',
+      dates: () => [],
+      values: null,
+      start: (jobId, _dateFormat, context) => start(jobId, context) as ReturnType<KindImport['start']>,
+    };
+  }
+
+  private async prepareDeals(mapping: ImportMappingOf<'deals'>, forImport: boolean): Promise<Prepared> {
+    const stageMap = this.stageMap(mapping.stages ?? {});
+    if (forImport) await this.requireRep(mapping.defaultOwnerId);
+    return (headers, forPreview) => {
+      const plan = planColumns(headers, mapping.columns, !forPreview);
+      if (!forPreview && plan.index.owner === undefined && !mapping.defaultOwnerId) {
+        throw badField('mapping.defaultOwnerId', `is required when no column holds the owner (the file's columns: ${headers.join(', ')})`);
+      }
+      const stages = this.stages.list();
+      const dateColumns = [plan.index.closeDate, plan.index.createdAt].filter((at): at is number => at !== undefined);
+      return {
+        columns: plan.columns,
+        unmappedHeaders: plan.unmappedHeaders,
+        dateFormat: mapping.dateFormat && mapping.dateFormat !== 'auto' ? mapping.dateFormat : null,
+        dates: (record) => dateColumns.map((at) => record.cells[at] ?? '').filter(Boolean),
+        values:
+          plan.index.stage === undefined
+            ? null
+            : { at: plan.index.stage, target: (value) => (stageMap.get(looseKey(value)) ?? guessStage(value, stages))?.key ?? null },
+        start: (jobId, dateFormat, context) => {
+          const reader = new RowReader({
+            headers,
+            plan,
+            stages,
+            stageMap,
+            dateFormat,
+            currency: mapping.currency ?? this.config.currency,
+            today: dateIn(this.config.timeZone),
+          });
+          const writer = new ImportBatchWriter(
+            this.writer,
+            {
+              jobId,
+              createReps: mapping.createReps ?? false,
+              createAccounts: mapping.createAccounts ?? true,
+              createProducts: mapping.createProducts ?? false,
+              defaultOwnerId: mapping.defaultOwnerId ?? null,
+              idHeader: plan.columns.externalId ?? null,
+              hasCreatedColumn: plan.index.createdAt !== undefined,
+            },
+            new ZonedDays(this.config.timeZone),
+            context,
+          );
+          return { read: (record) => reader.read(record) as Read<unknown>, writer: writer as KindWriter<unknown> };
+        },
+      };
+    };
+  }
+
+  private async prepareActivities(mapping: ImportMappingOf<'activities'>, forImport: boolean): Promise<Prepared> {
+    const types = new Map(Object.entries(mapping.types ?? {}).map(([value, type]) => [looseKey(value), type]));
+    if (forImport) await this.requireRep(mapping.defaultOwnerId);
+    return (headers, forPreview) => {
+      const plan = planKindColumns('activities', headers, mapping.columns, !forPreview);
+      if (!forPreview && plan.index.owner === undefined && !mapping.defaultOwnerId) {
+        throw badField('mapping.defaultOwnerId', `is required when no column holds the rep (the file's columns: ${headers.join(', ')})`);
+      }
+      const at = plan.index.at;
+      const typeAt = plan.index.type ?? plan.index.subject;
+      const fromSubject = plan.index.type === undefined;
+      return {
+        columns: plan.columns,
+        unmappedHeaders: plan.unmappedHeaders,
+        dateFormat: mapping.dateFormat && mapping.dateFormat !== 'auto' ? mapping.dateFormat : null,
+        dates: (record) => (at === undefined || !record.cells[at] ? [] : [record.cells[at]]),
+        values: typeAt === undefined ? null : { at: typeAt, target: (value) => types.get(looseKey(value)) ?? guessActivityType(value, fromSubject) },
+        start: (jobId, dateFormat, context) => {
+          const days = new ZonedDays(this.config.timeZone);
+          const writer = new ActivitiesWriter(
+            { writer: this.writer, context, jobId },
+            { createReps: mapping.createReps ?? false, defaultOwnerId: mapping.defaultOwnerId ?? null, idHeader: plan.columns.externalId ?? null },
+          );
+          return {
+            read: (record) => readActivity(record, { width: headers.length, plan, types, dateFormat, days, now: Date.now }) as Read<unknown>,
+            writer: writer as KindWriter<unknown>,
+          };
+        },
+      };
+    };
+  }
+
+  // ---- mapping --------------------------------------------------------------------------------
+
+  private mapping<K extends ImportKind>(kind: K, text: string | undefined): ImportMappingOf<K> {
+    if (text === undefined || text.trim() === '') return {} as ImportMappingOf<K>;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       throw badField('mapping', 'is not valid JSON');
     }
-    const parsed = importMappingSchema.safeParse(json);
-    if (parsed.success) return parsed.data;
+    const parsed = IMPORT_MAPPING_SCHEMAS[kind].safeParse(json);
+    if (parsed.success) return parsed.data as ImportMappingOf<K>;
     const [issue] = describeIssues(parsed.error.issues);
     throw badField(`mapping.${issue.path}`.replace(/\.body$/, ''), issue.message);
   }
 
   /** The caller's stage mapping by looseKey of the file's value; a target that is not a stage is a 400. */
-  private stageMap(mapping: ImportMapping): Map<string, Stage> {
+  private stageMap(stages: Record<string, string>): Map<string, Stage> {
     const map = new Map<string, Stage>();
-    for (const [value, key] of Object.entries(mapping.stages ?? {})) {
+    for (const [value, key] of Object.entries(stages)) {
       const stage = this.stages.find(key);
       if (!stage)
         throw badField(
@@ -233,17 +413,6 @@ export class ImportService {
     if (!id) return;
     const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM reps WHERE id = $1', [id]);
     if (rows.length === 0) throw badField('mapping.defaultOwnerId', `no rep with id ${id}`);
-  }
-
-  private dateFormat(mapping: ImportMapping, plan: ColumnPlan, sample: CsvRecord[], delimiter: string): DateFormat {
-    if (mapping.dateFormat && mapping.dateFormat !== 'auto') return mapping.dateFormat;
-    const evidence = new DateFormatEvidence();
-    for (const record of sample) this.collectDates(evidence, plan, record);
-    return evidence.decide(delimiter);
-  }
-
-  private collectDates(evidence: DateFormatEvidence, plan: ColumnPlan, record: CsvRecord): void {
-    for (const at of [plan.index.closeDate, plan.index.createdAt]) if (at !== undefined && record.cells[at]) evidence.add(record.cells[at]);
   }
 
   private async warn(jobId: string, lateFields: string[]): Promise<void> {

@@ -218,7 +218,7 @@ export function derivedId(name: string, account: string | null, createdDate: str
 const EMAIL = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+\.[^\s<>()[\]"',;:]+/;
 
 /** "Rina Wijaya", "rina@example.co.id" or "Rina Wijaya <rina@example.co.id>". */
-function ownerRef(text: string): OwnerRef {
+export function ownerRef(text: string): OwnerRef {
   const email = EMAIL.exec(text)?.[0].toLowerCase() ?? null;
   const name = (email ? text.replace(EMAIL, '').replace(/[<>()[\]"]/g, '') : text).trim() || null;
   return { email, name, text };
