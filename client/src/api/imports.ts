@@ -1,14 +1,11 @@
-import type { ImportJob, ImportMapping, ImportPreview } from '@salesboard/shared';
+import type { ImportJob, ImportKind, ImportMappingOf, ImportPreview } from '@salesboard/shared';
 import { deleteJson, getBlob, getJson, postForm } from './http';
 
-/**
- * What a file can hold. Deals are imported at `/import/deals`; the server names other kinds the
- * same way (`/import/reps`…) and previews them with `?kind=`.
- */
-export type ImportKind = 'deals';
+/** Any kind's `mapping` field: the kind's own schema, as `mappingToSend` shapes it. */
+export type AnyImportMapping = ImportMappingOf<ImportKind>;
 
 /** The multipart body: the fields first, the file last, because the server imports the file as it arrives. */
-export function importForm(file: File, mapping: ImportMapping, jobId?: string): FormData {
+export function importForm(file: File, mapping: AnyImportMapping, jobId?: string): FormData {
   const form = new FormData();
   form.append('mapping', JSON.stringify(mapping));
   if (jobId) form.append('jobId', jobId);
@@ -16,13 +13,12 @@ export function importForm(file: File, mapping: ImportMapping, jobId?: string): 
   return form;
 }
 
-export function previewImport(kind: ImportKind, file: File, mapping: ImportMapping, signal?: AbortSignal): Promise<ImportPreview> {
-  // Deals are the preview's default kind: the query is only sent for the others.
-  return postForm<ImportPreview>('/import/preview', importForm(file, mapping), { signal, query: { kind: kind === 'deals' ? undefined : kind } });
+export function previewImport(kind: ImportKind, file: File, mapping: AnyImportMapping, signal?: AbortSignal): Promise<ImportPreview> {
+  return postForm<ImportPreview>('/import/preview', importForm(file, mapping), { signal, query: { kind } });
 }
 
 /** Resolves when the import has ended (the server reads the upload as it writes), with the final job. */
-export function runImport(kind: ImportKind, file: File, mapping: ImportMapping, jobId: string): Promise<ImportJob> {
+export function runImport(kind: ImportKind, file: File, mapping: AnyImportMapping, jobId: string): Promise<ImportJob> {
   return postForm<ImportJob>(`/import/${kind}`, importForm(file, mapping, jobId));
 }
 
