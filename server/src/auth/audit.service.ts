@@ -1,13 +1,78 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuditEntry } from '@salesboard/shared';
+import type { AuditEntry, AuditQuery } from '@salesboard/shared';
+import type { AuditedChange } from './audited-change.decorator.js';
 import type { Principal } from './principal.js';
 
 export interface AuditFacts {
+  /** `<entity>.<verb>`: `team.update`, `stage.reorder`, `apiKey.revoke`. */
   action: string;
+  /** `<entity>:<id>`. */
   target?: string;
   details?: unknown;
-  ip?: string;
+  ip?: string | null;
+}
+
+/** Field names whose values never reach the audit log, at any depth: only that they changed. */
+const SECRET = /password|secret|token|hash|^key$/i;
+const DEFAULT_LIMIT = 100;
+
+/**
+ * The changed fields of an update as `{ field: { from, to } }`; `before` or `after` alone (a
+ * create, a delete) lists that side's fields. Secrets appear as `"(changed)"`, never as values.
+ */
+export function changedFields(beforeObject: object | null, afterObject: object | null): Record<string, unknown> {
+  const before = beforeObject as Record<string, unknown> | null;
+  const after = afterObject as Record<string, unknown> | null;
+  const details: Record<string, unknown> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const key of keys) {
+    const from = before?.[key];
+    const to = after?.[key];
+    if (before && after && JSON.stringify(from) === JSON.stringify(to)) continue;
+    if (to === undefined && after && before) continue;
+    if (SECRET.test(key)) details[key] = '(changed)';
+    else if (before && after) details[key] = { from: from ?? null, to: to ?? null };
+    else details[key] = (after ? to : from) ?? null;
+  }
+  return details;
+}
+
+/**
+ * Writes one audit row through `manager`, so it commits or rolls back with the change it
+ * describes. The one way every admin and manager route records what it did.
+ */
+export async function writeAudit(manager: EntityManager, change: Pick<AuditedChange, 'principal' | 'ip'>, facts: AuditFacts): Promise<void> {
+  await insertAudit(manager, change.principal, { ...facts, ip: facts.ip ?? change.ip });
+}
+
+async function insertAudit(manager: EntityManager, actor: Principal, facts: AuditFacts): Promise<void> {
+  // clock_timestamp, not now(): rows of one transaction get distinct times, so paging by `at` is stable.
+  await manager.query(
+    `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target, details, ip)
+     VALUES (date_trunc('milliseconds', clock_timestamp()), $1, $2, $3, $4, $5, $6, $7)`,
+    [
+      actor.kind,
+      actor.id,
+      actor.name,
+      facts.action,
+      facts.target ?? null,
+      facts.details === undefined ? null : JSON.stringify(facts.details),
+      facts.ip ?? null,
+    ],
+  );
+}
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target: string | null;
+  details: unknown;
+  ip: string | null;
 }
 
 /** Who changed what, when and from where; readable by admins. Secrets are never in `details`. */
@@ -16,29 +81,33 @@ export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
   async record(actor: Principal, facts: AuditFacts, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.query('INSERT INTO audit_log (actor_kind, actor_id, actor_name, action, target, details, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      actor.kind,
-      actor.id,
-      actor.name,
-      facts.action,
-      facts.target ?? null,
-      facts.details === undefined ? null : JSON.stringify(facts.details),
-      facts.ip ?? null,
-    ]);
+    await insertAudit(manager, actor, facts);
   }
 
-  async list(limit = 200): Promise<AuditEntry[]> {
-    const rows: {
-      id: string;
-      at: Date;
-      actor_kind: string;
-      actor_id: string | null;
-      actor_name: string | null;
-      action: string;
-      target: string | null;
-      details: unknown;
-      ip: string | null;
-    }[] = await this.dataSource.query('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', [limit]);
+  /**
+   * Newest first. A page never ends inside a run of entries with the same `at` (to the
+   * millisecond, as the answer shows it): the run is completed, so `before` = the last entry's
+   * `at` continues exactly where the page stopped, skipping nothing.
+   */
+  async list(query: AuditQuery = {}): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    // `team` matches every team.* action; `team.update` just that one.
+    if (query.action) add("(action = ? OR action LIKE replace(replace(replace(?, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '.%')", query.action);
+    if (query.actorId) add('actor_id = ?', query.actorId);
+    if (query.before) add('at < ?::timestamptz', query.before);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    params.push(query.limit ?? DEFAULT_LIMIT);
+    const rows: AuditRow[] = await this.dataSource.query(
+      `WITH page AS (SELECT at FROM audit_log ${filter} ORDER BY at DESC, id DESC LIMIT $${params.length})
+       SELECT * FROM audit_log ${filter} ${filter ? 'AND' : 'WHERE'} at >= date_trunc('milliseconds', (SELECT min(at) FROM page))
+        ORDER BY at DESC, id DESC`,
+      params,
+    );
     return rows.map((r) => ({
       id: r.id,
       at: r.at.toISOString(),

@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type ApiKey,
   type AuditEntry,
+  type AuditQuery,
+  auditQuerySchema,
   createApiKeySchema,
   type CreateApiKeyInput,
   type CreatedApiKey,
@@ -14,13 +16,16 @@ import {
   refreshSchema,
   type RefreshInput,
   type TokenPairAnswer,
+  updateUserSchema,
+  type UpdateUserInput,
   type User,
 } from '@salesboard/shared';
-import { ApiZodBody } from '../common/openapi.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { UuidParamPipe } from '../common/params.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { Allow, CurrentPrincipal, Public } from './access.decorators.js';
 import { AuditService } from './audit.service.js';
+import { Audited, type AuditedChange } from './audited-change.decorator.js';
 import { AuthService } from './auth.service.js';
 import type { Principal } from './principal.js';
 import { UsersService } from './users.service.js';
@@ -72,9 +77,30 @@ export class AuthController {
 
   @Post('users')
   @Allow('admin')
+  @ApiOperation({ summary: 'Create a user (admin); audited, announced as org.changed user' })
   @ApiZodBody(createUserSchema)
-  createUser(@Body(new ZodValidationPipe(createUserSchema)) body: CreateUserInput, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<User> {
-    return this.users.create(body, principal, ip);
+  @ApiConflictResponse({ description: 'a user with this email exists' })
+  createUser(@Body(new ZodValidationPipe(createUserSchema)) body: CreateUserInput, @Audited() change: AuditedChange): Promise<User> {
+    return this.users.create(body, change);
+  }
+
+  @Patch('users/:id')
+  @Allow('admin')
+  @ApiOperation({
+    summary: 'Change a user (admin)',
+    description:
+      'Changing the role, deactivating or setting a password signs the user out at once: refresh tokens revoked, live sockets dropped, access tokens refused. A change of teams or rep record makes their access token be refreshed. teamIds replaces the teams a manager manages.',
+  })
+  @ApiZodBody(updateUserSchema)
+  @ApiOkResponse({ description: 'The user after the change (`User`).' })
+  @ApiNotFoundResponse({ description: 'no user with this id' })
+  @ApiConflictResponse({ description: 'the change would leave no active admin' })
+  updateUser(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(updateUserSchema)) body: UpdateUserInput,
+    @Audited() change: AuditedChange,
+  ): Promise<User> {
+    return this.users.update(id, body, change);
   }
 
   @Get('keys')
@@ -86,23 +112,30 @@ export class AuthController {
   @Post('keys')
   @Allow('admin')
   @ApiZodBody(createApiKeySchema)
-  createKey(
-    @Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyInput,
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-  ): Promise<CreatedApiKey> {
-    return this.users.createKey(body, principal, ip);
+  createKey(@Body(new ZodValidationPipe(createApiKeySchema)) body: CreateApiKeyInput, @Audited() change: AuditedChange): Promise<CreatedApiKey> {
+    return this.users.createKey(body, change);
   }
 
   @Delete('keys/:id')
   @Allow('admin')
-  revokeKey(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<ApiKey> {
-    return this.users.revokeKey(id, principal, ip);
+  @ApiOperation({ summary: 'Revoke an API key (admin): it stops working at once and its sockets are dropped' })
+  @ApiNotFoundResponse({ description: 'no API key with this id' })
+  revokeKey(@Param('id', new UuidParamPipe()) id: string, @Audited() change: AuditedChange): Promise<ApiKey> {
+    return this.users.revokeKey(id, change);
   }
 
   @Get('audit')
   @Allow('admin')
-  auditLog(): Promise<AuditEntry[]> {
-    return this.audit.list();
+  @ApiOperation({
+    summary: 'The audit log (admin), newest first',
+    description:
+      'action `team` matches every team.* action, `team.update` only that one. Page with before = the last entry’s at; a page never splits entries of the same millisecond, so it may hold a few more than limit (default 100).',
+  })
+  @ApiZodQuery(auditQuerySchema)
+  @ApiOkResponse({
+    description: '`AuditEntry[]`: `{ id, at, actorKind, actorId, actorName, action, target, details, ip }`, details as `{ field: { from, to } }`.',
+  })
+  auditLog(@Query(new ZodValidationPipe(auditQuerySchema, 'query')) query: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.list(query);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { argon2id, argon2Verify } from 'hash-wasm';
-import { DataSource } from 'typeorm';
+import { decodeJwt } from 'jose';
+import { DataSource, type EntityManager } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
@@ -33,6 +34,26 @@ interface UserRow {
   role: 'admin' | 'manager' | 'rep';
   rep_id: string | null;
   active: boolean;
+  tokens_valid_after: Date | null;
+}
+
+/** What decides whether a user's access token still counts, besides its signature and expiry. */
+interface Standing {
+  active: boolean;
+  /** Tokens issued before this (ms since the epoch) are refused; null: none is. */
+  validAfterMs: number | null;
+}
+
+/**
+ * How long a node trusts what it read of a user's standing. A deactivation or role change made
+ * on this node takes effect at once (the entry is dropped); on another node within this time.
+ * One short read per user per second keeps that promise without a read on every request.
+ */
+const STANDING_TTL_MS = 1000;
+
+/** A JWT's `iat` is in whole seconds: a token counts if issued in or after the second following the change. */
+function firstValidIatMs(validAfterMs: number): number {
+  return Math.floor(validAfterMs / 1000) * 1000 + 1000;
 }
 
 export function unauthorized(message = 'authorization: missing, malformed or expired credential'): UnauthorizedException {
@@ -46,7 +67,7 @@ export function unauthorized(message = 'authorization: missing, malformed or exp
  */
 const ARGON2_OPTIONS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
 
-function hash(password: string): Promise<string> {
+export function hashPassword(password: string): Promise<string> {
   return argon2id({ ...ARGON2_OPTIONS, password, salt: randomBytes(16), outputType: 'encoded' });
 }
 
@@ -64,6 +85,7 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   private readonly tokens: AccessTokens;
   private readonly lastTouched = new Map<string, number>();
+  private readonly standings = new Map<string, { readAt: number; standing: Promise<Standing | null> }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -93,9 +115,12 @@ export class AuthService implements OnApplicationBootstrap {
     }
   }
 
-  async createUser(input: { email: string; name: string; password: string; role: UserRow['role']; repId: string | null }): Promise<{ id: string }> {
-    const passwordHash = await hash(input.password);
-    const [row]: { id: string }[] = await this.dataSource.query(
+  async createUser(
+    input: { email: string; name: string; password: string; role: UserRow['role']; repId: string | null },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ id: string }> {
+    const passwordHash = await hashPassword(input.password);
+    const [row]: { id: string }[] = await manager.query(
       'INSERT INTO users (email, name, password_hash, role, rep_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
       [input.email.toLowerCase(), input.name, passwordHash, input.role, input.repId],
     );
@@ -147,8 +172,40 @@ export class AuthService implements OnApplicationBootstrap {
     if (credential.startsWith(DISPLAY_PREFIX)) return this.display(credential);
     if (credential.startsWith(API_KEY_PREFIX)) return this.apiKey(credential);
     const claims = await this.tokens.verify(credential);
-    if (!claims) return null;
+    if (!claims || !(await this.stillValid(claims.sub, credential))) return null;
     return { kind: 'user', id: claims.sub, name: claims.name, role: claims.role, repId: claims.repId, teamIds: claims.teamIds, boardId: null, scopes: [] };
+  }
+
+  /**
+   * Whether a verified access token still stands: its user is active and it was issued after
+   * their last security change (role, deactivation, password, teams). Checked here rather than
+   * by revoking tokens, which are not stored; see STANDING_TTL_MS for the cost.
+   */
+  private async stillValid(userId: string, token: string): Promise<boolean> {
+    const standing = await this.standingOf(userId);
+    if (!standing?.active) return false;
+    if (standing.validAfterMs === null) return true;
+    const { iat } = decodeJwt(token); // its signature was verified just before
+    return typeof iat === 'number' && iat * 1000 >= firstValidIatMs(standing.validAfterMs);
+  }
+
+  private standingOf(userId: string): Promise<Standing | null> {
+    const now = Date.now();
+    const cached = this.standings.get(userId);
+    if (cached && now - cached.readAt < STANDING_TTL_MS) return cached.standing;
+    if (this.standings.size > 10_000) for (const [id, entry] of this.standings) if (now - entry.readAt >= STANDING_TTL_MS) this.standings.delete(id);
+    const standing = this.dataSource
+      .query<{ active: boolean; tokens_valid_after: Date | null }[]>('SELECT active, tokens_valid_after FROM users WHERE id = $1', [userId])
+      .then(([row]) => (row ? { active: row.active, validAfterMs: row.tokens_valid_after?.getTime() ?? null } : null));
+    // A failed read is not remembered: the next request asks again.
+    standing.catch(() => this.standings.delete(userId));
+    this.standings.set(userId, { readAt: now, standing });
+    return standing;
+  }
+
+  /** After a security change to a user commits: this node stops trusting what it read of them. */
+  forgetStanding(userId: string): void {
+    this.standings.delete(userId);
   }
 
   private async teamsManagedBy(user: UserRow): Promise<string[]> {
@@ -187,6 +244,12 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   private async issue(user: UserRow, familyId: string): Promise<TokenPair> {
+    // A token signed in the same second as the user's last security change would be refused (iat
+    // has whole seconds): wait for the next second, at most one, and only right after a change.
+    if (user.tokens_valid_after) {
+      const wait = firstValidIatMs(user.tokens_valid_after.getTime()) - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
+    }
     const refreshToken = randomSecret(REFRESH_PREFIX);
     await this.dataSource.query(
       `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
@@ -208,7 +271,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   private dummy: Promise<string> | null = null;
   private dummyHash(): Promise<string> {
-    this.dummy ??= hash(randomBytes(16).toString('hex'));
+    this.dummy ??= hashPassword(randomBytes(16).toString('hex'));
     return this.dummy;
   }
 }
