@@ -7,9 +7,19 @@ import type { Deal, DealSource, DealsQuery, ForecastCategory } from '@salesboard
 import { normalizeMoney } from '@salesboard/shared';
 import type { Principal } from '../auth/principal.js';
 
+/**
+ * A deal's team and territory, for a query joining deals as `d`, the owner as `r` and the account
+ * as `a`: an open deal follows its rep; a closed one keeps what it was closed for once its rep has
+ * moved on (the admin area pins it then, see the Admin migration). Every read of a deal's team or
+ * territory uses these, so lists, filters, events and the KPI aggregates agree.
+ */
+const PINNED = 'd.pinned_at >= d.closed_at AND d.pinned_owner_id = d.owner_id';
+export const DEAL_TEAM_SQL = `CASE WHEN ${PINNED} THEN d.pinned_team_id ELSE r.team_id END`;
+export const DEAL_TERRITORY_SQL = `CASE WHEN ${PINNED} THEN d.pinned_territory_id ELSE COALESCE(r.territory_id, a.territory_id) END`;
+
 const DEAL_SELECT = `
   SELECT d.id, d.source, d.external_id, d.name, d.account_id, a.name AS account_name, d.product_id,
-         d.owner_id, r.name AS owner_name, r.team_id, COALESCE(r.territory_id, a.territory_id) AS territory_id,
+         d.owner_id, r.name AS owner_name, ${DEAL_TEAM_SQL} AS team_id, ${DEAL_TERRITORY_SQL} AS territory_id,
          d.amount::text AS amount, d.currency, d.stage, d.forecast_override, s.forecast_category AS stage_category,
          d.created_at, to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.closed_at,
          d.stage_entered_at, d.updated_at
@@ -96,12 +106,12 @@ export function dealFilters(
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
-  if (visibility.kind === 'teams') add('r.team_id = ANY(?::uuid[])', visibility.teamIds);
+  if (visibility.kind === 'teams') add(`${DEAL_TEAM_SQL} = ANY(?::uuid[])`, visibility.teamIds);
   if (visibility.kind === 'rep') add('d.owner_id = ?', visibility.repId ?? '00000000-0000-0000-0000-000000000000');
   if (query.stage) add('d.stage = ?', query.stage);
   if (query.repId) add('d.owner_id = ?', query.repId);
-  if (query.teamId) add('r.team_id = ?', query.teamId);
-  if (query.territoryId) add('COALESCE(r.territory_id, a.territory_id) = ?', query.territoryId);
+  if (query.teamId) add(`${DEAL_TEAM_SQL} = ?`, query.teamId);
+  if (query.territoryId) add(`${DEAL_TERRITORY_SQL} = ?`, query.territoryId);
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 

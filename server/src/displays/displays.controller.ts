@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { type Display, pairingApproveSchema, type PairingApproveInput, type PairingPoll, pairingPollSchema, type PairingStart } from '@salesboard/shared';
-import { Allow, CurrentPrincipal, Public } from '../auth/access.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { Allow, Public } from '../auth/access.decorators.js';
+import { Audited, type AuditedChange } from '../auth/audited-change.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { UuidParamPipe } from '../common/params.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -34,12 +34,8 @@ export class DisplaysController {
   @Post('pairing/approve')
   @Allow('admin', 'manager')
   @ApiZodBody(pairingApproveSchema)
-  approve(
-    @Body(new ZodValidationPipe(pairingApproveSchema)) body: PairingApproveInput,
-    @CurrentPrincipal() principal: Principal,
-    @Ip() ip: string,
-  ): Promise<Display> {
-    return this.pairing.approve(body, principal, ip);
+  approve(@Body(new ZodValidationPipe(pairingApproveSchema)) body: PairingApproveInput, @Audited() change: AuditedChange): Promise<Display> {
+    return this.pairing.approve(body, change);
   }
 
   @Get('displays')
@@ -50,7 +46,7 @@ export class DisplaysController {
 
   @Delete('displays/:id')
   @Allow('admin', 'manager')
-  revoke(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal, @Ip() ip: string): Promise<Display> {
-    return this.pairing.revoke(id, principal, ip);
+  revoke(@Param('id', new UuidParamPipe()) id: string, @Audited() change: AuditedChange): Promise<Display> {
+    return this.pairing.revoke(id, change);
   }
 }

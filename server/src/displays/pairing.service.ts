@@ -5,9 +5,10 @@ import { type Display, PAIRING_ALPHABET, type PairingApproveInput, type PairingP
 import { badField, notFound } from '../common/errors.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { TooManyRequests } from '../common/rate-limit/too-many.js';
-import { AuditService } from '../auth/audit.service.js';
-import type { Principal } from '../auth/principal.js';
+import { writeAudit } from '../auth/audit.service.js';
+import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
+import { EventWriter } from '../events/event-writer.service.js';
 import { LivePublisher } from '../live/live.publisher.js';
 
 const CODE_TTL_SECONDS = 600;
@@ -31,7 +32,7 @@ export class PairingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly limiter: RateLimiter,
-    private readonly audit: AuditService,
+    private readonly writer: EventWriter,
     private readonly publisher: LivePublisher,
   ) {}
 
@@ -88,14 +89,15 @@ export class PairingService {
     });
   }
 
-  async approve(input: PairingApproveInput, approver: Principal, ip: string): Promise<Display> {
-    const decision = await this.limiter.hit(`pairing:${approver.id}:${ip}`, GUESSES_PER_MINUTE, 60);
+  async approve(input: PairingApproveInput, change: AuditedChange): Promise<Display> {
+    const approver = change.principal;
+    const decision = await this.limiter.hit(`pairing:${approver.id}:${change.ip}`, GUESSES_PER_MINUTE, 60);
     if (!decision.allowed) throw new TooManyRequests('userCode', decision);
     if (input.boardId) {
       const [board] = await this.dataSource.query('SELECT 1 FROM boards WHERE id = $1', [input.boardId]);
       if (!board) throw badField('boardId', `no board with id ${input.boardId}`);
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.writer.transaction(change, async ({ manager, emit }) => {
       const [request]: { id: string; expires_at: Date; display_id: string | null }[] = await manager.query(
         'SELECT id, expires_at, display_id FROM pairing_requests WHERE user_code = $1 FOR UPDATE',
         [input.userCode],
@@ -111,11 +113,12 @@ export class PairingService {
         approver.kind === 'user' ? approver.id : null,
       ]);
       await manager.query('UPDATE pairing_requests SET display_id = $2, pending_token = $3 WHERE id = $1', [request.id, display.id, token]);
-      await this.audit.record(
-        approver,
-        { action: 'display.paired', target: `display:${display.id}`, details: { name: input.name, boardId: input.boardId ?? null }, ip },
-        manager,
-      );
+      await writeAudit(manager, change, {
+        action: 'display.pair',
+        target: `display:${display.id}`,
+        details: { name: input.name, boardId: input.boardId ?? null },
+      });
+      emit('org.changed', { entity: 'display', id: display.id, name: display.name });
       return mapDisplay(display);
     });
   }
@@ -125,15 +128,18 @@ export class PairingService {
   }
 
   /** Revoking a display ends its credential and drops its socket now, on whichever node holds it. */
-  async revoke(id: string, actor: Principal, ip: string): Promise<Display> {
-    const [rows]: [DisplayRow[], number] = await this.dataSource.query(
-      'UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *',
-      [id],
-    );
-    if (!rows?.length) throw notFound('display', id);
+  async revoke(id: string, change: AuditedChange): Promise<Display> {
+    const display = await this.writer.transaction(change, async ({ manager, emit }) => {
+      const [rows]: [DisplayRow[], number] = await manager.query('UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [
+        id,
+      ]);
+      if (!rows?.length) throw notFound('display', id);
+      await writeAudit(manager, change, { action: 'display.revoke', target: `display:${id}`, details: { name: rows[0].name } });
+      emit('org.changed', { entity: 'display', id, name: rows[0].name });
+      return mapDisplay(rows[0]);
+    });
     this.publisher.disconnectPrincipal('display', id);
-    await this.audit.record(actor, { action: 'display.revoked', target: `display:${id}`, ip });
-    return mapDisplay(rows[0]);
+    return display;
   }
 }
 

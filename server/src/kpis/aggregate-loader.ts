@@ -7,6 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type ActivityType, type ForecastCategory, marginBpOf, type QuotaPeriod, type Stage, toMinor } from '@salesboard/shared';
+import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 import { KpiAggregates, type RepInfo } from './kpi-aggregates.js';
 import type { LocalCalendar } from './local-calendar.js';
 
@@ -89,7 +90,7 @@ export class AggregateLoader {
     for (;;) {
       // Team and territory exactly as the Deal DTO has them (deal.query.ts), so loaded and streamed deals agree.
       const rows: DealLoadRow[] = await manager.query(
-        `SELECT d.id, d.owner_id, r.team_id, COALESCE(r.territory_id, a.territory_id) AS territory_id, d.amount::text AS amount,
+        `SELECT d.id, d.owner_id, ${DEAL_TEAM_SQL} AS team_id, ${DEAL_TERRITORY_SQL} AS territory_id, d.amount::text AS amount,
                 d.stage, COALESCE(d.forecast_override, s.forecast_category) AS forecast_category, d.created_at, d.closed_at,
                 to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.product_id
            FROM deals d

@@ -158,9 +158,10 @@ export class KpiAggregates {
       }
       case 'org.changed': {
         const { entity, id, name } = event.payload;
-        const createdDay = this.calendar.dayOf(Date.parse(event.at));
-        if (entity === 'team') return this.upsertNamed(this.teams, { id, name, createdDay }, `team:${id}`);
-        if (entity === 'territory') return this.upsertNamed(this.territories, { id, name, createdDay }, `territory:${id}`);
+        // A rename keeps the day the team or territory was created; only a new one is new today.
+        const createdDay = (map: Map<string, NamedEntity>) => map.get(id)?.createdDay ?? this.calendar.dayOf(Date.parse(event.at));
+        if (entity === 'team') return this.upsertNamed(this.teams, { id, name, createdDay: createdDay(this.teams) }, `team:${id}`);
+        if (entity === 'territory') return this.upsertNamed(this.territories, { id, name, createdDay: createdDay(this.territories) }, `territory:${id}`);
         return new Set();
       }
       case 'deal.deleted':

@@ -143,8 +143,10 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
 
   private async applyOne(aggregates: KpiAggregates, event: LoggedEvent): Promise<void> {
     let touched: Set<string>;
-    if (event.type === 'deals.imported') {
-      // An import writes its rows without events: what they changed is only in the tables.
+    if (event.type === 'deals.imported' || (event.type === 'org.changed' && event.payload.entity === 'stage')) {
+      // An import writes its rows without events: what they changed is only in the tables. A
+      // stage's probability, forecast category, kind or order is part of every open deal's
+      // contribution: rebuilding is simpler than re-filing each deal, and stage edits are rare.
       if (aggregates === this.aggregates) return this.rebuild();
       touched = new Set();
     } else if (event.type === 'org.changed' && event.payload.entity === 'rep') {

@@ -16,14 +16,15 @@ import {
   type StuckDealSummary,
   toMinor,
 } from '@salesboard/shared';
+import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 
 const STUCK_LIST_LIMIT = 50;
 
-/** A deal belongs to a scope by its current owner, the owner's team, and the owner's (else the account's) territory: as in the Deal DTO. */
+/** A deal belongs to a scope by its current owner and by its team and territory as the Deal DTO has them (deal.query.ts). */
 function scopeFilter(scope: Scope, params: unknown[]): string {
   if (scope.kind === 'all') return 'TRUE';
   params.push(scope.id);
-  const column = scope.kind === 'team' ? 'r.team_id' : scope.kind === 'territory' ? 'COALESCE(r.territory_id, a.territory_id)' : 'd.owner_id';
+  const column = scope.kind === 'team' ? DEAL_TEAM_SQL : scope.kind === 'territory' ? DEAL_TERRITORY_SQL : 'd.owner_id';
   return `${column} = $${params.length}`;
 }
 

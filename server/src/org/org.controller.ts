@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   type Account,
   createAccountSchema,
@@ -15,14 +15,27 @@ import {
   type Product,
   type Rep,
   type Team,
+  type TeamAdmin,
   type Territory,
+  type TerritoryOverviewAnswer,
+  type TerritoryOverviewQuery,
+  territoryOverviewQuerySchema,
+  updateRepSchema,
+  type UpdateRepInput,
+  updateTeamSchema,
+  type UpdateTeamInput,
+  updateTerritorySchema,
+  type UpdateTerritoryInput,
 } from '@salesboard/shared';
-import { Allow } from '../auth/access.decorators.js';
-import { Change } from '../common/change-context.decorator.js';
-import { ApiZodBody } from '../common/openapi.js';
+import { Allow, CurrentPrincipal } from '../auth/access.decorators.js';
+import { Audited, type AuditedChange } from '../auth/audited-change.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
+import { UuidParamPipe } from '../common/params.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { ChangeContext } from '../events/event-writer.service.js';
 import { OrgService } from './org.service.js';
+
+const AUDITED = 'Audited (before → after) and announced live as `org.changed`.';
 
 @ApiTags('organisation')
 @Controller()
@@ -35,8 +48,34 @@ export class OrgController {
   @Allow('admin', 'integration')
   @ApiZodBody(createTeamSchema)
   @Post('teams')
-  createTeam(@Body(new ZodValidationPipe(createTeamSchema)) body: CreateTeamInput, @Change() change: ChangeContext): Promise<Team> {
+  createTeam(@Body(new ZodValidationPipe(createTeamSchema)) body: CreateTeamInput, @Audited() change: AuditedChange): Promise<Team> {
     return this.org.createTeam(body, change);
+  }
+
+  @Get('admin/teams')
+  @Allow('admin')
+  @ApiOperation({ summary: 'Teams as the admin area lists them (admin)' })
+  @ApiOkResponse({ description: '`TeamAdmin[]`: `{ id, name, managerUserId, managerName, repCount }`; repCount counts active reps.' })
+  listTeamsAdmin(): Promise<TeamAdmin[]> {
+    return this.org.listTeamsAdmin();
+  }
+
+  @Patch('teams/:id')
+  @Allow('admin')
+  @ApiOperation({
+    summary: 'Rename a team or change its manager (admin)',
+    description: `managerUserId must be a user with the role manager (400 otherwise). ${AUDITED}`,
+  })
+  @ApiZodBody(updateTeamSchema)
+  @ApiOkResponse({ description: 'The team after the change (`TeamAdmin`).' })
+  @ApiNotFoundResponse({ description: 'no team with this id' })
+  @ApiConflictResponse({ description: 'another team has this name' })
+  updateTeam(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(updateTeamSchema)) body: UpdateTeamInput,
+    @Audited() change: AuditedChange,
+  ): Promise<TeamAdmin> {
+    return this.org.updateTeam(id, body, change);
   }
 
   @Get('territories') listTerritories(): Promise<Territory[]> {
@@ -45,8 +84,39 @@ export class OrgController {
   @Allow('admin', 'integration')
   @ApiZodBody(createTerritorySchema)
   @Post('territories')
-  createTerritory(@Body(new ZodValidationPipe(createTerritorySchema)) body: CreateTerritoryInput, @Change() change: ChangeContext): Promise<Territory> {
+  createTerritory(@Body(new ZodValidationPipe(createTerritorySchema)) body: CreateTerritoryInput, @Audited() change: AuditedChange): Promise<Territory> {
     return this.org.createTerritory(body, change);
+  }
+
+  @Get('territories/overview')
+  @Allow('admin', 'manager')
+  @ApiOperation({
+    summary: 'Territories with their reps, accounts, open pipeline, won and quota for a period (admin, manager)',
+    description:
+      'Period month (default), quarter or year, in the organisation’s time zone; money as decimal strings. A manager sees every territory and rep, but the figures (open deals, pipeline, won, quota, attainment) and the unassigned reps of their own teams only.',
+  })
+  @ApiZodQuery(territoryOverviewQuerySchema)
+  @ApiOkResponse({ description: '`TerritoryOverviewAnswer`' })
+  territoryOverview(
+    @Query(new ZodValidationPipe(territoryOverviewQuerySchema, 'query')) query: TerritoryOverviewQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TerritoryOverviewAnswer> {
+    return this.org.territoryOverview(query, principal);
+  }
+
+  @Patch('territories/:id')
+  @Allow('admin')
+  @ApiOperation({ summary: 'Rename a territory or change its region (admin)', description: AUDITED })
+  @ApiZodBody(updateTerritorySchema)
+  @ApiOkResponse({ description: 'The territory after the change (`Territory`).' })
+  @ApiNotFoundResponse({ description: 'no territory with this id' })
+  @ApiConflictResponse({ description: 'another territory has this name' })
+  updateTerritory(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(updateTerritorySchema)) body: UpdateTerritoryInput,
+    @Audited() change: AuditedChange,
+  ): Promise<Territory> {
+    return this.org.updateTerritory(id, body, change);
   }
 
   @Get('reps') listReps(): Promise<Rep[]> {
@@ -55,8 +125,27 @@ export class OrgController {
   @Allow('admin', 'integration')
   @ApiZodBody(createRepSchema)
   @Post('reps')
-  createRep(@Body(new ZodValidationPipe(createRepSchema)) body: CreateRepInput, @Change() change: ChangeContext): Promise<Rep> {
+  createRep(@Body(new ZodValidationPipe(createRepSchema)) body: CreateRepInput, @Audited() change: AuditedChange): Promise<Rep> {
     return this.org.createRep(body, change);
+  }
+
+  @Patch('reps/:id')
+  @Allow('admin', 'manager')
+  @ApiOperation({
+    summary: 'Change a rep (admin; a manager: territoryId and active of their own teams’ reps)',
+    description: `Moving a rep to another team or territory moves their open deals with them; won and lost deals keep the team and territory they were closed for. ${AUDITED}`,
+  })
+  @ApiZodBody(updateRepSchema)
+  @ApiOkResponse({ description: 'The rep after the change (`Rep`).' })
+  @ApiForbiddenResponse({ description: 'a manager changing another field, or a rep outside their teams' })
+  @ApiNotFoundResponse({ description: 'no rep with this id' })
+  @ApiConflictResponse({ description: 'another rep has this email' })
+  updateRep(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body(new ZodValidationPipe(updateRepSchema)) body: UpdateRepInput,
+    @Audited() change: AuditedChange,
+  ): Promise<Rep> {
+    return this.org.updateRep(id, body, change);
   }
 
   @Get('accounts') listAccounts(): Promise<Account[]> {
@@ -65,7 +154,7 @@ export class OrgController {
   @Allow('admin', 'integration')
   @ApiZodBody(createAccountSchema)
   @Post('accounts')
-  createAccount(@Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountInput, @Change() change: ChangeContext): Promise<Account> {
+  createAccount(@Body(new ZodValidationPipe(createAccountSchema)) body: CreateAccountInput, @Audited() change: AuditedChange): Promise<Account> {
     return this.org.createAccount(body, change);
   }
 
@@ -75,7 +164,7 @@ export class OrgController {
   @Allow('admin', 'integration')
   @ApiZodBody(createProductSchema)
   @Post('products')
-  createProduct(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductInput, @Change() change: ChangeContext): Promise<Product> {
+  createProduct(@Body(new ZodValidationPipe(createProductSchema)) body: CreateProductInput, @Audited() change: AuditedChange): Promise<Product> {
     return this.org.createProduct(body, change);
   }
 }

@@ -2,10 +2,9 @@ import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { putQuotaSchema, type PutQuotaInput, type Quota } from '@salesboard/shared';
 import { Allow } from '../auth/access.decorators.js';
-import { Change } from '../common/change-context.decorator.js';
+import { Audited, type AuditedChange } from '../auth/audited-change.decorator.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { ChangeContext } from '../events/event-writer.service.js';
 import { QuotasService } from './quotas.service.js';
 
 @ApiTags('quotas')
@@ -16,7 +15,7 @@ export class QuotasController {
   @ApiZodBody(putQuotaSchema)
   @Put()
   @Allow('admin', 'manager', 'integration')
-  put(@Body(new ZodValidationPipe(putQuotaSchema)) body: PutQuotaInput, @Change() change: ChangeContext): Promise<Quota> {
+  put(@Body(new ZodValidationPipe(putQuotaSchema)) body: PutQuotaInput, @Audited() change: AuditedChange): Promise<Quota> {
     return this.quotas.put(body, change);
   }
 }

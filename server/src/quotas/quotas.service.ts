@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { PutQuotaInput, Quota } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
+import { changedFields, writeAudit } from '../auth/audit.service.js';
+import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { forbidden } from '../auth/auth.guard.js';
 import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
-import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
+import { EventWriter } from '../events/event-writer.service.js';
 import { RepEntity, TeamEntity } from '../org/org.entities.js';
 import { QuotaEntity } from './quota.entity.js';
 
@@ -13,7 +15,7 @@ export class QuotasService {
   constructor(private readonly writer: EventWriter) {}
 
   /** Sets the quota of a rep or team for one month or quarter: a second PUT replaces the first. */
-  put(input: PutQuotaInput, context: ChangeContext): Promise<Quota> {
+  put(input: PutQuotaInput, context: AuditedChange): Promise<Quota> {
     return this.writer.transaction(context, async (tx) => {
       if (input.repId && !(await tx.manager.existsBy(RepEntity, { id: input.repId }))) throw badField('repId', `no rep with id ${input.repId}`);
       if (input.teamId && !(await tx.manager.existsBy(TeamEntity, { id: input.teamId }))) throw badField('teamId', `no team with id ${input.teamId}`);
@@ -23,6 +25,10 @@ export class QuotasService {
         if (!canWriteFor(context.principal, target)) throw forbidden('authorization: you may set quotas only for your own teams and their reps');
       }
       const target = input.repId ? 'rep_id' : 'team_id';
+      const [previous]: { amount: string }[] = await tx.manager.query(
+        `SELECT amount::text AS amount FROM quotas WHERE ${target} = $1 AND period = $2 AND period_start = $3 FOR UPDATE`,
+        [input.repId ?? input.teamId, input.period, input.periodStart],
+      );
       const rows: QuotaRow[] = await tx.manager.query(
         `INSERT INTO quotas (rep_id, team_id, period, period_start, amount)
          VALUES ($1, $2, $3, $4, $5)
@@ -32,6 +38,15 @@ export class QuotasService {
         [input.repId ?? null, input.teamId ?? null, input.period, input.periodStart, input.amount],
       );
       const quota = mapQuotaRow(rows[0]);
+      await writeAudit(tx.manager, context, {
+        action: 'quota.update',
+        target: input.repId ? `rep:${input.repId}` : `team:${input.teamId}`,
+        details: {
+          period: quota.period,
+          periodStart: quota.periodStart,
+          ...changedFields({ amount: previous ? normalizeMoney(previous.amount) : null }, { amount: quota.amount }),
+        },
+      });
       tx.emit('quota.updated', { quota });
       return quota;
     });
