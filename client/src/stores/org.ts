@@ -1,9 +1,15 @@
-import type { Rep, Stage, Team, Territory } from '@salesboard/shared';
+import type { OrgEntity, Rep, Stage, Team, Territory } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { listReps, listStages, listTeams, listTerritories } from '@/api/org';
+import { useBoardStore } from './board';
 
-/** Teams, territories, reps and stages: what filters, pickers and labels are made of. Loaded once. */
+/** The `org.changed` entities this store holds; a change to one reloads the lists (admin renames show at once). */
+const HELD: readonly OrgEntity[] = ['team', 'territory', 'rep', 'stage'];
+/** A burst of changes (an import of reps) costs one reload. */
+const RELOAD_DELAY_MS = 300;
+
+/** Teams, territories, reps and stages: what filters, pickers and labels are made of. Loaded once, reloaded on `org.changed`. */
 export const useOrgStore = defineStore('org', () => {
   const teams = shallowRef<Team[]>([]);
   const territories = shallowRef<Territory[]>([]);
@@ -43,6 +49,16 @@ export const useOrgStore = defineStore('org', () => {
     const list: { id: string; name: string }[] = kind === 'team' ? teams.value : kind === 'territory' ? territories.value : reps.value;
     return list.find((item) => item.id === id)?.name ?? null;
   }
+
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  useBoardStore().onEvent((event) => {
+    if (event.type !== 'org.changed' || !HELD.includes(event.payload.entity) || !loaded.value || reloadTimer !== undefined) return;
+    reloadTimer = setTimeout(() => {
+      reloadTimer = undefined;
+      loading = null;
+      void load();
+    }, RELOAD_DELAY_MS);
+  });
 
   return { teams, territories, reps, stages, loaded, error, repsById, stagesByKey, load, stageLabel, nameOf };
 });
