@@ -230,18 +230,19 @@ export async function setManagedTeams(
   name: string,
   teamIds: readonly string[],
 ): Promise<{ teams: { id: string; name: string }[]; displaced: string[] }> {
-  const released: { id: string; name: string }[] = await manager.query(
+  // An UPDATE ... RETURNING answers [rows, count] through TypeORM.
+  const [released]: [{ id: string; name: string }[], number] = await manager.query(
     'UPDATE teams SET manager_user_id = NULL, manager_name = NULL WHERE manager_user_id = $1 AND NOT (id = ANY($2::uuid[])) RETURNING id, name',
     [userId, teamIds],
   );
-  const taken: { id: string; name: string; previous: string | null }[] = teamIds.length
+  const [taken]: [{ id: string; name: string; previous: string | null }[], number] = teamIds.length
     ? await manager.query(
         `UPDATE teams t SET manager_user_id = $1, manager_name = $2 FROM teams old
           WHERE t.id = old.id AND t.id = ANY($3::uuid[]) AND (old.manager_user_id IS DISTINCT FROM $1 OR old.manager_name IS DISTINCT FROM $2)
           RETURNING t.id, t.name, old.manager_user_id AS previous`,
         [userId, name, teamIds],
       )
-    : [];
+    : [[], 0];
   const displaced = [...new Set(taken.map((t) => t.previous).filter((p): p is string => p !== null && p !== userId))];
   return { teams: [...released, ...taken.map(({ id, name: teamName }) => ({ id, name: teamName }))], displaced };
 }
