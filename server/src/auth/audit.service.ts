@@ -14,7 +14,7 @@ export interface AuditFacts {
 }
 
 /** Field names whose values never reach the audit log, at any depth: only that they changed. */
-const SECRET = /password|secret|token|hash|^key$/i;
+const SECRET = /password|secret|token|hash/i;
 const DEFAULT_LIMIT = 100;
 
 /**
