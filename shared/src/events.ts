@@ -73,7 +73,16 @@ export interface DerivedEventPayloads {
   'import.progress': ImportJob;
 }
 
-export type EventPayloads = LoggedEventPayloads & DerivedEventPayloads;
+/**
+ * Sent instead of a logged event to a socket whose credential may not see it (another rep's
+ * deal, another team's quota): it keeps the seq, so the stream stays gap-free, and tells nothing.
+ */
+export const HIDDEN_EVENT_TYPE = 'event.hidden';
+export interface HiddenEventPayloads {
+  'event.hidden': Record<string, never>;
+}
+
+export type EventPayloads = LoggedEventPayloads & DerivedEventPayloads & HiddenEventPayloads;
 export type EventType = keyof EventPayloads;
 
 /** The envelope of every `event` message: `{ seq, type, at, payload }`. */
@@ -84,6 +93,13 @@ export type LoggedEvent = LiveEvent<LoggedEventType>;
 
 export function isLoggedEvent(event: LiveEvent): event is LoggedEvent {
   return (LOGGED_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** What a socket receives in seq order: the log's events, some of them as `event.hidden`. */
+export type SequencedEvent = LiveEvent<LoggedEventType | typeof HIDDEN_EVENT_TYPE>;
+
+export function isSequencedEvent(event: LiveEvent): event is SequencedEvent {
+  return event.type === HIDDEN_EVENT_TYPE || isLoggedEvent(event);
 }
 
 /** Open deals per open stage: what the wallboard's pipeline chart shows. */
@@ -130,7 +146,7 @@ export type ResyncInput = z.infer<typeof resyncSchema>;
 
 /** Answer to `resync`: either the missed events in order, or "take this snapshot instead". */
 export type ResyncResult =
-  { ok: true; mode: 'replay'; events: LoggedEvent[]; head: number } | { ok: true; mode: 'snapshot'; snapshot: Snapshot } | { ok: false; error: string };
+  { ok: true; mode: 'replay'; events: SequencedEvent[]; head: number } | { ok: true; mode: 'snapshot'; snapshot: Snapshot } | { ok: false; error: string };
 
 export interface HeadMessage {
   seq: number;

@@ -26,6 +26,21 @@ describe('board store', () => {
     expect(board.lastSeq).toBe(10);
   });
 
+  it('counts an event withheld from this credential as seen, without a resync, a feed line or a pipeline move', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const pipelineBefore = board.openPipeline;
+    const deal = makeDeal({ amount: '2000000.00' });
+
+    expect(board.receive({ seq: 11, type: 'event.hidden', at: AT, payload: {} })).toBe('none');
+    expect(board.receive(liveEvent.created(12, deal))).toBe('none');
+
+    expect(board.lastSeq).toBe(12);
+    expect(feedSeqs()[0]).toBe(12);
+    expect(feedSeqs()).not.toContain(11);
+    expect(board.openPipeline.count).toBe(pipelineBefore.count + 1);
+  });
+
   it('applies a new deal, a stage move and a win in seq order', () => {
     const board = useBoardStore();
     board.applySnapshot(makeSnapshot());

@@ -1,5 +1,5 @@
 import {
-  isLoggedEvent,
+  isSequencedEvent,
   toMinor,
   type Deal,
   type LeaderboardRow,
@@ -7,6 +7,7 @@ import {
   type LoggedEvent,
   type MoneyString,
   type ResyncResult,
+  type SequencedEvent,
   type Snapshot,
   type Stage,
   type Team,
@@ -87,7 +88,7 @@ export const useBoardStore = defineStore('board', () => {
   const snapshotCount = ref(0);
 
   // Internal bookkeeping, not state anyone renders.
-  const pending = new Map<number, LoggedEvent>();
+  const pending = new Map<number, SequencedEvent>();
   const listeners = new Set<BoardListener>();
   /** An import changed too much to apply event by event: the next step is a fresh snapshot. */
   let snapshotWanted = false;
@@ -163,7 +164,7 @@ export const useBoardStore = defineStore('board', () => {
 
   /** Every message on the `event` channel goes through here, in arrival order. */
   function receive(event: LiveEvent): SyncAction {
-    if (!isLoggedEvent(event)) {
+    if (!isSequencedEvent(event)) {
       applyDerived(event);
       return 'none';
     }
@@ -215,7 +216,7 @@ export const useBoardStore = defineStore('board', () => {
     return 'resync';
   }
 
-  function hold(event: LoggedEvent): void {
+  function hold(event: SequencedEvent): void {
     if (pending.size >= PENDING_LIMIT) pending.clear();
     pending.set(event.seq, event);
   }
@@ -243,8 +244,12 @@ export const useBoardStore = defineStore('board', () => {
     return pending.size > 0 ? startResync() : 'none';
   }
 
-  function applyLogged(event: LoggedEvent): void {
+  function applyLogged(event: SequencedEvent): void {
     switch (event.type) {
+      case 'event.hidden':
+        // Someone else's deal or activity, withheld from this credential: only its seq counts.
+        lastSeq.value = event.seq;
+        return;
       case 'deal.created':
         movePipeline(null, placementOf(event.payload.deal));
         break;
@@ -278,7 +283,7 @@ export const useBoardStore = defineStore('board', () => {
     notify(event);
   }
 
-  function applyDerived(event: Exclude<LiveEvent, LoggedEvent>): void {
+  function applyDerived(event: Exclude<LiveEvent, SequencedEvent>): void {
     notify(event);
     if (event.type !== 'leaderboard.updated') return; // kpi.updated: the views that show KPIs refetch them
     const { metric, period, scope, rows } = event.payload;

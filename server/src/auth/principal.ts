@@ -1,3 +1,5 @@
+import type { Scope } from '@salesboard/shared';
+
 /**
  * Who is calling, resolved once per request or socket from its credential. The access rules
  * of the product are written here, as functions of the principal, so REST and the socket
@@ -69,6 +71,42 @@ export function canWriteFor(principal: Principal, target: { repId: string | null
   if (principal.role === 'integration') return principal.scopes.includes('write');
   if (principal.role === 'manager') return target.teamId !== null && principal.teamIds.includes(target.teamId);
   if (principal.role === 'rep') return target.repId !== null && principal.repId === target.repId;
+  return false;
+}
+
+/** A KPI scope as GET /api/kpis and the socket's `subscribe` name it; none of the ids is the whole organisation. */
+export interface FiguresScope {
+  teamId?: string;
+  territoryId?: string;
+  repId?: string;
+}
+
+/** The same scope as the KPI engine names it. */
+export function figuresScopeOf(scope: Scope): FiguresScope {
+  return scope.kind === 'all'
+    ? {}
+    : scope.kind === 'team'
+      ? { teamId: scope.id }
+      : scope.kind === 'territory'
+        ? { territoryId: scope.id }
+        : { repId: scope.id };
+}
+
+export const FIGURES_FORBIDDEN = 'authorization: this credential may not see the figures of that scope';
+
+/**
+ * KPIs are sums of deals, and stuck deals come with them: a manager reads their teams' and
+ * their reps', a rep their own; the organisation's and a territory's (which crosses teams) only
+ * those who see every deal. Leaderboards are not covered: everyone may see everyone's standing.
+ */
+export function maySeeFiguresOf(principal: Principal, scope: FiguresScope, teamOfRep: (repId: string) => string | null): boolean {
+  if (seesEveryDeal(principal)) return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+  if (principal.role === 'rep') return scope.repId !== undefined && scope.repId === principal.repId && !scope.teamId && !scope.territoryId;
+  if (principal.role === 'manager') {
+    if (scope.territoryId || (!scope.teamId && !scope.repId)) return false;
+    const manages = (teamId: string | null) => teamId !== null && principal.teamIds.includes(teamId);
+    return (!scope.teamId || manages(scope.teamId)) && (!scope.repId || manages(teamOfRep(scope.repId)));
+  }
   return false;
 }
 

@@ -9,7 +9,11 @@ import {
   leaderboardQuerySchema,
   type LeaderboardResponse,
 } from '@salesboard/shared';
+import { Allow, CurrentPrincipal } from '../auth/access.decorators.js';
+import { forbidden } from '../auth/auth.guard.js';
+import { FIGURES_FORBIDDEN, figuresScopeOf, maySeeFiguresOf, type Principal } from '../auth/principal.js';
 import { ApiZodQuery } from '../common/openapi.js';
+import { EventAudience } from '../live/event-audience.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { KpisService } from './kpis.service.js';
 import { LeaderboardService } from './leaderboard.service.js';
@@ -23,19 +27,25 @@ export class KpisController {
   constructor(
     private readonly kpis: KpisService,
     private readonly leaderboards: LeaderboardService,
+    private readonly audience: EventAudience,
   ) {}
 
-  @ApiOperation({ summary: 'Every KPI of a period and scope, with funnel, stuck deals and breakdowns', description: PERIOD_NOTE })
+  @ApiOperation({
+    summary: 'Every KPI of a period and scope, with funnel, stuck deals and breakdowns',
+    description: `${PERIOD_NOTE} A manager may ask for their teams and their reps, a rep for themselves only (403 otherwise).`,
+  })
   @ApiZodQuery(kpisQuerySchema)
   @ApiOkResponse({ description: '`{ seq, asOf, period, scope, kpis, funnel, stuck, breakdowns }`: money as decimal strings, undefined ratios as null.' })
   @Get('kpis')
-  get(@Query(new ZodValidationPipe(kpisQuerySchema, 'query')) query: KpisQuery): Promise<KpisResponse> {
+  get(@Query(new ZodValidationPipe(kpisQuerySchema, 'query')) query: KpisQuery, @CurrentPrincipal() principal: Principal): Promise<KpisResponse> {
+    if (!maySeeFiguresOf(principal, figuresScopeOf(query.scope), (repId) => this.audience.teamOf(repId))) throw forbidden(FIGURES_FORBIDDEN);
     return this.kpis.kpis(query);
   }
 
   @ApiOperation({ summary: 'Checks the live aggregates against ones rebuilt from the database at the same seq' })
   @ApiOkResponse({ description: '`{ ok, seq, checkedAt, deals, differences, tookMs }`' })
   @Get('kpis/check')
+  @Allow('admin')
   check(): Promise<KpiCheckResult> {
     return this.kpis.check();
   }

@@ -4,9 +4,10 @@ import { type Ack, handshakeAuthSchema, LIVE_NAMESPACE, type ResyncResult, resyn
 import type { z } from 'zod';
 import { ANONYMOUS_VIEWER } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
-import type { Principal } from '../auth/principal.js';
+import { FIGURES_FORBIDDEN, maySeeFiguresOf, type Principal } from '../auth/principal.js';
 import { describeIssues } from '../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { EventAudience } from './event-audience.js';
 import { type LiveNamespace, LivePublisher, type LiveSocket } from './live.publisher.js';
 
 /** Messages a socket may send per window; a client that floods is cut off. */
@@ -54,6 +55,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   constructor(
     private readonly publisher: LivePublisher,
     private readonly auth: AuthService,
+    private readonly audience: EventAudience,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -94,16 +96,19 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   }
 
   @SubscribeMessage('resync')
-  async resync(@MessageBody() body: unknown): Promise<ResyncResult> {
+  async resync(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<ResyncResult> {
     const input = parse(resyncSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
-    return this.publisher.resync(input.data.since);
+    return this.publisher.resync(socket.data.principal as Principal, input.data.since);
   }
 
+  /** The same rule as GET /api/kpis: a socket may follow only the figures its credential may read. */
   @SubscribeMessage('subscribe')
   subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Ack {
     const input = parse(subscribeSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
+    const principal = socket.data.principal as Principal;
+    if (!maySeeFiguresOf(principal, input.data, (repId) => this.audience.teamOf(repId))) return { ok: false, error: FIGURES_FORBIDDEN };
     this.publisher.subscribe(socket, input.data);
     return { ok: true };
   }

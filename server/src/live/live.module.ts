@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KpiStoreModule } from '../kpis/kpi-store.module.js';
 import { StagesModule } from '../stages/stages.module.js';
+import { EventAudience } from './event-audience.js';
 import { EventStreamService } from './event-stream.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { LivePublisher } from './live.publisher.js';
@@ -10,7 +11,7 @@ import { SnapshotService } from './snapshot.service.js';
 @Module({
   imports: [StagesModule, KpiStoreModule],
   controllers: [SnapshotController],
-  providers: [EventStreamService, SnapshotService, LivePublisher, LiveGateway],
-  exports: [EventStreamService, LivePublisher],
+  providers: [EventStreamService, EventAudience, SnapshotService, LivePublisher, LiveGateway],
+  exports: [EventStreamService, EventAudience, LivePublisher],
 })
 export class LiveModule {}

@@ -11,7 +11,8 @@ import type {
   ServerToClientEvents,
   SubscribeInput,
 } from '@salesboard/shared';
-import type { Principal } from '../auth/principal.js';
+import { type Principal, seesEveryDeal } from '../auth/principal.js';
+import { EventAudience, hidden, viewerRoomsFor, viewerRoomsOf } from './event-audience.js';
 import { EventStreamService } from './event-stream.service.js';
 import { SnapshotService } from './snapshot.service.js';
 
@@ -20,6 +21,12 @@ export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
 /** Sockets join this room once they are caught up; broadcasts go only there. */
 const CAUGHT_UP_ROOM = 'live';
+/**
+ * Caught-up sockets whose credential reads every logged event in full (admins, displays,
+ * integrations), and the others (reps, managers), who also sit in viewer rooms of their own.
+ */
+const FULL_ROOM = 'live:full';
+const RESTRICTED_ROOM = 'live:restricted';
 /** Rooms of subscribed scopes (`scope:team:<id>`), also joined only once caught up. */
 const SCOPE_ROOM_PREFIX = 'scope:';
 
@@ -48,6 +55,7 @@ export class LivePublisher {
   constructor(
     private readonly stream: EventStreamService,
     private readonly snapshots: SnapshotService,
+    private readonly audience: EventAudience,
   ) {
     stream.onEvents((events) => this.broadcast(events));
   }
@@ -146,11 +154,12 @@ export class LivePublisher {
    * last await is synchronous, so no broadcast can slip between catching up and joining.
    */
   async catchUp(socket: LiveSocket, since: number | undefined): Promise<void> {
+    const principal = socket.data.principal as Principal;
     // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild.
     const greeting = since === undefined || !this.replayGreeting ? [] : await this.replayGreeting().catch(() => []);
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
     if (replay === null) {
-      const snapshot = await this.snapshots.build();
+      const snapshot = await this.snapshots.build(principal);
       if (socket.disconnected) return;
       socket.emit('snapshot', snapshot);
       this.caughtUp('snapshot');
@@ -162,9 +171,10 @@ export class LivePublisher {
       replay = this.stream.fromRing(since);
     }
     if (socket.disconnected) return;
-    for (const event of replay) socket.emit('event', event);
+    for (const event of replay) socket.emit('event', this.audience.forPrincipal(principal, event));
     if (replay !== null) for (const event of greeting) socket.emit('event', event);
-    void socket.join([CAUGHT_UP_ROOM, roleRoom((socket.data.principal as Principal).role)]);
+    const visibility = seesEveryDeal(principal) ? [FULL_ROOM] : [RESTRICTED_ROOM, ...viewerRoomsFor(principal)];
+    void socket.join([CAUGHT_UP_ROOM, roleRoom(principal.role), ...visibility]);
     this.joinScopeRooms(socket);
     socket.emit('head', this.headMessage());
   }
@@ -175,20 +185,35 @@ export class LivePublisher {
   }
 
   /** Answers `resync`: the missed events when they are few, else a snapshot. */
-  async resync(since: number): Promise<ResyncResult> {
+  async resync(principal: Principal, since: number): Promise<ResyncResult> {
     const events = await this.stream.eventsSince(since);
     if (events === null) {
       this.caughtUp('snapshot');
-      return { ok: true, mode: 'snapshot', snapshot: await this.snapshots.build() };
+      return { ok: true, mode: 'snapshot', snapshot: await this.snapshots.build(principal) };
     }
     this.caughtUp('replay');
-    return { ok: true, mode: 'replay', events, head: this.stream.head() };
+    return { ok: true, mode: 'replay', events: events.map((event) => this.audience.forPrincipal(principal, event)), head: this.stream.head() };
   }
 
+  /**
+   * Each event goes whole to the sockets that may read it and, when any restricted socket is
+   * connected, as `event.hidden` to the rest of them: two encodings at most, never one per socket.
+   */
   private broadcast(events: LoggedEvent[]): void {
-    const room = this.room();
-    if (!room) return;
-    for (const event of events) room.emit('event', event);
+    const namespace = this.namespace;
+    if (!namespace) return;
+    const local = namespace.local;
+    const rooms = namespace.adapter.rooms;
+    for (const event of events) {
+      const audience = this.audience.audienceOf(event);
+      if (audience === null) {
+        local.to(CAUGHT_UP_ROOM).emit('event', event);
+        continue;
+      }
+      const viewers = viewerRoomsOf(audience);
+      local.to([FULL_ROOM, ...viewers]).emit('event', event);
+      if ((rooms.get(RESTRICTED_ROOM)?.size ?? 0) > 0) local.to(RESTRICTED_ROOM).except(viewers).emit('event', hidden(event));
+    }
   }
 
   /**

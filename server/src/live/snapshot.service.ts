@@ -6,9 +6,15 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { LeaderboardService } from '../kpis/leaderboard.service.js';
 import { mapRep, mapTeam, mapTerritory } from '../org/org.service.js';
 import { RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
+import { type Principal, seesEveryDeal } from '../auth/principal.js';
+import { visibleTo } from '../deals/deal.query.js';
 import { StagesService } from '../stages/stages.service.js';
+import { EventAudience } from './event-audience.js';
 
 const FEED_SIZE = 30;
+
+/** The deals of `visibleTo(principal)` (deals `d`, their owner `r`), with $1 its kind, $2 its teams and $3 its rep. */
+const VISIBLE_DEAL_SQL = `($1 = 'all' OR ($1 = 'teams' AND r.team_id = ANY($2::uuid[])) OR ($1 = 'rep' AND d.owner_id = $3::uuid))`;
 
 /**
  * What a client needs to draw its views from nothing, as of one seq. Read in one
@@ -20,20 +26,27 @@ export class SnapshotService {
     private readonly dataSource: DataSource,
     private readonly stages: StagesService,
     private readonly leaderboard: LeaderboardService,
+    private readonly audience: EventAudience,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async build(): Promise<Snapshot> {
+  /**
+   * As `principal` may see it: the pipeline of the deals they may read, and the feed without the
+   * events they may not (a rep's feed holds their own deals; the leaderboard is everyone's).
+   */
+  async build(principal: Principal): Promise<Snapshot> {
+    const visibility = visibleTo(principal);
     const snapshot = await this.dataSource.transaction('REPEATABLE READ', async (manager): Promise<Snapshot> => {
       const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
       const pipelineRows: { stage: string; count: number; amount: string }[] = await manager.query(
         `SELECT s.key AS stage, count(d.id)::int AS count, COALESCE(sum(d.amount), 0)::text AS amount
-           FROM stages s LEFT JOIN deals d ON d.stage = s.key
+           FROM stages s LEFT JOIN (deals d JOIN reps r ON r.id = d.owner_id) ON d.stage = s.key AND ${VISIBLE_DEAL_SQL}
           WHERE s.kind = 'open' GROUP BY s.key, s.position ORDER BY s.position`,
+        [visibility.kind, visibility.kind === 'teams' ? visibility.teamIds : [], visibility.kind === 'rep' ? visibility.repId : null],
       );
       const feedRows: { seq: string; type: LoggedEventType; at: Date; payload: LoggedEvent['payload'] }[] = await manager.query(
         'SELECT seq, type, at, payload FROM event_log ORDER BY seq DESC LIMIT $1',
-        [FEED_SIZE],
+        [seesEveryDeal(principal) ? FEED_SIZE : FEED_SIZE * 10],
       );
       const [teams, territories, reps] = [
         await manager.find(TeamEntity, { order: { name: 'ASC' } }),
@@ -55,7 +68,11 @@ export class SnapshotService {
         }),
         pipeline,
         leaderboard: [],
-        feed: feedRows.reverse().map((r) => ({ seq: Number(r.seq), type: r.type, at: r.at.toISOString(), payload: r.payload }) as LoggedEvent),
+        feed: feedRows
+          .reverse()
+          .map((r) => ({ seq: Number(r.seq), type: r.type, at: r.at.toISOString(), payload: r.payload }) as LoggedEvent)
+          .filter((event) => this.audience.mayRead(principal, event))
+          .slice(-FEED_SIZE),
       };
     });
     // After the transaction, never inside it: the aggregates read the log on connections of their

@@ -27,7 +27,7 @@ export async function bootTestApp(env: Record<string, string> = {}, db?: TestDat
   const database = db ?? (await createTestDatabase());
   const parsed = parseEnv({
     // Tests provoke errors on purpose (a database stopped mid-write); their logs are noise here.
-    LOG_LEVEL: 'fatal',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     SIMULATOR: 'off',
     DEMO_DATA: 'off',
     ADMIN_EMAIL: TEST_ADMIN.email,
