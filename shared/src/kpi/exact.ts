@@ -28,6 +28,15 @@ export function roundToMinor(value: number): number {
   return Math.sign(value) * Math.floor(Math.abs(value) + 0.5);
 }
 
+/**
+ * An estimate as money. Velocity in IDR passes 2^53 minor units easily (a big deal won on the day
+ * it was opened divides by a fraction of a day): beyond it the float's own integer is formatted.
+ */
+export function formatEstimate(value: number): MoneyString {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite estimate: ${value}`);
+  return formatMinor(BigInt(roundToMinor(value)));
+}
+
 /** A margin percent (35.5, "35.50") → basis points (3550); exact for two decimals, rounded beyond. */
 export function marginBpOf(marginPct: string | number): number {
   const text = String(marginPct).trim();

@@ -1,4 +1,5 @@
 import { toMinor } from '../money.js';
+import { formatEstimate } from './exact.js';
 import { KPI_DEFINITIONS } from './definitions.js';
 import { computeKpis, type Kpis } from './formulas.js';
 import { resolvePeriod } from './period.js';
@@ -197,3 +198,15 @@ describe('KPI_DEFINITIONS', () => {
 function flatten(value: unknown): unknown[] {
   return typeof value === 'object' && value !== null ? Object.values(value).flatMap(flatten) : [value];
 }
+
+describe('estimates beyond 2^53 minor units', () => {
+  it('formats a velocity in IDR that no float integer can hold exactly, instead of failing', () => {
+    // A 98-billion-rupiah deal won a tenth of a day after it was opened, with a thousand others open.
+    const kpis = computeKpis(totals({ won: 1, lost: 0, openCount: 1000, revenueMinor: 9_876_543_210_000, cycleDays: [0.1] }), halfway);
+    expect((1000 * 9_876_543_210_000) / 0.1).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+    expect(kpis.velocity).toBe(formatEstimate((1000 * 9_876_543_210_000) / 0.1));
+    expect(kpis.velocity).toMatch(/^98765432\d{7}\.\d{2}$/);
+    expect(formatEstimate(2 ** 60)).toBe('11529215046068469.76');
+    expect(() => formatEstimate(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+  });
+});

@@ -3,7 +3,7 @@
  * integers; ratios as numbers; a ratio with a zero denominator is null, never NaN or Infinity.
  */
 import type { MoneyString } from '../domain.js';
-import { divRoundHalfUp, formatMinor, roundToMinor } from './exact.js';
+import { divRoundHalfUp, formatEstimate, formatMinor } from './exact.js';
 import type { PeriodRange } from './period.js';
 import type { KpiTotals } from './totals.js';
 
@@ -71,7 +71,7 @@ export function computeKpis(t: KpiTotals, range: Pick<PeriodRange, 'elapsedShare
       commit: formatMinor(commit),
       bestCase: formatMinor(commit + t.bestCaseOpenMinor),
       weighted: formatMinor(BigInt(revenue) + divRoundHalfUp(t.weightedClosingInPeriodCentiMinor, 100n)),
-      runRate: range.elapsedShare > 0 ? formatMinor(roundToMinor(revenue / range.elapsedShare)) : null,
+      runRate: range.elapsedShare > 0 ? formatEstimate(revenue / range.elapsedShare) : null,
     },
     returnOnSales: ratio(Number(t.marginBpMinor) / 10_000, t.marginRevenueMinor),
     leadConversion: ratio(t.leadsConverted, t.leadsCreated),
@@ -104,5 +104,5 @@ export function median(values: readonly number[]): number | null {
  */
 function velocityPerDay(t: KpiTotals, closedCount: number, cycleDaysSum: number): MoneyString | null {
   if (t.won === 0 || closedCount === 0 || cycleDaysSum <= 0) return null;
-  return formatMinor(roundToMinor((t.openCount * t.revenueMinor * t.won) / (closedCount * cycleDaysSum)));
+  return formatEstimate((t.openCount * t.revenueMinor * t.won) / (closedCount * cycleDaysSum));
 }
