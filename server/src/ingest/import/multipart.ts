@@ -46,7 +46,10 @@ export function receiveCsv(request: Request, knownFields: readonly string[]): Pr
   try {
     parser = busboy({
       headers: request.headers,
-      limits: { files: 1, fields: knownFields.length, fieldSize: MAX_FIELD_BYTES, fileSize: MAX_IMPORT_BYTES, parts: knownFields.length + 1 },
+      // busboy emits 'partsLimit' on reaching the limit, after the last allowed part (the file) has
+      // ended, not on exceeding it: the limit is one above the parts allowed, or every upload with all
+      // its fields would fail (and the error, landing on a file stream already read, crashed the process).
+      limits: { files: 1, fields: knownFields.length, fieldSize: MAX_FIELD_BYTES, fileSize: MAX_IMPORT_BYTES, parts: knownFields.length + 2 },
     });
   } catch (error) {
     return Promise.reject(badField('Content-Type', `is not a usable multipart/form-data header (${error instanceof Error ? error.message : String(error)})`));
