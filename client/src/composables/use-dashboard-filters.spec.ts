@@ -1,12 +1,21 @@
+import type { Me } from '@salesboard/shared';
 import { mount } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
-import { filtersFromQuery, kpisQueryOf, queryFromFilters, useDashboardFilters } from './use-dashboard-filters';
+import { useSessionStore } from '@/stores/session';
+import { filtersFromQuery, kpisQueryOf, mayView, queryFromFilters, useDashboardFilters } from './use-dashboard-filters';
 
 const TEAM = '11111111-1111-4111-8111-111111111111';
 const REP = '22222222-2222-4222-8222-222222222222';
 const TERRITORY = '33333333-3333-4333-8333-333333333333';
+
+let pinia = createPinia();
+beforeEach(() => {
+  pinia = createPinia();
+  setActivePinia(pinia);
+});
 
 /** Mounts a page at `url` that uses the filters, as the dashboard does; returns its handle. */
 async function openAt(url: string) {
@@ -19,7 +28,7 @@ async function openAt(url: string) {
       return () => h('div');
     },
   });
-  mount(Page, { global: { plugins: [router] } });
+  mount(Page, { global: { plugins: [router, pinia] } });
   await router.isReady();
   return { router, filters };
 }
@@ -67,5 +76,34 @@ describe('dashboard filters in the URL', () => {
     const filters = filtersFromQuery({ period: 'fortnight', team: 'not-an-id', from: '2026-13-45' });
     expect(filters).toEqual({ period: 'month', from: null, to: null, teamId: null, territoryId: null, repId: null });
     expect(queryFromFilters(filters)).toEqual({});
+  });
+});
+
+describe('scopes by who is looking', () => {
+  const OTHER_TEAM = '9b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b';
+  const signIn = (me: Partial<Me>) => {
+    useSessionStore().me = { kind: 'user', id: 'u1', name: 'Hendra', role: 'manager', repId: null, teamIds: [], boardId: null, ...me };
+  };
+
+  it('opens a manager on their team, and keeps them off the organisation and other teams', async () => {
+    signIn({ role: 'manager', teamIds: [TEAM] });
+    expect((await openAt('/')).filters.kpisQuery.value).toEqual({ period: 'month', teamId: TEAM });
+    signIn({ role: 'manager', teamIds: [TEAM] });
+    expect((await openAt(`/?team=${OTHER_TEAM}`)).filters.kpisQuery.value).toEqual({ period: 'month', teamId: TEAM });
+  });
+
+  it('shows a rep their own figures whatever the URL asks', async () => {
+    signIn({ role: 'rep', repId: REP, teamIds: [] });
+    expect((await openAt(`/?team=${TEAM}`)).filters.kpisQuery.value).toEqual({ period: 'month', repId: REP });
+  });
+
+  it('follows the same rule as the server for a manager looking at a rep', () => {
+    const teamOf = (repId: string) => (repId === REP ? TEAM : null);
+    const manager = { role: 'manager' as const, repId: null, teamIds: [TEAM] };
+    expect(mayView(manager, { kind: 'rep', id: REP }, teamOf)).toBe(true);
+    expect(mayView(manager, { kind: 'rep', id: OTHER_TEAM }, teamOf)).toBe(false);
+    expect(mayView(manager, { kind: 'all' }, teamOf)).toBe(false);
+    expect(mayView(null, { kind: 'all' }, teamOf)).toBe(true);
+    expect(mayView({ role: 'admin', repId: null, teamIds: [] }, { kind: 'territory', id: TEAM }, teamOf)).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
-import { PERIOD_KINDS, type KpisQueryInput, type PeriodKind } from '@salesboard/shared';
+import { PERIOD_KINDS, type KpisQueryInput, type Me, type PeriodKind } from '@salesboard/shared';
 import { computed } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
+import { useOrgStore } from '@/stores/org';
+import { useSessionStore } from '@/stores/session';
 
 /**
  * The dashboard's filters as they live in the URL, so a view can be shared and survives a reload:
@@ -97,11 +99,36 @@ export function rangeProblem(filters: DashboardFilters): 'missing' | 'reversed' 
   return filters.from > filters.to ? 'reversed' : null;
 }
 
-export function kpisQueryOf(filters: DashboardFilters): KpisQueryInput | null {
+export function kpisQueryOf(filters: DashboardFilters, scope: ScopeFilter = scopeOf(filters)): KpisQueryInput | null {
   if (rangeProblem(filters)) return null;
   const period =
     filters.period === 'custom' ? { period: 'custom' as const, from: filters.from ?? undefined, to: filters.to ?? undefined } : { period: filters.period };
-  return { ...period, ...scopeQuery(scopeOf(filters)) };
+  return { ...period, ...scopeQuery(scope) };
+}
+
+/** Who is looking, as far as the figures they may read go. */
+export type Viewer = Pick<Me, 'role' | 'repId' | 'teamIds'>;
+
+/**
+ * The server's rule for GET /api/kpis, mirrored so the screen offers only what will answer: a
+ * manager their teams and their reps, a rep themselves; everyone else (and the public demo) all.
+ */
+export function mayView(viewer: Viewer | null, scope: ScopeFilter, teamOfRep: (repId: string) => string | null): boolean {
+  if (viewer?.role === 'rep') return scope.kind === 'rep' && scope.id === viewer.repId;
+  if (viewer?.role !== 'manager') return true;
+  if (scope.kind === 'team') return viewer.teamIds.includes(scope.id);
+  if (scope.kind === 'rep') {
+    const team = teamOfRep(scope.id);
+    return team !== null && viewer.teamIds.includes(team);
+  }
+  return false;
+}
+
+/** Where a viewer lands without a scope in the URL (or with one they may not read). */
+export function defaultScopeFor(viewer: Viewer | null): ScopeFilter {
+  if (viewer?.role === 'rep' && viewer.repId) return { kind: 'rep', id: viewer.repId };
+  if (viewer?.role === 'manager' && viewer.teamIds.length > 0) return { kind: 'team', id: viewer.teamIds[0] };
+  return { kind: 'all' };
 }
 
 export function useDashboardFilters() {
@@ -128,8 +155,17 @@ export function useDashboardFilters() {
     });
   }
 
-  const scope = computed(() => scopeOf(filters.value));
-  const kpisQuery = computed(() => kpisQueryOf(filters.value));
+  const session = useSessionStore();
+  const org = useOrgStore();
+  const teamOfRep = (repId: string) => org.repsById.get(repId)?.teamId ?? null;
+  const viewer = computed<Viewer | null>(() => session.me);
+  /** The scope of the URL when this viewer may read it, else theirs: a manager opens on their team. */
+  const scope = computed(() => {
+    const asked = scopeOf(filters.value);
+    return mayView(viewer.value, asked, teamOfRep) ? asked : defaultScopeFor(viewer.value);
+  });
+  const kpisQuery = computed(() => kpisQueryOf(filters.value, scope.value));
+  const mayViewScope = (candidate: ScopeFilter) => mayView(viewer.value, candidate, teamOfRep);
 
-  return { filters, scope, kpisQuery, update, setScope };
+  return { filters, scope, kpisQuery, update, setScope, mayViewScope };
 }
