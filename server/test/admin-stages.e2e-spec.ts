@@ -257,6 +257,27 @@ describe('admin: stages, boards and displays', () => {
     });
   });
 
+  it('documents every admin route in the OpenAPI', async () => {
+    const doc = (await request(t.baseUrl).get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const routes: [string, string][] = [
+      ['/api/users/{id}', 'patch'],
+      ['/api/admin/teams', 'get'],
+      ['/api/teams/{id}', 'patch'],
+      ['/api/territories/{id}', 'patch'],
+      ['/api/territories/overview', 'get'],
+      ['/api/reps/{id}', 'patch'],
+      ['/api/stages', 'post'],
+      ['/api/stages/order', 'put'],
+      ['/api/stages/{key}', 'patch'],
+      ['/api/stages/{key}', 'delete'],
+      ['/api/boards/{id}', 'delete'],
+      ['/api/audit', 'get'],
+    ];
+    for (const [path, method] of routes) expect(doc.paths[path]?.[method]).toBeDefined();
+    expect(doc.paths['/api/users/{id}'].patch.requestBody).toBeDefined();
+    expect(JSON.stringify(doc.paths['/api/audit'].get)).toContain('before');
+  });
+
   it('audits a manager’s quota change with the amount before and after', async () => {
     const month = (await kpisOn(t)()).period.from;
     const put = (amount: string) =>

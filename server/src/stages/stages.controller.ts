@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, Param, Patch, type PipeTransform, Post, Put } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createStageSchema,
   type CreateStageInput,
@@ -42,7 +42,7 @@ export class StagesController {
   @Allow('admin')
   @ApiOperation({ summary: 'Add a stage (admin)', description: `position is 0-based; by default after the last open stage. ${AUDITED}` })
   @ApiZodBody(createStageSchema)
-  @ApiOkResponse({ description: 'The new stage (`Stage`).' })
+  @ApiCreatedResponse({ description: 'The new stage (`Stage`).' })
   @ApiConflictResponse({ description: 'a stage with this key exists' })
   create(@Body(new ZodValidationPipe(createStageSchema)) body: CreateStageInput, @Audited() change: AuditedChange): Promise<Stage> {
     return this.stages.create(body, change);
