@@ -10,6 +10,7 @@ export const FULL = {
   ingest: { concurrency: 32, durationSec: 15, rounds: 3 },
   reconnect: { clients: 2000, missedEvents: 20, timeoutSec: 60 },
   frames: { rate: 10, durationSec: 30 },
+  bulk: { rows: 100_000 },
   swarmWorkers: 2,
   scenarioTimeoutSec: 600,
   /** Before each scenario, wait at most this long for other processes to leave the cores. */
@@ -28,6 +29,7 @@ export const QUICK = {
   ingest: { concurrency: 32, durationSec: 4, rounds: 1 },
   reconnect: { clients: 1000, missedEvents: 20, timeoutSec: 30 },
   frames: { rate: 10, durationSec: 10 },
+  bulk: { rows: 20_000 },
   swarmWorkers: 2,
   scenarioTimeoutSec: 120,
   quietWaitSec: 1,

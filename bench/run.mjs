@@ -23,6 +23,7 @@ import { cpuLines, rows, textTable } from './lib/report.mjs';
 import { assertBuilt, SERVER_MAIN, salesboardServer } from './lib/salesboard.mjs';
 import { startSwarm } from './lib/swarm.mjs';
 import { aggregates } from './scenarios/aggregates.mjs';
+import { bulk } from './scenarios/bulk.mjs';
 import { bundle } from './scenarios/bundle.mjs';
 import { clients } from './scenarios/clients.mjs';
 import { fanout } from './scenarios/fanout.mjs';
@@ -35,9 +36,9 @@ import { reconnect } from './scenarios/reconnect.mjs';
 /**
  * In this order: memory first, while both processes are fresh, so RSS grows from a low-water
  * mark instead of shrinking into memory an earlier scenario left allocated; reconnect restarts
- * the server, so it comes after the steady-state ones.
+ * the server, so it comes after the steady-state ones; bulk last, as it leaves 100,000 imported deals behind.
  */
-const SCENARIOS = { memory, latency, fanout, clients, ingest, reconnect, bundle, frames, aggregates };
+const SCENARIOS = { memory, latency, fanout, clients, ingest, reconnect, bundle, frames, aggregates, bulk };
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

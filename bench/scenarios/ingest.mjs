@@ -100,7 +100,6 @@ export async function ingest(ctx) {
   const at70 = await openLoop(ctx, { rate: rate70, durationSec });
   const at70Cpu = meter.stop();
 
-  const importDocumented = await ctx.server.http.get('/api/docs-json').then((r) => Boolean(r.json?.paths?.['/api/import/deals']));
   return {
     concurrency,
     durationSec,
@@ -110,12 +109,6 @@ export async function ingest(ctx) {
     httpP50Ms: round(at70.http.p50),
     at70PerSec: rate70,
     peakHttpP99Ms: round(peak.http.p99),
-    bulkRowsPerSec: null,
-    notes: [
-      importDocumented
-        ? 'POST /api/import/deals now appears in the OpenAPI document, but no bulk scenario is wired yet: bulkRowsPerSec is null'
-        : 'no bulk import endpoint yet (POST /api/import/deals is not served): bulkRowsPerSec is null',
-    ],
     rounds,
     backends: { server: backends.server.at(-1), reference: backends.reference.at(-1) },
     detail: {
