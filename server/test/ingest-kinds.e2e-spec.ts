@@ -231,6 +231,17 @@ describe('CSV import of reps, accounts, products and activities', () => {
     expect(accounts.unmappedHeaders).toEqual(['Billing City', 'Account Owner']);
   });
 
+  it('imports the first of two files and says the second was not imported, and the server stays up', async () => {
+    const response = await t.api
+      .post('/api/import/accounts')
+      .attach('file', Buffer.from('Account Name\nGudang Sejahtera\n'), 'one.csv')
+      .attach('file', Buffer.from('Account Name\nGudang Dua\n'), 'two.csv')
+      .expect(201);
+    expect(response.body).toMatchObject({ created: 1, warnings: ['file: only one file per import; a second one was sent and not imported'] });
+    expect(await t.db.query("SELECT name FROM accounts WHERE name LIKE 'Gudang%' ORDER BY name")).toEqual([{ name: 'Gudang Sejahtera' }]);
+    await t.api.get('/api/health').expect(200);
+  });
+
   it('refuses an unknown kind, a file with no column of the kind and a mapping of another kind, before writing anything', async () => {
     const jobs = await countRows(t.db, 'import_jobs');
     const head = await seqHead(t.db);

@@ -39,7 +39,7 @@ import { guessStage } from './guess.js';
 import { ImportBatchWriter } from './import-batch.writer.js';
 import { ImportJobsService } from './import-jobs.service.js';
 import { guessActivityType, planKindColumns } from './kind-columns.js';
-import { type CsvUpload, receiveCsv } from './multipart.js';
+import { type CsvUpload, receiveCsv, SECOND_FILE } from './multipart.js';
 import { readAccount, readActivity, readProduct, readRep, type Read } from './org-rows.js';
 import { AccountsWriter, ActivitiesWriter, type KindWriter, ProductsWriter, RepsWriter } from './org-writers.js';
 import { planColumns, type Rejection, RowReader } from './row-reader.js';
@@ -416,7 +416,11 @@ export class ImportService {
   }
 
   private async warn(jobId: string, lateFields: string[]): Promise<void> {
-    const warnings = lateFields.map((name) => `${name}: came after the file and was not applied; send it before the file`);
+    const warnings = lateFields.map((name) =>
+      name === SECOND_FILE
+        ? 'file: only one file per import; a second one was sent and not imported'
+        : `${name}: came after the file and was not applied; send it before the file`,
+    );
     await this.dataSource.query('UPDATE import_jobs SET warnings = warnings || $2::jsonb WHERE id = $1', [jobId, JSON.stringify(warnings)]);
   }
 }

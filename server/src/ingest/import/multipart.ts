@@ -13,12 +13,14 @@ import { badField } from '../../common/errors.js';
 /** Larger files are refused part-way; at 5,000+ rows/s a file this size imports in a few minutes. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 const MAX_FIELD_BYTES = 64 * 1024;
+/** How a second file part is named among the late parts. */
+export const SECOND_FILE = 'a second file';
 
 export interface CsvUpload {
   fields: Map<string, string>;
   fileName: string | null;
   file: Readable;
-  /** Form fields that came after the file: too late to apply. */
+  /** Form fields that came after the file, and SECOND_FILE when another file did: too late to apply. */
   lateFields: string[];
   /** Stops reading the request; what is left of the body is read and discarded. */
   abandon(): void;
@@ -64,7 +66,9 @@ export function receiveCsv(request: Request, knownFields: readonly string[]): Pr
     const lateFields: string[] = [];
     let file: Readable | null = null;
     const fail = (error: HttpException) => {
-      if (file) return void file.destroy(error);
+      // Once the file has been read to its end nobody listens to it any more: an error emitted on
+      // it then would be unhandled and end the process. What came after the file is ignored instead.
+      if (file) return void (file.readableEnded || file.destroyed ? undefined : file.destroy(error));
       abandon();
       reject(error);
     };
@@ -83,7 +87,8 @@ export function receiveCsv(request: Request, knownFields: readonly string[]): Pr
       file = stream;
       resolve({ fields, fileName: info.filename ?? null, file: stream, lateFields, abandon });
     });
-    parser.on('filesLimit', () => fail(badField('file', 'only one file per import')));
+    // A second file arrives after the first was imported, or while it is: it is left out and the job says so.
+    parser.on('filesLimit', () => (file ? void lateFields.push(SECOND_FILE) : fail(badField('file', 'only one file per import'))));
     parser.on('fieldsLimit', () => fail(badField('body', `at most ${knownFields.length} form fields besides the file`)));
     parser.on('partsLimit', () => fail(badField('body', 'too many form parts')));
     parser.on('error', (error: Error) =>
