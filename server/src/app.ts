@@ -64,6 +64,8 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
       autoLogging: { ignore: (request) => request.url === '/api/health' || request.url === '/metrics' },
     }),
   );
+  // Behind nginx the client's address is in X-Forwarded-For: rate limits and the audit log need it.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
   // Webhook signatures are computed over the exact bytes sent: those routes keep them.
   app.use(

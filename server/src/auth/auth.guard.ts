@@ -1,5 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { NO_RATE_LIMIT, RequestRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ALLOWED_ROLES, PUBLIC_ROUTE, type RequestWithPrincipal } from './access.decorators.js';
 import { AuthService, unauthorized } from './auth.service.js';
@@ -35,6 +37,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly rateLimit: RequestRateLimit,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +50,9 @@ export class AuthGuard implements CanActivate {
     const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
     const principal = bearer ? await this.auth.authenticate(bearer) : null;
     if (principal) request.principal = principal;
+    // Counted before any refusal, so guessing tokens is throttled by address like any request.
+    if (!this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets))
+      this.rateLimit.check(request, context.switchToHttp().getResponse<Response>(), principal);
     if (isPublic) return true;
     const isRead = READ_METHODS.has(request.method);
     if (!principal) {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
+import { RequestRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import { AuditService } from './audit.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, UsersService, AuditService, RateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, UsersService, AuditService, RateLimiter, RequestRateLimit, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AuditService, RateLimiter],
 })
 export class AuthModule {}

@@ -65,6 +65,12 @@ export const envSchema = z.object({
   /** `off` on replicas when a separate one-off job runs the migrations (see docker-compose.yml). */
   RUN_MIGRATIONS: onOff.default('on'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** REST requests a minute per signed-in user or display (0: no limit); API keys get ten times as many. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** REST requests a minute per client IP without a credential (public reads, webhooks, failed sign-ins); 0: no limit. */
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Hops of reverse proxy in front (nginx: 1), so the client IP is read from X-Forwarded-For; 0 trusts none. */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DATA_DIR: z.string().optional(),
 });
 
@@ -90,6 +96,9 @@ export interface AppConfig {
   jwtSecret: string | undefined;
   runMigrations: boolean;
   publicRead: boolean;
+  rateLimitPerMinute: number;
+  rateLimitIpPerMinute: number;
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +145,9 @@ export function buildConfig(env: Env, databaseUrl: string, embedded: boolean): A
     jwtSecret: env.JWT_SECRET,
     runMigrations: env.RUN_MIGRATIONS === 'on',
     publicRead: (env.PUBLIC_READ ?? (embedded ? 'on' : 'off')) === 'on',
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators.js';
+import { SkipRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import type { Response } from 'express';
 import type { HealthStatus } from '@salesboard/shared';
 import { HealthService } from './health.service.js';
@@ -8,6 +9,7 @@ import { HealthService } from './health.service.js';
 @ApiTags('health')
 @Controller('health')
 @Public()
+@SkipRateLimit()
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 

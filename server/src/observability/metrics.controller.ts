@@ -1,12 +1,14 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators.js';
+import { SkipRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import { MetricsService } from './metrics.service.js';
 
 /** Prometheus text at /metrics (outside /api, where scrapers look for it). */
 @ApiExcludeController()
 @Controller('metrics')
 @Public()
+@SkipRateLimit()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

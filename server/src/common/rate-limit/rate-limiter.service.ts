@@ -52,6 +52,12 @@ export class RateLimiter implements OnModuleDestroy {
     return this.hitLocal(key, limit, windowSeconds);
   }
 
+  /** The same count in this process only, for limits where a round trip per request costs too much. */
+  hitHere(key: string, limit: number, windowSeconds: number): RateDecision & { remaining: number } {
+    const decision = this.hitLocal(key, limit, windowSeconds);
+    return { ...decision, remaining: Math.max(0, limit - (this.local.get(key)?.count ?? 0)) };
+  }
+
   private hitLocal(key: string, limit: number, windowSeconds: number): RateDecision {
     const now = Date.now();
     let entry = this.local.get(key);
