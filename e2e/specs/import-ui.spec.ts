@@ -80,6 +80,7 @@ test.describe('importing a CRM export from the admin pages', () => {
     // The owner named in the file is new here.
     await page.getByLabel(message('en', 'importer.options.createReps')).check();
 
+    await page.screenshot({ path: test.info().outputPath('import-mapping.png'), fullPage: true });
     await page.getByTestId('import-start').click();
 
     const bar = page.getByRole('progressbar');
@@ -93,6 +94,8 @@ test.describe('importing a CRM export from the admin pages', () => {
     await expect(summary.getByTestId('summary-repsCreated')).toHaveAttribute('data-count', '1');
     await expect(summary.getByTestId('summary-accountsCreated')).toHaveAttribute('data-count', '4');
     await expect(page.getByTestId('progress-rejected')).toContainText('1');
+
+    await page.screenshot({ path: test.info().outputPath('import-summary.png'), fullPage: true });
 
     // The rejected row, with its line in the file and why.
     const downloaded = page.waitForEvent('download');
