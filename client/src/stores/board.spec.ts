@@ -219,6 +219,13 @@ describe('board store', () => {
     expect(board.lastSeq).toBe(11);
   });
 
+  it('fetches a snapshot when a team, territory, rep or stage changes, so the wallboard shows a rename; not for a board or a key', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    expect(board.receive({ seq: 11, type: 'org.changed', at: AT, payload: { entity: 'apiKey', id: 'k1', name: 'CRM sync' } })).toBe('none');
+    expect(board.receive({ seq: 12, type: 'org.changed', at: AT, payload: { entity: 'team', id: 't1', name: 'Jawa Barat' } })).toBe('fetch-snapshot');
+  });
+
   it('asks for a fresh snapshot after an import, holding later events until it lands', () => {
     const board = useBoardStore();
     board.applySnapshot(makeSnapshot());

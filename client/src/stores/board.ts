@@ -6,6 +6,7 @@ import {
   type LiveEvent,
   type LoggedEvent,
   type MoneyString,
+  type OrgEntity,
   type ResyncResult,
   type SequencedEvent,
   type Snapshot,
@@ -38,6 +39,9 @@ export const FEED_LIMIT = 30;
  * snapshot that ends the resync brings their effect back.
  */
 const PENDING_LIMIT = 5_000;
+
+/** The org things a snapshot carries (labels, bars): a change to one is fetched anew. */
+const SNAPSHOT_ENTITIES: ReadonlySet<OrgEntity> = new Set(['team', 'territory', 'rep', 'stage']);
 
 /** The one leaderboard the wallboard shows; the server also broadcasts others. */
 const WALLBOARD_LEADERBOARD = { metric: 'revenue', period: 'month', scope: 'all' } as const;
@@ -273,6 +277,10 @@ export const useBoardStore = defineStore('board', () => {
       case 'deals.imported':
         // One event for a whole import (or the demo data): one snapshot rather than a replay.
         snapshotWanted = true;
+        break;
+      case 'org.changed':
+        // A team renamed or a stage added in the admin area: the names and bars come with the snapshot.
+        if (SNAPSHOT_ENTITIES.has(event.payload.entity)) snapshotWanted = true;
         break;
       default:
         // Activities, leads, quotas and org changes do not move the pipeline.
