@@ -149,7 +149,13 @@ describe('leaderboard and KPI exports', () => {
 
   it('gives a rep what the JSON routes give a rep: their own figures and everyone’s standing, and the same refusal for the rest', async () => {
     await rep.get('/api/export/kpis.csv').query({ repId: org.reps[0].id }).expect(200);
-    for (const query of [{ repId: org.reps[0].id, from: '2026-03-01', to: '2026-04-30' }, { repId: org.reps[1].id }, {}, { teamId: org.team.id }]) {
+    const queries: Record<string, string>[] = [
+      { repId: org.reps[0].id, from: '2026-03-01', to: '2026-04-30' },
+      { repId: org.reps[1].id },
+      {},
+      { teamId: org.team.id },
+    ];
+    for (const query of queries) {
       const { answer, download } = await both(rep, 'kpis', query);
       expect([query, download.status]).toEqual([query, answer.status]);
       if (answer.status !== 200) {

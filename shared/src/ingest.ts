@@ -232,7 +232,27 @@ export interface CrmStageMap {
   defaultOwnerId: string | null;
 }
 
-/** What a webhook delivery did, per event. */
+/**
+ * `PUT /api/webhooks/{hubspot|pipedrive}/owner-map`: replaces the whole map. A CRM names a deal's
+ * owner by its own user id (HubSpot `hubspot_owner_id`, Pipedrive `owner_id`/`user_id`); this says
+ * which rep each one is. An owner id not in the map leaves the deal's owner as it is.
+ */
+export const crmOwnerMapSchema = z.strictObject({
+  owners: z.record(z.string().trim().min(1).max(100), idSchema),
+});
+export type CrmOwnerMapInput = z.infer<typeof crmOwnerMapSchema>;
+
+export interface CrmOwnerMap {
+  provider: CrmProvider;
+  /** The CRM's owner id → our rep id. */
+  owners: Record<string, string>;
+}
+
+/**
+ * What a webhook delivery did, per event. `ignored` counts events about other objects or
+ * properties Salesboard does not keep, owners not in the owner map, and changes older than the
+ * last one applied to that property of that deal (a CRM's retry arriving late).
+ */
 export interface WebhookResult {
   received: number;
   applied: number;

@@ -1,11 +1,12 @@
 /**
- * Per CRM: which of our stages each of its stage ids means, and who owns a deal whose CRM owner
- * matches none of our reps. Stored in PostgreSQL (with HubSpot's and Pipedrive's default
- * pipelines as defaults, see the Ingest migration), edited with PUT .../stage-map.
+ * Per CRM: which of our stages each of its stage ids means, which rep each of its owner ids is,
+ * and who owns a deal whose CRM owner matches none of our reps. Stored in PostgreSQL (with
+ * HubSpot's and Pipedrive's default pipelines as defaults, see the Ingest migration), edited with
+ * PUT .../stage-map and PUT .../owner-map.
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { CrmProvider, CrmStageMap, CrmStageMapInput, Stage } from '@salesboard/shared';
+import type { CrmOwnerMap, CrmOwnerMapInput, CrmProvider, CrmStageMap, CrmStageMapInput, Stage } from '@salesboard/shared';
 import { badField } from '../../common/errors.js';
 import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
 import { nameKey } from '../../org/org.entities.js';
@@ -53,6 +54,37 @@ export class CrmSettingsService {
       );
       return this.read(tx.manager, provider);
     });
+  }
+
+  getOwners(provider: CrmProvider): Promise<CrmOwnerMap> {
+    return this.readOwners(this.dataSource.manager, provider);
+  }
+
+  /** Replaces the provider's whole owner map; a rep that does not exist is a 400 naming the CRM owner it was given for. */
+  putOwners(provider: CrmProvider, input: CrmOwnerMapInput, context: ChangeContext): Promise<CrmOwnerMap> {
+    return this.writer.transaction(context, async (tx) => {
+      const repIds = [...new Set(Object.values(input.owners))];
+      const found: { id: string }[] = await tx.manager.query('SELECT id FROM reps WHERE id = ANY($1::uuid[])', [repIds]);
+      const known = new Set(found.map((r) => r.id));
+      const missing = Object.entries(input.owners).find(([, repId]) => !known.has(repId));
+      if (missing) throw badField(`owners.${missing[0]}`, `no rep with id ${missing[1]}`);
+      await tx.manager.query('DELETE FROM crm_owner_map WHERE provider = $1', [provider]);
+      await tx.manager.query('INSERT INTO crm_owner_map (provider, external_owner, rep_id) SELECT $1, * FROM unnest($2::text[], $3::uuid[])', [
+        provider,
+        Object.keys(input.owners),
+        Object.values(input.owners),
+      ]);
+      return this.readOwners(tx.manager, provider);
+    });
+  }
+
+  /** The rep the CRM's owner id is mapped to, or null. */
+  async repForOwnerId(manager: EntityManager, provider: CrmProvider, externalOwner: string): Promise<string | null> {
+    const rows: { rep_id: string }[] = await manager.query('SELECT rep_id FROM crm_owner_map WHERE provider = $1 AND external_owner = $2', [
+      provider,
+      externalOwner,
+    ]);
+    return rows[0]?.rep_id ?? null;
   }
 
   async stageFor(manager: EntityManager, provider: CrmProvider, external: string): Promise<Stage | null> {
@@ -103,5 +135,13 @@ export class CrmSettingsService {
       stages: Object.fromEntries(stages.map((s) => [s.external_stage, s.stage_key])),
       defaultOwnerId: settings[0]?.default_owner_id ?? null,
     };
+  }
+
+  private async readOwners(manager: EntityManager, provider: CrmProvider): Promise<CrmOwnerMap> {
+    const rows: { external_owner: string; rep_id: string }[] = await manager.query(
+      'SELECT external_owner, rep_id FROM crm_owner_map WHERE provider = $1 ORDER BY external_owner',
+      [provider],
+    );
+    return { provider, owners: Object.fromEntries(rows.map((r) => [r.external_owner, r.rep_id])) };
   }
 }

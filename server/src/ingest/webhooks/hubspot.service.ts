@@ -3,8 +3,13 @@
  * transaction together with its eventId, so a retried delivery skips the events already
  * applied and a failed one (an unmapped stage) can succeed on HubSpot's retry once mapped.
  *
- * HubSpot's events carry one property each and no owner email (only hubspot_owner_id): deals
- * from HubSpot belong to the default owner until reassigned in Salesboard.
+ * HubSpot's events carry one property each and no owner email, only hubspot_owner_id: the owner
+ * map says which rep that is (PUT /api/webhooks/hubspot/owner-map); until then, deals from
+ * HubSpot belong to the default owner.
+ *
+ * HubSpot retries a failed delivery for up to a day, so an old change can arrive after a newer
+ * one of the same property: the time of the last change applied to each property of each deal is
+ * kept, and an older one changes nothing (nor does a change older than the deal's deletion).
  */
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -52,10 +57,13 @@ export class HubspotWebhookService {
       try {
         const outcome = await this.writer.transaction(context, async (tx) => {
           if (!(await claimDelivery(tx.manager, 'hubspot', event.eventId))) return 'duplicate';
+          if (!(await this.newest(tx.manager, event, action))) return 'ignored';
           if (action.kind === 'delete') return this.deals.remove(tx, 'hubspot', event.objectId);
-          return this.deals.upsert(tx, 'hubspot', event.objectId, await this.patchOf(tx.manager, event, action.property));
+          const patch = await this.patchOf(tx.manager, event, action.property);
+          return patch ? this.deals.upsert(tx, 'hubspot', event.objectId, patch) : 'ignored';
         });
         if (outcome === 'duplicate') result.duplicates++;
+        else if (outcome === 'ignored') result.ignored++;
         else result.applied++;
       } catch (error) {
         if (!(error instanceof CrmRejection)) throw error;
@@ -73,8 +81,30 @@ export class HubspotWebhookService {
     return result;
   }
 
-  /** The deal fields one event sets; a property Salesboard does not keep sets nothing. */
-  private async patchOf(manager: EntityManager, event: HubspotEvent, property: string | null): Promise<CrmDealPatch> {
+  /**
+   * Whether the event is newer than what was applied to its property (or, for a deletion, to the
+   * deal) before; if so its time becomes the property's. Changes and creations older than the
+   * deal's deletion are old too: they must not bring the deal back.
+   */
+  private async newest(manager: EntityManager, event: HubspotEvent, action: Action): Promise<boolean> {
+    const deletedAt: { occurred_at: string }[] = await manager.query(
+      `SELECT occurred_at FROM crm_property_clock WHERE provider = 'hubspot' AND object_id = $1 AND property = $2`,
+      [event.objectId, DELETION],
+    );
+    if (deletedAt.length && Number(deletedAt[0].occurred_at) > event.occurredAt) return false;
+    const property = action.kind === 'delete' ? DELETION : action.property;
+    if (property === null) return true;
+    const advanced: unknown[] = await manager.query(
+      `INSERT INTO crm_property_clock AS c (provider, object_id, property, occurred_at) VALUES ('hubspot', $1, $2, $3)
+       ON CONFLICT (provider, object_id, property) DO UPDATE SET occurred_at = EXCLUDED.occurred_at WHERE c.occurred_at <= EXCLUDED.occurred_at
+       RETURNING 1`,
+      [event.objectId, property, event.occurredAt],
+    );
+    return advanced.length > 0;
+  }
+
+  /** The deal fields one event sets (a property Salesboard does not keep sets nothing), or null for an owner not in the owner map. */
+  private async patchOf(manager: EntityManager, event: HubspotEvent, property: string | null): Promise<CrmDealPatch | null> {
     const value = event.propertyValue?.trim() ?? '';
     switch (property) {
       case 'dealstage': {
@@ -95,6 +125,11 @@ export class HubspotWebhookService {
         return { expectedCloseDate: this.dateOf(value) };
       case 'deal_currency_code':
         return /^[A-Za-z]{3}$/.test(value) ? { currency: value.toUpperCase() } : {};
+      case 'hubspot_owner_id': {
+        if (!value) return {};
+        const ownerId = await this.settings.repForOwnerId(manager, 'hubspot', value);
+        return ownerId ? { ownerId } : null;
+      }
       default:
         return {};
     }
@@ -127,4 +162,6 @@ function actionOf(event: HubspotEvent): Action | null {
   }
 }
 
-const HANDLED_PROPERTIES = new Set(['dealstage', 'amount', 'dealname', 'closedate', 'deal_currency_code']);
+const HANDLED_PROPERTIES = new Set(['dealstage', 'amount', 'dealname', 'closedate', 'deal_currency_code', 'hubspot_owner_id']);
+/** The clock of a deal's deletion, beside those of its properties (no HubSpot property is named so). */
+const DELETION = '$deleted';

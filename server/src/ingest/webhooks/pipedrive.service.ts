@@ -2,8 +2,9 @@
  * Pipedrive webhooks v2: one delivery per request, `meta` (what happened, the delivery id),
  * `data` (the deal now) and `previous` (the changed fields' old values; `previous.stage_id` on a
  * stage move). Won and lost are Pipedrive statuses, not stages: they move the deal to our won or
- * lost stage whatever its stage id. The owner is found by `owner_email`/`owner_name` when a
- * payload has them (v1, relays); v2 sends only `owner_id`, so new deals get the default owner.
+ * lost stage whatever its stage id. The owner is the rep the owner map gives for `owner_id`
+ * (v2; `user_id` in v1), else the rep of `owner_email`/`owner_name` when a payload has them (v1,
+ * relays); a new deal with neither gets the default owner.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -78,7 +79,10 @@ export class PipedriveWebhookService {
         throw new CrmRejection('data.stage_id', `Pipedrive stage ${deal.stage_id} is not in the stage map (add it with PUT /api/webhooks/pipedrive/stage-map)`);
       patch.stage = stage;
     }
-    const owner = await this.settings.repFor(manager, deal.owner_email, deal.owner_name);
+    const crmOwner = deal.owner_id ?? userIdOf((deal as Record<string, unknown>).user_id);
+    const owner =
+      (crmOwner ? await this.settings.repForOwnerId(manager, 'pipedrive', crmOwner) : null) ??
+      (await this.settings.repFor(manager, deal.owner_email, deal.owner_name));
     if (owner) patch.ownerId = owner;
     else if (created) {
       const fallback = await this.settings.defaultOwner(manager, 'pipedrive');
@@ -98,4 +102,10 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: string): 
 
 function idOf(value: unknown): string | null {
   return typeof value === 'number' || (typeof value === 'string' && value !== '') ? String(value) : null;
+}
+
+/** v1 sends `user_id` as a number, or as the user object `{ id, name, email }`. */
+function userIdOf(value: unknown): string | null {
+  if (value !== null && typeof value === 'object') return idOf((value as { id?: unknown }).id);
+  return idOf(value);
 }

@@ -1,6 +1,11 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Put, Req } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
+  type CrmOwnerMap,
+  crmOwnerMapSchema,
+  type CrmOwnerMapInput,
+  CRM_PROVIDERS,
+  type CrmProvider,
   type CrmStageMap,
   crmStageMapSchema,
   type CrmStageMapInput,
@@ -11,6 +16,7 @@ import {
 import { Allow, Public } from '../../auth/access.decorators.js';
 import { Change } from '../../common/change-context.decorator.js';
 import { ApiZodBody, jsonSchemaOf } from '../../common/openapi.js';
+import { badField } from '../../common/errors.js';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../../events/event-writer.service.js';
 import { IngestChange } from '../ingest-change.decorator.js';
@@ -77,4 +83,28 @@ export class WebhooksController {
   putPipedriveStageMap(@Body(new ZodValidationPipe(crmStageMapSchema)) body: CrmStageMapInput, @Change() change: ChangeContext): Promise<CrmStageMap> {
     return this.settings.put('pipedrive', body, change);
   }
+
+  @ApiParam({ name: 'provider', enum: CRM_PROVIDERS })
+  @Get(':provider/owner-map')
+  @Allow('admin', 'integration')
+  ownerMap(@Param('provider') provider: string): Promise<CrmOwnerMap> {
+    return this.settings.getOwners(providerOf(provider));
+  }
+
+  @ApiParam({ name: 'provider', enum: CRM_PROVIDERS })
+  @ApiZodBody(crmOwnerMapSchema)
+  @Put(':provider/owner-map')
+  @Allow('admin')
+  putOwnerMap(
+    @Param('provider') provider: string,
+    @Body(new ZodValidationPipe(crmOwnerMapSchema)) body: CrmOwnerMapInput,
+    @Change() change: ChangeContext,
+  ): Promise<CrmOwnerMap> {
+    return this.settings.putOwners(providerOf(provider), body, change);
+  }
+}
+
+function providerOf(value: string): CrmProvider {
+  if ((CRM_PROVIDERS as readonly string[]).includes(value)) return value as CrmProvider;
+  throw badField('provider', `"${value}" is not one of ${CRM_PROVIDERS.join(', ')}`);
 }
