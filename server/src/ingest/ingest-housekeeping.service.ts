@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LivePublisher } from '../live/live.publisher.js';
 import { ImportJobsService } from './import/import-jobs.service.js';
 
 const EVERY_MS = 60_000;
@@ -10,7 +11,8 @@ const DELIVERY_DAYS = 30;
 
 /**
  * Once a minute, on every node: ends the imports whose node died mid-file (with their summary
- * event, so live views learn of the batches they did write) and forgets old webhook deliveries.
+ * event, so live views learn of the batches they did write, and their final progress to admins)
+ * and forgets old webhook deliveries.
  */
 @Injectable()
 export class IngestHousekeepingService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -20,6 +22,7 @@ export class IngestHousekeepingService implements OnApplicationBootstrap, OnModu
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: ImportJobsService,
+    private readonly publisher: LivePublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,6 +41,8 @@ export class IngestHousekeepingService implements OnApplicationBootstrap, OnModu
           source: 'csv',
         });
         this.logger.warn(`import ${id} was interrupted after ${job.rowsRead} rows`);
+        // Admins' progress bars end here too, rather than waiting on a node that is gone.
+        this.publisher.publishDerived('import.progress', job, { role: 'admin' });
       }
       await this.dataSource.query('DELETE FROM webhook_deliveries WHERE received_at < now() - make_interval(days => $1)', [DELIVERY_DAYS]);
     } catch (error) {
