@@ -5,6 +5,7 @@
  */
 import type { ImportJob, LiveEvent } from '@salesboard/shared';
 import request from 'supertest';
+import { IngestHousekeepingService } from '../src/ingest/ingest-housekeeping.service.js';
 import { createOrg, type Org } from './support/fixtures.js';
 import { connectLive } from './support/live-client.js';
 import { bootIngestApp, type IngestTestApp } from './fixtures/ingest-app.js';
@@ -63,4 +64,20 @@ describe('import progress on the live socket', () => {
     admin.close();
     rep.close();
   }, 60_000);
+
+  it('ends an import whose node stopped touching it, and tells admins it failed', async () => {
+    const admin = connectLive(t.baseUrl, { token: t.adminToken });
+    await admin.waitForSnapshot();
+    // A job as a node that died mid-file leaves it: running, 500 rows written, untouched for 3 minutes.
+    const [{ id }] = await t.db.query<{ id: string }>(
+      `INSERT INTO import_jobs (kind, file_name, delimiter, date_format, headers, columns, rows_read, created, heartbeat_at)
+       VALUES ('activities', 'calls.csv', ',', 'iso', '["Activity date"]', '{"at":"Activity date"}', 500, 500, now() - interval '3 minutes') RETURNING id`,
+    );
+    await t.app.get(IngestHousekeepingService).sweep();
+    const ended = await admin.waitForEvent((e) => e.type === 'import.progress' && e.payload.id === id);
+    expect(ended.payload).toMatchObject({ kind: 'activities', status: 'failed', rowsRead: 500, created: 500, error: expect.stringMatching(/^interrupted/) });
+    const [summary] = await t.db.query<{ type: string; payload: object }>('SELECT type, payload FROM event_log ORDER BY seq DESC LIMIT 1');
+    expect(summary).toEqual({ type: 'deals.imported', payload: { jobId: id, kind: 'activities', created: 500, updated: 0, rejected: 0 } });
+    admin.close();
+  });
 });
