@@ -59,13 +59,20 @@ describe('CSV import of reps, accounts, products and activities', () => {
       ['8', 'duplicate: email "rina.wijaya@example.co.id" already appeared on line 2'],
       ['9', 'active: "Maybe" is not yes or no'],
     ]);
-    // One summary event for the whole file, saying what it held.
-    expect(await seqHead(t.db)).toBe(before + 1);
-    expect(await lastEvent()).toMatchObject({ type: 'deals.imported', payload: { jobId: job.id, kind: 'reps', created: 2, updated: 0, rejected: 4 } });
+    // Each new rep is announced, as screens and caches of reps follow org.changed; then one summary for the file.
+    const events = await t.db.query<{ type: string; payload: Record<string, unknown> }>('SELECT type, payload FROM event_log WHERE seq > $1 ORDER BY seq', [
+      before,
+    ]);
+    expect(events.map((e) => [e.type, e.payload.entity ?? e.payload.kind, e.payload.name ?? null])).toEqual([
+      ['org.changed', 'rep', 'Budi Santoso'],
+      ['org.changed', 'rep', 'Rina Wijaya'],
+      ['deals.imported', 'reps', null],
+    ]);
+    expect(events[2].payload).toEqual({ jobId: job.id, kind: 'reps', created: 2, updated: 0, rejected: 4 });
 
     const again = await importFile('reps', 'hubspot-users.csv');
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, rejected: 4 });
-    expect(await seqHead(t.db)).toBe(before + 1);
+    expect(await seqHead(t.db)).toBe(before + 3);
   });
 
   it('gives a rep created from a deal owner’s name their real email when a users export names them', async () => {

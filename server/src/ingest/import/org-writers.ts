@@ -2,7 +2,10 @@
  * Writes one batch of reps, accounts, products or activities in one transaction, with set-based
  * SQL (a few statements per batch whatever its size). A record the file names again with the
  * same values is left alone and counted unchanged, so importing a file twice changes nothing.
- * No per-record events: the import emits one summary at the end (see ImportJobsService.finish).
+ * The rows' events are one summary at the end (see ImportJobsService.finish), plus an
+ * `org.changed` per rep and product created or changed, as a deal import does for the reps and
+ * products it creates: those screens and caches (who is in which team, a product's margin) follow
+ * that event, and an organisation has hundreds of them, not the hundred thousand rows of a pipeline.
  */
 import type { EntityManager } from 'typeorm';
 import type { ChangeContext, EventWriter } from '../../events/event-writer.service.js';
@@ -94,6 +97,9 @@ export class RepsWriter implements KindWriter<RepImportRow> {
         if (Object.entries(next).every(([key, value]) => found[key as keyof RepRecord] === value)) outcome.unchanged++;
         else updates.push(next);
       }
+      // Sorted, like every insert of shared names here: concurrent imports wait for each other instead of deadlocking.
+      creates.sort((a, b) => (a.email < b.email ? -1 : 1));
+      updates.sort((a, b) => (a.id < b.id ? -1 : 1));
       if (creates.length) {
         const created: RepRecord[] = await tx.manager.query(
           `INSERT INTO reps (name, email, team_id, territory_id, active)
@@ -108,6 +114,7 @@ export class RepsWriter implements KindWriter<RepImportRow> {
           ],
         );
         for (const rep of created) this.index(rep);
+        for (const rep of created) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
         outcome.created += created.length;
         outcome.unchanged += creates.length - created.length;
       }
@@ -126,6 +133,7 @@ export class RepsWriter implements KindWriter<RepImportRow> {
           ],
         );
         for (const rep of updates) this.index(rep);
+        for (const rep of updates) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
         outcome.updated += updates.length;
       }
     });
@@ -272,6 +280,7 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
           [creates.map((c) => c.name), creates.map((c) => c.listPrice ?? '0'), creates.map((c) => c.marginPct ?? '0')],
         );
         for (const p of created) this.products.set(nameKey(p.name), p);
+        for (const p of created) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
         outcome.created += created.length;
         outcome.productsCreated += created.length;
         outcome.unchanged += creates.length - created.length;
@@ -283,6 +292,7 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
           [updates.map((u) => u.id), updates.map((u) => u.list_price), updates.map((u) => u.margin_pct)],
         );
         for (const p of updates) this.products.set(nameKey(p.name), p);
+        for (const p of updates) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
         outcome.updated += updates.length;
       }
     });
