@@ -70,6 +70,12 @@ describe('CSV import of reps, accounts, products and activities', () => {
     ]);
     expect(events[2].payload).toEqual({ jobId: job.id, kind: 'reps', created: 2, updated: 0, rejected: 4 });
 
+    const audited = (await t.api.get('/api/audit?action=import').expect(200)).body as { action: string; target: string; details: Record<string, unknown> }[];
+    expect(audited[0]).toMatchObject({
+      action: 'import.reps',
+      target: `importJob:${job.id}`,
+      details: { fileName: 'hubspot-users.csv', status: 'completed', created: job.created },
+    });
     const again = await importFile('reps', 'hubspot-users.csv');
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3, rejected: 4 });
     expect(await seqHead(t.db)).toBe(before + 3);

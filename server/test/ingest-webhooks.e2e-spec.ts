@@ -203,6 +203,15 @@ describe('CRM webhooks', () => {
         .send({ stages: { ...map.stages, '1134245817': 'negotiation' }, defaultOwnerId: org.reps[1].id })
         .expect(200);
       expect(saved.body).toMatchObject({ stages: { '1134245817': 'negotiation' }, defaultOwnerId: org.reps[1].id });
+      // Audited once, with what changed; the refused attempts wrote nothing.
+      const audit = (await t.api.get('/api/audit?action=crmStageMap').expect(200)).body as { action: string; target: string; details: unknown }[];
+      expect(audit).toEqual([
+        expect.objectContaining({
+          action: 'crmStageMap.replace',
+          target: 'crm:hubspot',
+          details: { defaultOwnerId: { from: null, to: org.reps[1].id }, stages: { from: map.stages, to: { ...map.stages, '1134245817': 'negotiation' } } },
+        }),
+      ]);
 
       // HubSpot's retry of the same delivery now applies.
       expect((await deliver(custom).expect(200)).body).toMatchObject({ applied: 1 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HIDDEN_EVENT_TYPE, type LoggedEvent, type SequencedEvent } from '@salesboard/shared';
-import { type Principal, seesEveryDeal } from '../auth/principal.js';
+import { type FiguresScope, maySeeFiguresOf, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { EventStreamService } from './event-stream.service.js';
 
 /**
@@ -110,6 +110,11 @@ export class EventAudience implements OnApplicationBootstrap {
     if (principal.role === 'rep') return principal.repId !== null && audience.repIds.includes(principal.repId);
     if (principal.role === 'manager') return audience.teamIds.some((teamId) => principal.teamIds.includes(teamId));
     return false;
+  }
+
+  /** The KPI rule of principal.ts with this node's reps' teams: one check for GET /api/kpis, its CSV and `subscribe`. */
+  mayReadFigures(principal: Principal, scope: FiguresScope): boolean {
+    return maySeeFiguresOf(principal, scope, (repId) => this.teamOf(repId));
   }
 
   /** The event as this principal may receive it. */

@@ -4,7 +4,7 @@ import { type Ack, handshakeAuthSchema, LIVE_NAMESPACE, type ResyncResult, resyn
 import type { z } from 'zod';
 import { ANONYMOUS_VIEWER } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
-import { FIGURES_FORBIDDEN, maySeeFiguresOf, type Principal } from '../auth/principal.js';
+import { FIGURES_FORBIDDEN, type Principal } from '../auth/principal.js';
 import { describeIssues } from '../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EventAudience } from './event-audience.js';
@@ -108,7 +108,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     const input = parse(subscribeSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
     const principal = socket.data.principal as Principal;
-    if (!maySeeFiguresOf(principal, input.data, (repId) => this.audience.teamOf(repId))) return { ok: false, error: FIGURES_FORBIDDEN };
+    if (!this.audience.mayReadFigures(principal, input.data)) return { ok: false, error: FIGURES_FORBIDDEN };
     this.publisher.subscribe(socket, input.data);
     return { ok: true };
   }

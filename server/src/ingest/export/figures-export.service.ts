@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Kpis, KpisQuery, KpisResponse, LeaderboardQuery } from '@salesboard/shared';
 import { forbidden } from '../../auth/auth.guard.js';
-import { FIGURES_FORBIDDEN, figuresScopeOf, maySeeFiguresOf, type Principal } from '../../auth/principal.js';
+import { FIGURES_FORBIDDEN, figuresScopeOf, type Principal } from '../../auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
 import { KpisService } from '../../kpis/kpis.service.js';
 import { LeaderboardService } from '../../kpis/leaderboard.service.js';
@@ -93,7 +93,7 @@ export class FiguresExportService {
 
   /** The KPIs the caller may see with GET /api/kpis (the same rule, the same 403), as one table. */
   async kpisCsv(query: KpisQuery, principal: Principal): Promise<Readable> {
-    if (!maySeeFiguresOf(principal, figuresScopeOf(query.scope), (repId) => this.audience.teamOf(repId))) throw forbidden(FIGURES_FORBIDDEN);
+    if (!this.audience.mayReadFigures(principal, figuresScopeOf(query.scope))) throw forbidden(FIGURES_FORBIDDEN);
     const answer = await this.kpis.kpis(query);
     return Readable.from([this.kpiTable(answer)]);
   }

@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
-import { Allow } from '../../auth/access.decorators.js';
+import { Controller, Delete, Get, HttpCode, Ip, Param, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { Allow, CurrentPrincipal } from '../../auth/access.decorators.js';
+import type { Principal } from '../../auth/principal.js';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IMPORT_KINDS, IMPORT_MAPPING_SCHEMAS, type ImportJob, type ImportPreview } from '@salesboard/shared';
@@ -52,8 +53,14 @@ export class ImportController {
   @uploadBody({ jobId: { type: 'string', format: 'uuid', description: 'Optional id for the job, to follow its progress while the upload runs.' } })
   @ApiParam({ name: 'kind', enum: IMPORT_KINDS })
   @Post(':kind')
-  importFile(@Param('kind') kind: string, @Req() request: Request, @IngestChange('csv') change: ChangeContext): Promise<ImportJob> {
-    return this.imports.importFile(ImportService.kindOf(kind, 'kind'), request, change);
+  importFile(
+    @Param('kind') kind: string,
+    @Req() request: Request,
+    @IngestChange('csv') change: ChangeContext,
+    @CurrentPrincipal() principal: Principal,
+    @Ip() ip: string,
+  ): Promise<ImportJob> {
+    return this.imports.importFile(ImportService.kindOf(kind, 'kind'), request, change, { principal, ip });
   }
 
   @Get('jobs')

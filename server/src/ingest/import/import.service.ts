@@ -26,6 +26,8 @@ import {
   type ImportPreview,
   type Stage,
 } from '@salesboard/shared';
+import { AuditService } from '../../auth/audit.service.js';
+import type { Principal } from '../../auth/principal.js';
 import { badField } from '../../common/errors.js';
 import { isDatabaseUnavailable } from '../../common/http-exception.filter.js';
 import { idempotencyContext } from '../../common/idempotency/idempotency.context.js';
@@ -78,6 +80,7 @@ export class ImportService {
     private readonly stages: StagesService,
     private readonly jobs: ImportJobsService,
     private readonly publisher: LivePublisher,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -88,10 +91,19 @@ export class ImportService {
     throw badField(field, `"${value}" is not one of ${IMPORT_KINDS.join(', ')}`);
   }
 
-  async importFile(kind: ImportKind, request: Request, context: ChangeContext): Promise<ImportJob> {
+  /** Runs the import; the audit log gets one entry for it, with its counts, once it has ended. */
+  async importFile(kind: ImportKind, request: Request, context: ChangeContext, by: { principal: Principal; ip: string | null }): Promise<ImportJob> {
     const upload = await receiveCsv(request, ['mapping', 'jobId']);
     try {
-      return await this.run(kind, upload, context);
+      const job = await this.run(kind, upload, context);
+      const { fileName, status, created, updated, unchanged, rejected } = job;
+      await this.audit.record(by.principal, {
+        action: `import.${kind}`,
+        target: `importJob:${job.id}`,
+        details: { fileName, status, created, updated, unchanged, rejected },
+        ip: by.ip,
+      });
+      return job;
     } finally {
       upload.abandon();
     }

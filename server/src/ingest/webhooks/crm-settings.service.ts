@@ -8,7 +8,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CrmOwnerMap, CrmOwnerMapInput, CrmProvider, CrmStageMap, CrmStageMapInput, Stage } from '@salesboard/shared';
 import { badField } from '../../common/errors.js';
-import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { changedFields, writeAudit } from '../../auth/audit.service.js';
+import type { AuditedChange } from '../../auth/audited-change.decorator.js';
+import { EventWriter } from '../../events/event-writer.service.js';
 import { nameKey } from '../../org/org.entities.js';
 import { StagesService } from '../../stages/stages.service.js';
 
@@ -25,7 +27,7 @@ export class CrmSettingsService {
   }
 
   /** Replaces the provider's whole map; a stage or rep that does not exist is a 400 naming it. */
-  async put(provider: CrmProvider, input: CrmStageMapInput, context: ChangeContext): Promise<CrmStageMap> {
+  async put(provider: CrmProvider, input: CrmStageMapInput, context: AuditedChange): Promise<CrmStageMap> {
     for (const [external, key] of Object.entries(input.stages)) {
       if (!this.stages.find(key))
         throw badField(
@@ -41,6 +43,7 @@ export class CrmSettingsService {
         const rep: unknown[] = await tx.manager.query('SELECT 1 FROM reps WHERE id = $1', [input.defaultOwnerId]);
         if (rep.length === 0) throw badField('defaultOwnerId', `no rep with id ${input.defaultOwnerId}`);
       }
+      const before = await this.read(tx.manager, provider);
       await tx.manager.query('DELETE FROM crm_stage_map WHERE provider = $1', [provider]);
       await tx.manager.query(`INSERT INTO crm_stage_map (provider, external_stage, stage_key) SELECT $1, * FROM unnest($2::text[], $3::text[])`, [
         provider,
@@ -52,7 +55,9 @@ export class CrmSettingsService {
          ON CONFLICT (provider) DO UPDATE SET default_owner_id = EXCLUDED.default_owner_id`,
         [provider, input.defaultOwnerId ?? null],
       );
-      return this.read(tx.manager, provider);
+      const after = await this.read(tx.manager, provider);
+      await writeAudit(tx.manager, context, { action: 'crmStageMap.replace', target: `crm:${provider}`, details: changedFields(before, after) });
+      return after;
     });
   }
 
@@ -61,20 +66,23 @@ export class CrmSettingsService {
   }
 
   /** Replaces the provider's whole owner map; a rep that does not exist is a 400 naming the CRM owner it was given for. */
-  putOwners(provider: CrmProvider, input: CrmOwnerMapInput, context: ChangeContext): Promise<CrmOwnerMap> {
+  putOwners(provider: CrmProvider, input: CrmOwnerMapInput, context: AuditedChange): Promise<CrmOwnerMap> {
     return this.writer.transaction(context, async (tx) => {
       const repIds = [...new Set(Object.values(input.owners))];
       const found: { id: string }[] = await tx.manager.query('SELECT id FROM reps WHERE id = ANY($1::uuid[])', [repIds]);
       const known = new Set(found.map((r) => r.id));
       const missing = Object.entries(input.owners).find(([, repId]) => !known.has(repId));
       if (missing) throw badField(`owners.${missing[0]}`, `no rep with id ${missing[1]}`);
+      const before = await this.readOwners(tx.manager, provider);
       await tx.manager.query('DELETE FROM crm_owner_map WHERE provider = $1', [provider]);
       await tx.manager.query('INSERT INTO crm_owner_map (provider, external_owner, rep_id) SELECT $1, * FROM unnest($2::text[], $3::uuid[])', [
         provider,
         Object.keys(input.owners),
         Object.values(input.owners),
       ]);
-      return this.readOwners(tx.manager, provider);
+      const after = await this.readOwners(tx.manager, provider);
+      await writeAudit(tx.manager, context, { action: 'crmOwnerMap.replace', target: `crm:${provider}`, details: changedFields(before, after) });
+      return after;
     });
   }
 

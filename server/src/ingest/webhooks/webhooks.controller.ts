@@ -14,7 +14,7 @@ import {
   type WebhookResult,
 } from '@salesboard/shared';
 import { Allow, Public } from '../../auth/access.decorators.js';
-import { Change } from '../../common/change-context.decorator.js';
+import { Audited, type AuditedChange } from '../../auth/audited-change.decorator.js';
 import { ApiZodBody, jsonSchemaOf } from '../../common/openapi.js';
 import { badField } from '../../common/errors.js';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe.js';
@@ -67,7 +67,7 @@ export class WebhooksController {
   @ApiZodBody(crmStageMapSchema)
   @Put('hubspot/stage-map')
   @Allow('admin')
-  putHubspotStageMap(@Body(new ZodValidationPipe(crmStageMapSchema)) body: CrmStageMapInput, @Change() change: ChangeContext): Promise<CrmStageMap> {
+  putHubspotStageMap(@Body(new ZodValidationPipe(crmStageMapSchema)) body: CrmStageMapInput, @Audited() change: AuditedChange): Promise<CrmStageMap> {
     return this.settings.put('hubspot', body, change);
   }
 
@@ -80,7 +80,7 @@ export class WebhooksController {
   @ApiZodBody(crmStageMapSchema)
   @Put('pipedrive/stage-map')
   @Allow('admin')
-  putPipedriveStageMap(@Body(new ZodValidationPipe(crmStageMapSchema)) body: CrmStageMapInput, @Change() change: ChangeContext): Promise<CrmStageMap> {
+  putPipedriveStageMap(@Body(new ZodValidationPipe(crmStageMapSchema)) body: CrmStageMapInput, @Audited() change: AuditedChange): Promise<CrmStageMap> {
     return this.settings.put('pipedrive', body, change);
   }
 
@@ -98,7 +98,7 @@ export class WebhooksController {
   putOwnerMap(
     @Param('provider') provider: string,
     @Body(new ZodValidationPipe(crmOwnerMapSchema)) body: CrmOwnerMapInput,
-    @Change() change: ChangeContext,
+    @Audited() change: AuditedChange,
   ): Promise<CrmOwnerMap> {
     return this.settings.putOwners(providerOf(provider), body, change);
   }
