@@ -3,7 +3,7 @@
  * at a time, so the export is one consistent moment and memory stays flat however many deals
  * there are. The filters are those of GET /api/deals.
  */
-import { dealFilters, type Visibility } from '../../deals/deal.query.js';
+import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL, dealFilters, type Visibility } from '../../deals/deal.query.js';
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
@@ -142,8 +142,8 @@ function selectDeals(query: ExportDealsQuery, visibility: Visibility): { sql: st
       JOIN stages s ON s.key = d.stage
       LEFT JOIN accounts a ON a.id = d.account_id
       LEFT JOIN products p ON p.id = d.product_id
-      LEFT JOIN teams t ON t.id = r.team_id
-      LEFT JOIN territories tr ON tr.id = COALESCE(r.territory_id, a.territory_id)
+      LEFT JOIN teams t ON t.id = ${DEAL_TEAM_SQL}
+      LEFT JOIN territories tr ON tr.id = ${DEAL_TERRITORY_SQL}
      ${where}
      ORDER BY d.updated_at DESC, d.id`;
   return { sql, params };
