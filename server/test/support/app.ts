@@ -6,6 +6,8 @@ import { buildConfig, parseEnv } from '../../src/config/app.config.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const TEST_ADMIN = { email: 'admin@salesboard.test', password: 'correct horse battery staple' };
+/** What the test server signs access tokens with: tests mint expired or altered ones with it. */
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-42';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -32,7 +34,7 @@ export async function bootTestApp(env: Record<string, string> = {}, db?: TestDat
     DEMO_DATA: 'off',
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
-    JWT_SECRET: 'test-secret-test-secret-test-secret-42',
+    JWT_SECRET: TEST_JWT_SECRET,
     // Tests send hundreds of requests a second from one address and one admin; the limit's own test sets its figures.
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_IP_PER_MINUTE: '100000',
