@@ -63,3 +63,34 @@ describe('REST rate limits', () => {
     }
   });
 });
+
+describe('sign-in throttling', () => {
+  let t: TestApp;
+  const ayu = { email: 'ayu@example.co.id', password: 'a long enough password' };
+
+  beforeAll(async () => {
+    t = await bootTestApp();
+    const org = await createOrg(t.keyApi, 1);
+    await t.api
+      .post('/api/users')
+      .send({ ...ayu, name: 'Ayu', role: 'rep', repId: org.reps[0].id })
+      .expect(201);
+  });
+  afterAll(async () => t.close());
+
+  it('counts wrong passwords only: a person signing in all day is never locked out, the 11th wrong guess in a minute is', async () => {
+    for (let i = 0; i < 15; i++) await request(t.baseUrl).post('/api/auth/login').send(ayu).expect(200);
+    for (let i = 0; i < 10; i++)
+      await request(t.baseUrl)
+        .post('/api/auth/login')
+        .send({ ...ayu, password: `guess ${i}` })
+        .expect(401);
+    const refused = await request(t.baseUrl)
+      .post('/api/auth/login')
+      .send({ ...ayu, password: 'guess 10' })
+      .expect(429);
+    expect(refused.body.message).toMatch(/^login: too many attempts, retry in \d+ s$/);
+    // Locked for the rest of the minute, even with the right password: a guesser learns nothing from it.
+    await request(t.baseUrl).post('/api/auth/login').send(ayu).expect(429);
+  });
+});

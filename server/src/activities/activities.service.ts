@@ -4,7 +4,7 @@ import { forbidden } from '../auth/auth.guard.js';
 import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
-import { DealEntity } from '../deals/deal.entity.js';
+import { checkReferencedDeal } from '../deals/deal.query.js';
 import { RepEntity } from '../org/org.entities.js';
 import { ActivityEntity } from './activity.entity.js';
 
@@ -19,7 +19,7 @@ export class ActivitiesService {
       if (context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
         throw forbidden("authorization: reps log their own activities, managers their teams'");
       }
-      if (input.dealId && !(await tx.manager.existsBy(DealEntity, { id: input.dealId }))) throw badField('dealId', `no deal with id ${input.dealId}`);
+      if (input.dealId) await checkReferencedDeal(tx.manager, context.principal, input.dealId, 'dealId');
       const entity = tx.manager.create(ActivityEntity, {
         type: input.type,
         repId: input.repId,

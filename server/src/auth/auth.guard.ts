@@ -48,7 +48,8 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets);
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
-    const principal = bearer ? await this.auth.authenticate(bearer) : null;
+    // A public route (health, login) answers even when the credential cannot be checked (the database is down).
+    const principal = bearer ? await this.auth.authenticate(bearer).catch((error: unknown) => (isPublic ? null : Promise.reject(error))) : null;
     if (principal) request.principal = principal;
     // Counted before any refusal, so guessing tokens is throttled by address like any request.
     if (!this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets))

@@ -128,12 +128,16 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string, ip: string): Promise<TokenPair> {
-    const decision = await this.limiter.hit(`login:${ip}:${email.toLowerCase()}`, 10, 60);
+    // Every attempt counts at once (a burst of parallel guesses cannot slip past); a right password
+    // takes its attempt back, so only wrong ones add up: 10 a minute per address and email.
+    const limitKey = `login:${ip}:${email.toLowerCase()}`;
+    const decision = await this.limiter.hit(limitKey, 10, 60);
     if (!decision.allowed) throw new TooManyRequests('login', decision);
     const [user]: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE email = $1', [email.toLowerCase()]);
     // Verify against a real hash even for an unknown email, so timing does not tell which emails exist.
     const ok = user ? await verify(user.password_hash, password) : await verify(await this.dummyHash(), password).then(() => false);
     if (!user || !ok || !user.active) throw unauthorized('email or password: not recognised');
+    await this.limiter.refund(limitKey);
     return this.issue(user, randomUUID());
   }
 

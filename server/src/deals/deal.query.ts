@@ -5,7 +5,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Deal, DealSource, DealsQuery, ForecastCategory } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
-import type { Principal } from '../auth/principal.js';
+import { forbidden } from '../auth/auth.guard.js';
+import { canSeeDeal, type Principal, seesEveryDeal } from '../auth/principal.js';
+import { badField } from '../common/errors.js';
 
 /**
  * A deal's team and territory, for a query joining deals as `d`, the owner as `r` and the account
@@ -81,6 +83,18 @@ export function mapDeal(row: DealRow): Deal {
 export async function findDeal(manager: EntityManager, id: string): Promise<Deal | null> {
   const rows: DealRow[] = await manager.query(`${DEAL_SELECT} WHERE d.id = $1`, [id]);
   return rows.length ? mapDeal(rows[0]) : null;
+}
+
+/**
+ * A deal another record points at (an activity's, a converted lead's). Whoever may not see it
+ * gets the same 403 whether it exists or not; whoever sees every deal gets a 400 naming the field.
+ */
+export async function checkReferencedDeal(manager: EntityManager, principal: Principal | undefined, id: string, field: string): Promise<void> {
+  const deal = await findDeal(manager, id);
+  if (principal && !seesEveryDeal(principal) && (!deal || !canSeeDeal(principal, deal))) {
+    throw forbidden(`authorization: ${field} must be a deal this credential may see`);
+  }
+  if (!deal) throw badField(field, `no deal with id ${id}`);
 }
 
 /** The deals a principal may list, as a filter: everything, some teams, or one rep. */

@@ -4,7 +4,7 @@ import { forbidden } from '../auth/auth.guard.js';
 import { canWriteFor } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 import { type ChangeContext, EventWriter } from '../events/event-writer.service.js';
-import { DealEntity } from '../deals/deal.entity.js';
+import { checkReferencedDeal } from '../deals/deal.query.js';
 import { RepEntity } from '../org/org.entities.js';
 import { LeadEntity } from './lead.entity.js';
 
@@ -19,9 +19,7 @@ export class LeadsService {
       if (rep && context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
         throw forbidden('authorization: you may log leads only for yourself or your teams');
       }
-      if (input.convertedDealId && !(await tx.manager.existsBy(DealEntity, { id: input.convertedDealId }))) {
-        throw badField('convertedDealId', `no deal with id ${input.convertedDealId}`);
-      }
+      if (input.convertedDealId) await checkReferencedDeal(tx.manager, context.principal, input.convertedDealId, 'convertedDealId');
       const now = new Date();
       const entity = tx.manager.create(LeadEntity, {
         source: input.source,

@@ -1,6 +1,15 @@
 import { Inject, Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { type Ack, handshakeAuthSchema, LIVE_NAMESPACE, type ResyncResult, resyncSchema, SOCKET_PATH, subscribeSchema } from '@salesboard/shared';
+import {
+  type Ack,
+  type ClientToServerEvents,
+  handshakeAuthSchema,
+  LIVE_NAMESPACE,
+  type ResyncResult,
+  resyncSchema,
+  SOCKET_PATH,
+  subscribeSchema,
+} from '@salesboard/shared';
 import type { z } from 'zod';
 import { ANONYMOUS_VIEWER } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -29,6 +38,18 @@ function limitMessages(socket: LiveSocket): void {
       return;
     }
     next();
+  });
+}
+
+/** The messages a client may send; anything else is answered, not left hanging until its ack times out. */
+const MESSAGES: readonly string[] = ['subscribe', 'resync'] satisfies (keyof ClientToServerEvents)[];
+
+function answerUnknownMessages(socket: LiveSocket): void {
+  socket.use((packet, next) => {
+    const [name] = packet;
+    if (MESSAGES.includes(name)) return next();
+    const ack = packet[packet.length - 1] as unknown;
+    if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error: `message: "${String(name)}" is not one of ${MESSAGES.join(', ')}` });
   });
 }
 
@@ -87,6 +108,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     // A room per credential, so revoking one can drop its sockets on every node.
     void socket.join(`${principal.kind}:${principal.id}`);
     limitMessages(socket);
+    answerUnknownMessages(socket);
     try {
       await this.publisher.catchUp(socket, socket.data.since as number | undefined);
     } catch (error) {

@@ -52,6 +52,24 @@ export class RateLimiter implements OnModuleDestroy {
     return this.hitLocal(key, limit, windowSeconds);
   }
 
+  /** Takes back one hit of `key` (a sign-in that succeeded is not a guess); never below zero. */
+  async refund(key: string): Promise<void> {
+    if (this.redis && this.redis.status === 'ready') {
+      try {
+        await this.redis.eval(
+          "if (tonumber(redis.call('GET', KEYS[1]) or '0') > 0) then return redis.call('DECR', KEYS[1]) end return 0",
+          1,
+          `salesboard:rl:${key}`,
+        );
+        return;
+      } catch {
+        // As in hit: this node's counters instead.
+      }
+    }
+    const entry = this.local.get(key);
+    if (entry && entry.count > 0) entry.count--;
+  }
+
   /** The same count in this process only, for limits where a round trip per request costs too much. */
   hitHere(key: string, limit: number, windowSeconds: number): RateDecision & { remaining: number } {
     const decision = this.hitLocal(key, limit, windowSeconds);
