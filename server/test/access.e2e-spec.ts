@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Deal, PairingStart } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
-import { type Cast, castOfRoles } from './support/cast.js';
+import { approvePairing, type Cast, castOfRoles } from './support/cast.js';
 import { connectLive } from './support/live-client.js';
 
 describe('access control', () => {
@@ -91,6 +91,10 @@ describe('access control', () => {
       }
       expect(statuses.slice(0, 9).every((s) => s === 400)).toBe(true);
       expect(statuses[10]).toBe(429);
+    });
+
+    it('never throttles codes that pair a TV: an admin sets up twelve in a minute', async () => {
+      for (let i = 0; i < 12; i++) await approvePairing(t.baseUrl, t.adminToken, `Lobby TV ${i + 1}`);
     });
 
     it('disconnects a revoked display within a second, and refuses its credential after', async () => {

@@ -91,13 +91,16 @@ export class PairingService {
 
   async approve(input: PairingApproveInput, change: AuditedChange): Promise<Display> {
     const approver = change.principal;
-    const decision = await this.limiter.hit(`pairing:${approver.id}:${change.ip}`, GUESSES_PER_MINUTE, 60);
+    // Counted at once so parallel guesses cannot slip past; a code that pairs a TV takes its count
+    // back, so a manager setting up a dozen TVs is never throttled, only wrong codes add up.
+    const limitKey = `pairing:${approver.id}:${change.ip}`;
+    const decision = await this.limiter.hit(limitKey, GUESSES_PER_MINUTE, 60);
     if (!decision.allowed) throw new TooManyRequests('userCode', decision);
     if (input.boardId) {
       const [board] = await this.dataSource.query('SELECT 1 FROM boards WHERE id = $1', [input.boardId]);
       if (!board) throw badField('boardId', `no board with id ${input.boardId}`);
     }
-    return this.writer.transaction(change, async ({ manager, emit }) => {
+    const paired = await this.writer.transaction(change, async ({ manager, emit }) => {
       const [request]: { id: string; expires_at: Date; display_id: string | null }[] = await manager.query(
         'SELECT id, expires_at, display_id FROM pairing_requests WHERE user_code = $1 FOR UPDATE',
         [input.userCode],
@@ -121,6 +124,8 @@ export class PairingService {
       emit('org.changed', { entity: 'display', id: display.id, name: display.name });
       return mapDisplay(display);
     });
+    await this.limiter.refund(limitKey);
+    return paired;
   }
 
   async list(): Promise<Display[]> {
