@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { TooManyRequests } from '../common/rate-limit/too-many.js';
-import type { ApiKeyScope, Principal } from './principal.js';
+import { BOARD_ORDER } from '../boards/board-order.js';
+import type { ApiKeyScope, BoardScopeOf, Principal } from './principal.js';
 import {
   AccessTokens,
   ACCESS_TOKEN_SECONDS,
@@ -218,14 +219,31 @@ export class AuthService implements OnApplicationBootstrap {
     return teams.map((t) => t.id);
   }
 
+  /**
+   * A display reads what its board shows: the scope of the board it was paired to, or of the
+   * board a TV without one plays (the first, as GET /api/boards lists them).
+   */
   private async display(credential: string): Promise<Principal | null> {
-    const [row]: { id: string; name: string; board_id: string | null }[] = await this.dataSource.query(
-      'SELECT id, name, board_id FROM displays WHERE token_hash = $1 AND revoked_at IS NULL',
+    const [row]: { id: string; name: string; board_id: string | null; scope: BoardScopeOf | null }[] = await this.dataSource.query(
+      `SELECT d.id, d.name, d.board_id,
+              COALESCE(b.scope, (SELECT first.scope FROM boards first ORDER BY ${BOARD_ORDER} LIMIT 1)) AS scope
+         FROM displays d LEFT JOIN boards b ON b.id = d.board_id
+        WHERE d.token_hash = $1 AND d.revoked_at IS NULL`,
       [sha256(credential)],
     );
     if (!row) return null;
     this.touch(`display:${row.id}`, 'UPDATE displays SET last_seen_at = now() WHERE id = $1', row.id);
-    return { kind: 'display', id: row.id, name: row.name, role: 'display', repId: null, teamIds: [], boardId: row.board_id, scopes: [] };
+    return {
+      kind: 'display',
+      id: row.id,
+      name: row.name,
+      role: 'display',
+      repId: null,
+      teamIds: [],
+      boardId: row.board_id,
+      boardScope: row.scope ?? { kind: 'all' },
+      scopes: [],
+    };
   }
 
   private async apiKey(credential: string): Promise<Principal | null> {

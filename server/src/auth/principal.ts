@@ -19,22 +19,39 @@ export interface Principal {
   teamIds: string[];
   /** For a display: the board it was paired to. */
   boardId: string | null;
+  /**
+   * For a display: what its board shows, which is all it may read. Absent or `all`: the whole
+   * organisation; a team's or a territory's board shows that team's or territory's deals only.
+   */
+  boardScope?: BoardScopeOf;
   /** For an API key. */
   scopes: ApiKeyScope[];
 }
+
+export type BoardScopeOf = { kind: 'all' } | { kind: 'team'; id: string } | { kind: 'territory'; id: string };
 
 /** The facts about a deal that decide who may see or change it. */
 export interface DealOwnership {
   ownerId: string;
   teamId: string | null;
+  territoryId?: string | null;
 }
 
-/** Admins, integrations and displays see all; a manager their teams'; a rep their own. */
+/** A display paired to a team's or a territory's board; null for every other credential. */
+export function narrowBoard(principal: Principal): Exclude<BoardScopeOf, { kind: 'all' }> | null {
+  return principal.role === 'display' && principal.boardScope && principal.boardScope.kind !== 'all' ? principal.boardScope : null;
+}
+
+/** Admins, integrations and org-wide displays see all; a manager their teams'; a rep their own; a team's TV its team's. */
 export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
   switch (principal.role) {
     case 'admin':
-    case 'display':
       return true;
+    case 'display': {
+      const board = narrowBoard(principal);
+      if (!board) return true;
+      return board.kind === 'team' ? deal.teamId === board.id : deal.territoryId === board.id;
+    }
     case 'integration':
       return principal.scopes.includes('read') || principal.scopes.includes('write');
     case 'manager':
@@ -46,7 +63,7 @@ export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
 
 /** Whether the caller may see every deal: then an unknown id can honestly be a 404. */
 export function seesEveryDeal(principal: Principal): boolean {
-  return principal.role === 'admin' || principal.role === 'display' || principal.role === 'integration';
+  return principal.role === 'admin' || principal.role === 'integration' || (principal.role === 'display' && narrowBoard(principal) === null);
 }
 
 /** Reps change their own deals, managers their teams', admins and write keys all; displays nothing. */
@@ -101,6 +118,10 @@ export const FIGURES_FORBIDDEN = 'authorization: this credential may not see the
  */
 export function maySeeFiguresOf(principal: Principal, scope: FiguresScope, teamOfRep: (repId: string) => string | null): boolean {
   if (seesEveryDeal(principal)) return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+  const board = narrowBoard(principal);
+  if (board?.kind === 'territory') return scope.territoryId === board.id && !scope.teamId && !scope.repId;
+  // A team's TV reads its team's figures as the team's manager does.
+  if (board?.kind === 'team') return maySeeFiguresOf({ ...principal, role: 'manager', teamIds: [board.id], boardScope: undefined }, scope, teamOfRep);
   if (principal.role === 'rep') return scope.repId !== undefined && scope.repId === principal.repId && !scope.teamId && !scope.territoryId;
   if (principal.role === 'manager') {
     if (scope.territoryId || (!scope.teamId && !scope.repId)) return false;

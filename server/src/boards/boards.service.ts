@@ -5,6 +5,7 @@ import { changedFields, writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { conflict, notFound } from '../common/errors.js';
 import { EventWriter } from '../events/event-writer.service.js';
+import { BOARD_ORDER } from './board-order.js';
 
 interface BoardRow {
   id: string;
@@ -26,7 +27,7 @@ export class BoardsService {
   ) {}
 
   async list(): Promise<Board[]> {
-    return (await this.dataSource.query<BoardRow[]>(`SELECT ${COLUMNS} FROM boards ORDER BY name`)).map(mapBoard);
+    return (await this.dataSource.query<BoardRow[]>(`SELECT ${COLUMNS} FROM boards ORDER BY ${BOARD_ORDER}`)).map(mapBoard);
   }
 
   async get(id: string): Promise<Board> {

@@ -6,7 +6,7 @@ import type { EntityManager } from 'typeorm';
 import type { Deal, DealSource, DealsQuery, ForecastCategory } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
 import { forbidden } from '../auth/auth.guard.js';
-import { canSeeDeal, type Principal, seesEveryDeal } from '../auth/principal.js';
+import { canSeeDeal, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
 
 /**
@@ -98,11 +98,15 @@ export async function checkReferencedDeal(manager: EntityManager, principal: Pri
 }
 
 /** The deals a principal may list, as a filter: everything, some teams, or one rep. */
-export type Visibility = { kind: 'all' } | { kind: 'teams'; teamIds: string[] } | { kind: 'rep'; repId: string | null };
+export type Visibility =
+  { kind: 'all' } | { kind: 'teams'; teamIds: string[] } | { kind: 'territory'; territoryId: string } | { kind: 'rep'; repId: string | null };
 
 export function visibleTo(principal: Principal): Visibility {
   if (principal.role === 'manager') return { kind: 'teams', teamIds: principal.teamIds };
   if (principal.role === 'rep') return { kind: 'rep', repId: principal.repId };
+  const board = narrowBoard(principal);
+  if (board?.kind === 'team') return { kind: 'teams', teamIds: [board.id] };
+  if (board?.kind === 'territory') return { kind: 'territory', territoryId: board.id };
   return { kind: 'all' };
 }
 
@@ -121,6 +125,7 @@ export function dealFilters(
     where.push(sql.replace('?', `$${params.length}`));
   };
   if (visibility.kind === 'teams') add(`${DEAL_TEAM_SQL} = ANY(?::uuid[])`, visibility.teamIds);
+  if (visibility.kind === 'territory') add(`${DEAL_TERRITORY_SQL} = ?`, visibility.territoryId);
   if (visibility.kind === 'rep') add('d.owner_id = ?', visibility.repId ?? '00000000-0000-0000-0000-000000000000');
   if (query.stage) add('d.stage = ?', query.stage);
   if (query.repId) add('d.owner_id = ?', query.repId);

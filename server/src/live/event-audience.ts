@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HIDDEN_EVENT_TYPE, type LoggedEvent, type SequencedEvent } from '@salesboard/shared';
-import { type FiguresScope, maySeeFiguresOf, type Principal, seesEveryDeal } from '../auth/principal.js';
+import { type FiguresScope, maySeeFiguresOf, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { EventStreamService } from './event-stream.service.js';
 
 /**
@@ -12,11 +12,17 @@ import { EventStreamService } from './event-stream.service.js';
 export interface Audience {
   repIds: string[];
   teamIds: string[];
+  /** For the TVs of a territory's board. */
+  territoryIds: string[];
 }
 
 /** Everyone who may read `event`, as the socket rooms they sit in once caught up. */
 export function viewerRoomsOf(audience: Audience): string[] {
-  return [...audience.repIds.map(repViewerRoom), ...audience.teamIds.map(teamViewerRoom)];
+  return [...audience.repIds.map(repViewerRoom), ...audience.teamIds.map(teamViewerRoom), ...audience.territoryIds.map(territoryViewerRoom)];
+}
+
+export function territoryViewerRoom(territoryId: string): string {
+  return `viewer:territory:${territoryId}`;
 }
 
 export function repViewerRoom(repId: string): string {
@@ -27,10 +33,12 @@ export function teamViewerRoom(teamId: string): string {
   return `viewer:team:${teamId}`;
 }
 
-/** The viewer rooms a restricted socket joins: its rep, or the teams its manager runs. */
+/** The viewer rooms a restricted socket joins: its rep, the teams its manager runs, its TV's board's team or territory. */
 export function viewerRoomsFor(principal: Principal): string[] {
   if (principal.role === 'rep') return principal.repId ? [repViewerRoom(principal.repId)] : [];
   if (principal.role === 'manager') return principal.teamIds.map(teamViewerRoom);
+  const board = narrowBoard(principal);
+  if (board) return [board.kind === 'team' ? teamViewerRoom(board.id) : territoryViewerRoom(board.id)];
   return [];
 }
 
@@ -47,7 +55,7 @@ function present(...ids: (string | null | undefined)[]): string[] {
 @Injectable()
 export class EventAudience implements OnApplicationBootstrap {
   private readonly logger = new Logger(EventAudience.name);
-  private teamOfRep = new Map<string, string | null>();
+  private placeOfRep = new Map<string, { teamId: string | null; territoryId: string | null }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -64,8 +72,10 @@ export class EventAudience implements OnApplicationBootstrap {
 
   private async loadReps(): Promise<void> {
     try {
-      const rows: { id: string; team_id: string | null }[] = await this.dataSource.query('SELECT id, team_id FROM reps');
-      this.teamOfRep = new Map(rows.map((row) => [row.id, row.team_id]));
+      const rows: { id: string; team_id: string | null; territory_id: string | null }[] = await this.dataSource.query(
+        'SELECT id, team_id, territory_id FROM reps',
+      );
+      this.placeOfRep = new Map(rows.map((row) => [row.id, { teamId: row.team_id, territoryId: row.territory_id }]));
     } catch (error) {
       // Keeps the last map: a manager may miss an activity of a rep who just changed team.
       this.logger.warn(`could not load the reps' teams: ${String(error)}`);
@@ -73,7 +83,16 @@ export class EventAudience implements OnApplicationBootstrap {
   }
 
   teamOf(repId: string | null): string | null {
-    return repId === null ? null : (this.teamOfRep.get(repId) ?? null);
+    return repId === null ? null : (this.placeOfRep.get(repId)?.teamId ?? null);
+  }
+
+  territoryOf(repId: string | null): string | null {
+    return repId === null ? null : (this.placeOfRep.get(repId)?.territoryId ?? null);
+  }
+
+  /** Who may read a record that belongs to a rep (an activity, a lead, a rep's quota). */
+  private ofRep(repId: string | null, teamId: string | null = this.teamOf(repId)): Audience {
+    return { repIds: present(repId), teamIds: present(teamId), territoryIds: present(this.territoryOf(repId)) };
   }
 
   audienceOf(event: LoggedEvent): Audience | null {
@@ -83,19 +102,26 @@ export class EventAudience implements OnApplicationBootstrap {
       case 'deal.won':
       case 'deal.lost':
       case 'deal.deleted':
-        return { repIds: [event.payload.deal.ownerId], teamIds: present(event.payload.deal.teamId) };
+        return { repIds: [event.payload.deal.ownerId], teamIds: present(event.payload.deal.teamId), territoryIds: present(event.payload.deal.territoryId) };
       case 'deal.updated': {
-        // A deal handed to another rep or team: the ones it left learn that it has gone.
+        // A deal handed to another rep, team or territory: the ones it left learn that it has gone.
         const { deal, previous } = event.payload;
-        return { repIds: present(deal.ownerId, previous.ownerId), teamIds: present(deal.teamId, previous.teamId) };
+        return {
+          repIds: present(deal.ownerId, previous.ownerId),
+          teamIds: present(deal.teamId, previous.teamId),
+          territoryIds: present(deal.territoryId, previous.territoryId),
+        };
       }
       case 'activity.logged':
-        return { repIds: [event.payload.activity.repId], teamIds: present(this.teamOf(event.payload.activity.repId)) };
+        return this.ofRep(event.payload.activity.repId);
       case 'lead.changed':
-        return { repIds: present(event.payload.lead.repId), teamIds: present(this.teamOf(event.payload.lead.repId)) };
+        return this.ofRep(event.payload.lead.repId);
       case 'quota.updated': {
         const { quota } = event.payload;
-        return { repIds: present(quota.repId), teamIds: present(quota.teamId ?? this.teamOf(quota.repId)) };
+        // A team's quota is its team's business; a territory's TV does not show quotas by team.
+        return quota.repId
+          ? this.ofRep(quota.repId, quota.teamId ?? this.teamOf(quota.repId))
+          : { repIds: [], teamIds: present(quota.teamId), territoryIds: [] };
       }
       case 'org.changed':
       case 'deals.imported':
@@ -109,6 +135,8 @@ export class EventAudience implements OnApplicationBootstrap {
     if (audience === null) return true;
     if (principal.role === 'rep') return principal.repId !== null && audience.repIds.includes(principal.repId);
     if (principal.role === 'manager') return audience.teamIds.some((teamId) => principal.teamIds.includes(teamId));
+    const board = narrowBoard(principal);
+    if (board) return (board.kind === 'team' ? audience.teamIds : audience.territoryIds).includes(board.id);
     return false;
   }
 

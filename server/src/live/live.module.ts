@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { KpiStoreModule } from '../kpis/kpi-store.module.js';
 import { StagesModule } from '../stages/stages.module.js';
+import { DisplayScopeWatcher } from './display-scope.watcher.js';
 import { EventAudience } from './event-audience.js';
 import { EventStreamService } from './event-stream.service.js';
 import { LiveGateway } from './live.gateway.js';
@@ -11,7 +12,7 @@ import { SnapshotService } from './snapshot.service.js';
 @Module({
   imports: [StagesModule, KpiStoreModule],
   controllers: [SnapshotController],
-  providers: [EventStreamService, EventAudience, SnapshotService, LivePublisher, LiveGateway],
+  providers: [EventStreamService, EventAudience, SnapshotService, LivePublisher, LiveGateway, DisplayScopeWatcher],
   exports: [EventStreamService, EventAudience, LivePublisher],
 })
 export class LiveModule {}

@@ -224,6 +224,23 @@ export class LivePublisher {
     return this.namespace?.local.to(CAUGHT_UP_ROOM) ?? null;
   }
 
+  /**
+   * Closes, at the transport, this node's sockets whose credential matches: their clients
+   * reconnect by themselves and are authenticated anew. Returns how many.
+   */
+  dropLocalSockets(matches: (principal: Principal) => boolean): number {
+    let dropped = 0;
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const principal = socket.data.principal as Principal | undefined;
+      if (principal && matches(principal)) {
+        // The engine connection, not socket.disconnect(): that would tell the client to stay away.
+        socket.conn.close();
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
   /** Drops every socket of one credential (a revoked display), on whichever node holds it. */
   disconnectPrincipal(kind: 'display' | 'user' | 'apiKey', id: string): void {
     this.namespace?.in(`${kind}:${id}`).disconnectSockets(true);

@@ -7,14 +7,11 @@ import { LeaderboardService } from '../kpis/leaderboard.service.js';
 import { mapRep, mapTeam, mapTerritory } from '../org/org.service.js';
 import { RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
 import { type Principal, seesEveryDeal } from '../auth/principal.js';
-import { visibleTo } from '../deals/deal.query.js';
+import { dealFilters, visibleTo } from '../deals/deal.query.js';
 import { StagesService } from '../stages/stages.service.js';
 import { EventAudience } from './event-audience.js';
 
 const FEED_SIZE = 30;
-
-/** The deals of `visibleTo(principal)` (deals `d`, their owner `r`), with $1 its kind, $2 its teams and $3 its rep. */
-const VISIBLE_DEAL_SQL = `($1 = 'all' OR ($1 = 'teams' AND r.team_id = ANY($2::uuid[])) OR ($1 = 'rep' AND d.owner_id = $3::uuid))`;
 
 /**
  * What a client needs to draw its views from nothing, as of one seq. Read in one
@@ -35,14 +32,18 @@ export class SnapshotService {
    * events they may not (a rep's feed holds their own deals; the leaderboard is everyone's).
    */
   async build(principal: Principal): Promise<Snapshot> {
-    const visibility = visibleTo(principal);
+    // The open deals this principal may read, with the same filter as their deal list.
+    const visible = dealFilters({}, visibleTo(principal));
     const snapshot = await this.dataSource.transaction('REPEATABLE READ', async (manager): Promise<Snapshot> => {
       const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
       const pipelineRows: { stage: string; count: number; amount: string }[] = await manager.query(
-        `SELECT s.key AS stage, count(d.id)::int AS count, COALESCE(sum(d.amount), 0)::text AS amount
-           FROM stages s LEFT JOIN (deals d JOIN reps r ON r.id = d.owner_id) ON d.stage = s.key AND ${VISIBLE_DEAL_SQL}
+        `WITH visible AS (
+           SELECT d.stage, d.amount FROM deals d JOIN reps r ON r.id = d.owner_id LEFT JOIN accounts a ON a.id = d.account_id ${visible.where}
+         )
+         SELECT s.key AS stage, count(v.stage)::int AS count, COALESCE(sum(v.amount), 0)::text AS amount
+           FROM stages s LEFT JOIN visible v ON v.stage = s.key
           WHERE s.kind = 'open' GROUP BY s.key, s.position ORDER BY s.position`,
-        [visibility.kind, visibility.kind === 'teams' ? visibility.teamIds : [], visibility.kind === 'rep' ? visibility.repId : null],
+        visible.params,
       );
       const feedRows: { seq: string; type: LoggedEventType; at: Date; payload: LoggedEvent['payload'] }[] = await manager.query(
         'SELECT seq, type, at, payload FROM event_log ORDER BY seq DESC LIMIT $1',

@@ -57,15 +57,20 @@ export async function createKey(t: TestApp, name: string, scopes: ('read' | 'wri
 }
 
 /** A TV asks for a code and an admin or manager approves it; the credential is not fetched. */
-export async function approvePairing(baseUrl: string, approverToken: string, name: string): Promise<{ start: PairingStart; displayId: string }> {
+export async function approvePairing(
+  baseUrl: string,
+  approverToken: string,
+  name: string,
+  boardId?: string,
+): Promise<{ start: PairingStart; displayId: string }> {
   const start = (await request(baseUrl).post('/api/pairing').expect(201)).body as PairingStart;
-  const approved = await callerWith(baseUrl, approverToken).post('/api/pairing/approve').send({ userCode: start.userCode, name }).expect(201);
+  const approved = await callerWith(baseUrl, approverToken).post('/api/pairing/approve').send({ userCode: start.userCode, name, boardId }).expect(201);
   return { start, displayId: approved.body.id as string };
 }
 
 /** The whole flow: the TV polls (no faster than it was told) until it holds its credential. */
-export async function pairDisplay(baseUrl: string, approverToken: string, name: string): Promise<{ displayId: string; token: string }> {
-  const { start, displayId } = await approvePairing(baseUrl, approverToken, name);
+export async function pairDisplay(baseUrl: string, approverToken: string, name: string, boardId?: string): Promise<{ displayId: string; token: string }> {
+  const { start, displayId } = await approvePairing(baseUrl, approverToken, name, boardId);
   for (;;) {
     const poll = (await request(baseUrl).post('/api/pairing/token').send({ deviceCode: start.deviceCode }).expect(200)).body as PairingPoll;
     if (poll.status === 'approved') return { displayId, token: poll.displayToken };
