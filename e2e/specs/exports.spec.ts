@@ -140,6 +140,10 @@ test.describe('exports from the dashboard', () => {
     const width = png.bytes.readUInt32BE(16);
     const height = png.bytes.readUInt32BE(20);
     expect(width).toBeGreaterThan(1000);
+    // The whole page as on screen, at twice its CSS pixels: the leaderboard at the bottom included.
+    const page2x = await page.locator('main').evaluate((main) => ({ width: main.clientWidth * 2, height: main.clientHeight * 2 }));
+    expect(Math.abs(width - page2x.width)).toBeLessThanOrEqual(4);
+    expect(Math.abs(height - page2x.height)).toBeLessThanOrEqual(4);
     const blank = await page.evaluate(
       ([w, h]) =>
         new Promise<number>((resolve) => {

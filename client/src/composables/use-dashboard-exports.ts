@@ -4,7 +4,6 @@ import { fetchCsvExport, type CsvExport } from '@/api/exports';
 import { errorMessage } from '@/api/http';
 import { saveBlob } from './save-blob';
 import { scopeQuery, type DashboardFilters, type ScopeFilter } from './use-dashboard-filters';
-import type { PngCard } from './view-png';
 
 export type CsvExportKind = CsvExport['kind'];
 export type ExportKind = CsvExportKind | 'png';
@@ -57,8 +56,8 @@ export interface DashboardExportContext {
   kpisQuery: () => KpisQueryInput | null;
   scopeName: () => string | null;
   timeZone: () => string;
-  /** What the PNG shows besides the charts. */
-  picture: () => { title: string; subtitle: string; cards: PngCard[]; root: ParentNode | null; footer: string };
+  /** The element whose picture the PNG is: the dashboard's page. */
+  pictureRoot: () => HTMLElement | null;
 }
 
 /** The dashboard's downloads: one at a time, with the failure kept for the page to show. */
@@ -88,9 +87,10 @@ export function useDashboardExports(context: DashboardExportContext, unreachable
 
   function downloadPng(): Promise<void> {
     return run('png', async () => {
-      const { composeViewPng } = await import('./view-png');
-      const { root, ...rest } = context.picture();
-      return composeViewPng({ ...rest, root: root ?? document });
+      const root = context.pictureRoot();
+      if (!root) throw new Error('the dashboard is not on screen');
+      const { captureViewPng } = await import('./view-png');
+      return captureViewPng(root);
     });
   }
 
