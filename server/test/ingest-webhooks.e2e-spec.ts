@@ -342,5 +342,24 @@ describe('CRM webhooks', () => {
       expect(await dealOf('pipedrive', '801')).toBeUndefined();
       expect(await historyOf(existing.id)).toEqual([]);
     });
+
+    it('ignores a delivery stamped before the last one applied to the deal: a late retry cannot put it back as it was', async () => {
+      const at = (iso: string) => (body: ReturnType<typeof delivery>) => ({ ...body, meta: { ...body.meta, timestamp: iso } });
+      const id = 802;
+      await deliver(at('2026-11-28T10:00:00.000Z')(delivery('create', deal({ id, stage_id: 1 }), null, id))).expect(200);
+      await deliver(at('2026-11-28T10:05:00.000Z')(delivery('change', deal({ id, stage_id: 4 }), { stage_id: 1 }, id))).expect(200);
+      // The 10:01 change (to qualified) arrives last, as a retry would.
+      const late = await deliver(at('2026-11-28T10:01:00.000Z')(delivery('change', deal({ id, stage_id: 2 }), { stage_id: 1 }, id))).expect(200);
+      expect(late.body).toEqual({ received: 1, applied: 0, duplicates: 0, ignored: 1 });
+      expect((await dealOf('pipedrive', String(id))).stage).toBe('proposal');
+      // Nor does a change stamped before the deletion bring the deal back.
+      await deliver(at('2026-11-28T10:10:00.000Z')(delivery('delete', null, deal({ id }), id))).expect(200);
+      expect(
+        (await deliver(at('2026-11-28T10:06:00.000Z')(delivery('change', deal({ id, stage_id: 5 }), { stage_id: 4 }, id))).expect(200)).body,
+      ).toMatchObject({
+        ignored: 1,
+      });
+      expect(await dealOf('pipedrive', String(id))).toBeUndefined();
+    });
   });
 });

@@ -44,14 +44,32 @@ export class PipedriveWebhookService {
     const dealId = deal?.id ?? idOf(delivery.previous?.id) ?? meta.entity_id;
     if (!dealId) throw badField('meta.entity_id', 'is required to know which deal was deleted');
 
+    const sentAt = instantOf(meta.timestamp);
     const outcome = await this.writer.transaction(context, async (tx) => {
       if (!(await claimDelivery(tx.manager, 'pipedrive', meta.id))) return 'duplicate';
+      if (sentAt !== null && !(await this.newest(tx.manager, dealId, sentAt))) return 'ignored';
       if (!deal || deal.status === 'deleted') return this.deals.remove(tx, 'pipedrive', dealId);
       return this.deals.upsert(tx, 'pipedrive', dealId, await this.patchOf(tx.manager, deal, meta.action === 'create'));
     });
     if (outcome === 'duplicate') result.duplicates = 1;
+    else if (outcome === 'ignored') result.ignored = 1;
     else result.applied = 1;
     return result;
+  }
+
+  /**
+   * Pipedrive sends the whole deal each time, so a retry that arrives after a later change would
+   * put the deal back as it was: a delivery counts only when it is newer than the last one applied
+   * to that deal (deletion included), by the time Pipedrive stamped it.
+   */
+  private async newest(manager: EntityManager, dealId: string, sentAt: number): Promise<boolean> {
+    const advanced: unknown[] = await manager.query(
+      `INSERT INTO crm_property_clock AS c (provider, object_id, property, occurred_at) VALUES ('pipedrive', $1, $2, $3)
+       ON CONFLICT (provider, object_id, property) DO UPDATE SET occurred_at = EXCLUDED.occurred_at WHERE c.occurred_at <= EXCLUDED.occurred_at
+       RETURNING 1`,
+      [dealId, WHOLE_DEAL, sentAt],
+    );
+    return advanced.length > 0;
   }
 
   /** `data` is the whole deal as it is now: every field is set, the deal writer keeps what did not change. */
@@ -108,4 +126,16 @@ function idOf(value: unknown): string | null {
 function userIdOf(value: unknown): string | null {
   if (value !== null && typeof value === 'object') return idOf((value as { id?: unknown }).id);
   return idOf(value);
+}
+
+/** The clock of a Pipedrive deal as a whole (no Pipedrive field is named so). */
+const WHOLE_DEAL = '(deal)';
+
+/** `meta.timestamp` in milliseconds: an ISO instant (v2), or seconds or milliseconds since 1970 (v1). */
+function instantOf(value: string | number | undefined): number | null {
+  if (value === undefined) return null;
+  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  if (/^\d+$/.test(value)) return instantOf(Number(value));
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
 }
