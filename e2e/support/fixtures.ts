@@ -17,8 +17,8 @@ export interface ServerControl {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port and database. */
   start(): Promise<void>;
-  /** A second server on the same database and another port, as another node would be. */
-  startOther(): Promise<OtherServer>;
+  /** A second server on the same database and another port, as another node would be; `env` overrides its settings. */
+  startOther(env?: Record<string, string>): Promise<OtherServer>;
 }
 
 function serverControl(): ServerControl {
@@ -35,10 +35,10 @@ function serverControl(): ServerControl {
       const pid = await startServer({ databaseUrl: state.databaseUrl, port: state.port, label: 'main, restarted' });
       updateState((current) => (current.pid = pid));
     },
-    async startOther() {
+    async startOther(env) {
       const { databaseUrl } = readState();
       const port = await freePort();
-      const pid = await startServer({ databaseUrl, port, label: 'other' });
+      const pid = await startServer({ databaseUrl, port, label: 'other', env });
       updateState((state) => state.extraPids.push(pid));
       const baseUrl = `http://127.0.0.1:${port}`;
       return {

@@ -101,7 +101,7 @@ async function healthy(baseUrl: string): Promise<boolean> {
 /** The first admin of the servers under test. */
 export const E2E_ADMIN = { email: 'admin@e2e.salesboard.test', password: 'e2e admin password 42' };
 
-export async function startServer(options: { databaseUrl: string; port: number; label: string }): Promise<number> {
+export async function startServer(options: { databaseUrl: string; port: number; label: string; env?: Record<string, string> }): Promise<number> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const log = openSync(SERVER_LOG, 'a');
   writeFileSync(log, `\n--- ${new Date().toISOString()} start ${options.label} on port ${options.port}\n`);
@@ -121,6 +121,7 @@ export async function startServer(options: { databaseUrl: string; port: number; 
       ADMIN_PASSWORD: E2E_ADMIN.password,
       // Shared by the servers a test starts on one database, so a token outlives a restart.
       JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-42',
+      ...options.env,
     },
     stdio: ['ignore', log, log],
   });
