@@ -20,6 +20,28 @@ test.describe('the wallboard at /tv', () => {
     expect(await headSeq(page)).toBe((await api.health()).seq);
   });
 
+  test('plays an edited board at once: an admin changes its scenes and the TV follows without a reload', async ({ page, api }) => {
+    const admin = await api.adminToken();
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${api.baseUrl}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (response) => {
+        expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
+        return (await response.json()) as { id: string };
+      });
+    const board = await call('POST', '/api/boards', { name: `E2E lobby ${Date.now()}`, scenes: [{ kind: 'leaderboard', seconds: 600 }] });
+    await openWallboard(page, `?board=${board.id}`);
+    await expect(page.getByTestId('stage')).toHaveAttribute('data-scene', 'leaderboard');
+    const reloads: string[] = [];
+    page.on('framenavigated', (frame) => reloads.push(frame.url()));
+
+    await call('PUT', `/api/boards/${board.id}`, { name: `E2E lobby ${Date.now()}`, scenes: [{ kind: 'funnel', seconds: 600 }] });
+    await expect(page.getByTestId('stage')).toHaveAttribute('data-scene', 'funnel');
+    expect(reloads).toEqual([]);
+  });
+
   for (const { width, height } of [
     { width: 1280, height: 720 },
     { width: 1920, height: 1080 },
