@@ -6,6 +6,7 @@
 import type { Deal, Snapshot, Stage, User } from '@salesboard/shared';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
+import { signInOnPage } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
 import { expectSameDocument, fill, markDocument, message } from '../support/wallboard.js';
 
@@ -41,13 +42,6 @@ async function asAdmin<T>(baseUrl: string, method: string, path: string, body?: 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function signIn(page: Page, credentials: { email: string; password: string }, redirect: string): Promise<void> {
-  await page.goto(`/login?redirect=${encodeURIComponent(redirect)}`);
-  await page.getByLabel(message('en', 'auth.email')).fill(credentials.email);
-  await page.getByLabel(message('en', 'auth.password')).fill(credentials.password);
-  await page.getByRole('button', { name: message('en', 'auth.login') }).click();
-}
-
 /**
  * A row's button, "Edit" with the row's name for screen readers ("Edit: Jakarta Raya"); Chromium
  * puts a space before the visually hidden part, so the colon may stand apart.
@@ -79,7 +73,7 @@ test.describe('the admin area', () => {
     const cleanUp: (() => Promise<unknown>)[] = [];
 
     try {
-      await signIn(page, E2E_ADMIN, '/admin/users');
+      await signInOnPage(page, E2E_ADMIN, '/admin/users');
       await expect(page).toHaveURL(/\/admin\/users$/);
 
       // ---- Users: a new manager of one team ----
@@ -214,7 +208,7 @@ test.describe('the admin area', () => {
     const credentials = { email: `manager-${unique()}@e2e.salesboard.test`, password: 'manager password 1234' };
     await asAdmin<User>(baseURL!, 'POST', '/users', { ...credentials, name: 'E2E Section Manager', role: 'manager', teamIds: [] });
 
-    await signIn(page, credentials, '/admin');
+    await signInOnPage(page, credentials, '/admin');
     await expect(page).toHaveURL(/\/admin$/);
     await expect(adminNav(page).getByRole('link')).toHaveText([en('adminArea.nav.displays'), en('adminArea.nav.pair'), en('adminArea.nav.territories')]);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(en('displays.title'));
@@ -231,7 +225,7 @@ test.describe('the admin area', () => {
     const credentials = { email: `rep-${unique()}@e2e.salesboard.test`, password: 'rep password 123456' };
     await asAdmin<User>(baseURL!, 'POST', '/users', { ...credentials, name: 'E2E Rep', role: 'rep', repId: snapshot.reps[0].id });
 
-    await signIn(page, credentials, '/me');
+    await signInOnPage(page, credentials, '/me');
     await expect(page.getByTestId('signed-in-as')).toHaveText('E2E Rep');
     await expect(page.getByRole('navigation', { name: message('en', 'nav.label') }).getByRole('link', { name: message('en', 'nav.admin') })).toHaveCount(0);
 

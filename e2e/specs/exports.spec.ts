@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { KpisResponse, LeaderboardResponse, Team } from '@salesboard/shared';
 import type { Download, Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
+import { signInOnPage } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
-import { message } from '../support/wallboard.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const DAY = '\\d{4}-\\d{2}-\\d{2}';
@@ -79,10 +79,7 @@ test.describe('exports from the dashboard', () => {
     expect(teamDeals.length).toBeGreaterThan(1);
     expect(allDeals.length).toBeGreaterThan(teamDeals.length);
 
-    await page.goto(`/login?redirect=${encodeURIComponent(`/?team=${team.id}`)}`);
-    await page.getByLabel(message('en', 'auth.email')).fill(E2E_ADMIN.email);
-    await page.getByLabel(message('en', 'auth.password')).fill(E2E_ADMIN.password);
-    await page.getByRole('button', { name: message('en', 'auth.login') }).click();
+    await signInOnPage(page, E2E_ADMIN, `/?team=${team.id}`);
     await expect(page).toHaveURL(new RegExp(`[?&]team=${team.id}\\b`));
     await expect(page.getByTestId('dashboard-subtitle')).toContainText(team.name);
     const kpis = (await (await get(baseURL!, token, `/api/kpis?period=month&teamId=${team.id}`)).json()) as KpisResponse;

@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import type { Api } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
 import { E2E_DIR } from '../support/paths.js';
+import { signInOnPage } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
 import { message } from '../support/wallboard.js';
 
@@ -42,10 +43,7 @@ test.describe('importing a CRM export from the admin pages', () => {
   test('an admin previews a HubSpot export, maps its unknown stage, imports it with live progress and downloads the rejected row', async ({ page, api }) => {
     const before = await openPipeline(api);
 
-    await page.goto('/login?redirect=/admin/import');
-    await page.getByLabel(message('en', 'auth.email')).fill(E2E_ADMIN.email);
-    await page.getByLabel(message('en', 'auth.password')).fill(E2E_ADMIN.password);
-    await page.getByRole('button', { name: message('en', 'auth.login') }).click();
+    await signInOnPage(page, E2E_ADMIN, '/admin/import');
     await expect(page).toHaveURL(/\/admin\/import$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', 'importer.title'));
 

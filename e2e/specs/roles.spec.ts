@@ -4,51 +4,32 @@
  */
 import type { Deal, Rep, Team } from '@salesboard/shared';
 import { expect, test } from '../support/fixtures.js';
+import { rest, signIn, signInOnPage } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
-import { message } from '../support/wallboard.js';
 
 const PASSWORD = 'a long enough e2e password';
 
-async function call<T>(baseUrl: string, token: string | null, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  expect(response.ok, `${method} ${path} answered ${response.status}: ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
-
-async function login(baseUrl: string, email: string, password: string): Promise<string> {
-  return (await call<{ accessToken: string }>(baseUrl, null, 'POST', '/api/auth/login', { email, password })).accessToken;
-}
-
 test.describe('roles in the browser', () => {
   test("a rep's phone receives their own deals and nothing of a colleague's", async ({ page, api }) => {
-    const admin = await login(api.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
-    const reps = await call<Rep[]>(api.baseUrl, admin, 'GET', '/api/reps');
+    const admin = await signIn(api.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
+    const reps = await rest<Rep[]>(api.baseUrl, admin, 'GET', '/api/reps');
     const [me, colleague] = reps.filter((rep) => rep.active && rep.teamId !== null);
     const email = `rep.${Date.now()}@e2e.salesboard.test`;
-    await call(api.baseUrl, admin, 'POST', '/api/users', { email, name: me.name, password: PASSWORD, role: 'rep', repId: me.id });
+    await rest(api.baseUrl, admin, 'POST', '/api/users', { email, name: me.name, password: PASSWORD, role: 'rep', repId: me.id });
 
     // Every frame the page's socket receives, as the browser got it.
     const frames: string[] = [];
     page.on('websocket', (socket) => socket.on('framereceived', (frame) => frames.push(String(frame.payload))));
 
-    await page.goto('/login?redirect=/me');
-    await page.getByLabel(message('en', 'auth.email')).fill(email);
-    await page.getByLabel(message('en', 'auth.password')).fill(PASSWORD);
-    await page.getByRole('button', { name: message('en', 'auth.login') }).click();
+    await signInOnPage(page, { email, password: PASSWORD }, '/me');
     await expect(page).toHaveURL(/\/me$/);
     await expect(page.getByTestId('my-rank')).toContainText(me.name);
     await expect(page.getByTestId('rep-picker')).toHaveCount(0);
     await expect.poll(() => frames.some((frame) => frame.includes('"head"')), { timeout: 15_000 }).toBe(true);
 
     const secret = `Rahasia ${Date.now()}`;
-    const theirs = await call<Deal>(api.baseUrl, admin, 'POST', '/api/deals', { name: secret, ownerId: colleague.id, amount: '987654321' });
-    const mine = await call<Deal>(api.baseUrl, admin, 'POST', '/api/deals', { name: `Mine ${Date.now()}`, ownerId: me.id, amount: '1000000' });
+    const theirs = await rest<Deal>(api.baseUrl, admin, 'POST', '/api/deals', { name: secret, ownerId: colleague.id, amount: '987654321' });
+    const mine = await rest<Deal>(api.baseUrl, admin, 'POST', '/api/deals', { name: `Mine ${Date.now()}`, ownerId: me.id, amount: '1000000' });
 
     await expect.poll(() => frames.some((frame) => frame.includes(mine.id)), { timeout: 15_000 }).toBe(true);
     const received = frames.join('\n');
@@ -57,21 +38,18 @@ test.describe('roles in the browser', () => {
   });
 
   test('a manager signs in and the dashboard opens on their team, offering only their teams and reps', async ({ page, api }) => {
-    const admin = await login(api.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
-    const teams = await call<Team[]>(api.baseUrl, admin, 'GET', '/api/teams');
-    const reps = await call<Rep[]>(api.baseUrl, admin, 'GET', '/api/reps');
+    const admin = await signIn(api.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
+    const teams = await rest<Team[]>(api.baseUrl, admin, 'GET', '/api/teams');
+    const reps = await rest<Rep[]>(api.baseUrl, admin, 'GET', '/api/reps');
     const team = teams[0];
     const email = `manager.${Date.now()}@e2e.salesboard.test`;
-    await call(api.baseUrl, admin, 'POST', '/api/users', { email, name: 'Manajer E2E', password: PASSWORD, role: 'manager', teamIds: [team.id] });
+    await rest(api.baseUrl, admin, 'POST', '/api/users', { email, name: 'Manajer E2E', password: PASSWORD, role: 'manager', teamIds: [team.id] });
 
     const refused: string[] = [];
     page.on('response', (response) => {
       if (response.url().includes('/api/') && response.status() === 403) refused.push(response.url());
     });
-    await page.goto('/login?redirect=/');
-    await page.getByLabel(message('en', 'auth.email')).fill(email);
-    await page.getByLabel(message('en', 'auth.password')).fill(PASSWORD);
-    await page.getByRole('button', { name: message('en', 'auth.login') }).click();
+    await signInOnPage(page, { email, password: PASSWORD }, '/');
 
     const scope = page.getByTestId('filter-scope');
     await expect(scope).toHaveValue(`team:${team.id}`);

@@ -5,19 +5,8 @@
  */
 import type { Display } from '@salesboard/shared';
 import { expect, test } from '../support/fixtures.js';
+import { rest, signIn } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
-
-async function call<T>(baseUrl: string, token: string | null, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  expect(response.ok, `${method} ${path} answered ${response.status}: ${text}`).toBe(true);
-  return JSON.parse(text) as T;
-}
 
 test.describe('a TV paired from its own screen', () => {
   test('shows a code and a QR code, starts the board once approved, and asks again when revoked', async ({ page, server }) => {
@@ -38,8 +27,8 @@ test.describe('a TV paired from its own screen', () => {
     });
     expect(qrColours).toBeGreaterThan(1);
 
-    const admin = (await call<{ accessToken: string }>(closed.baseUrl, null, 'POST', '/api/auth/login', E2E_ADMIN)).accessToken;
-    const display = await call<Display>(closed.baseUrl, admin, 'POST', '/api/pairing/approve', { userCode: code, name: 'E2E TV from its screen' });
+    const admin = await signIn(closed.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
+    const display = await rest<Display>(closed.baseUrl, admin, 'POST', '/api/pairing/approve', { userCode: code, name: 'E2E TV from its screen' });
 
     // The TV's next poll brings its credential: the card goes and the board plays.
     await expect(card).toBeHidden({ timeout: 20_000 });
@@ -48,7 +37,7 @@ test.describe('a TV paired from its own screen', () => {
     // The credential is kept, so the TV starts by itself after a power cut.
     expect(await page.evaluate(() => localStorage.getItem('salesboard.displayToken'))).toMatch(/^\S+$/);
 
-    await call(closed.baseUrl, admin, 'DELETE', `/api/displays/${display.id}`);
+    await rest(closed.baseUrl, admin, 'DELETE', `/api/displays/${display.id}`);
     await expect(card).toBeVisible({ timeout: 10_000 });
     await expect(page.getByTestId('pairing-code')).not.toHaveText(code);
   });

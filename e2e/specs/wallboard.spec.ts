@@ -1,4 +1,5 @@
 import { expect, test } from '../support/fixtures.js';
+import { rest } from '../support/rest.js';
 import { chartInk, expectPipelineToMatchServer, headSeq, openWallboard } from '../support/wallboard.js';
 
 test.describe('the wallboard at /tv', () => {
@@ -22,15 +23,7 @@ test.describe('the wallboard at /tv', () => {
 
   test('plays an edited board at once: an admin changes its scenes and the TV follows without a reload', async ({ page, api }) => {
     const admin = await api.adminToken();
-    const call = (method: string, path: string, body: unknown) =>
-      fetch(`${api.baseUrl}${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then(async (response) => {
-        expect(response.ok, `${method} ${path}: ${response.status}`).toBe(true);
-        return (await response.json()) as { id: string };
-      });
+    const call = (method: string, path: string, body: unknown) => rest<{ id: string }>(api.baseUrl, admin, method, path, body);
     const board = await call('POST', '/api/boards', { name: `E2E lobby ${Date.now()}`, scenes: [{ kind: 'leaderboard', seconds: 600 }] });
     await openWallboard(page, `?board=${board.id}`);
     await expect(page.getByTestId('stage')).toHaveAttribute('data-scene', 'leaderboard');
