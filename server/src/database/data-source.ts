@@ -17,6 +17,7 @@ import { Auth1764400000000 } from './migrations/1764400000000-Auth.js';
 import { Ingest1764500000000 } from './migrations/1764500000000-Ingest.js';
 import { IngestKinds1764700000000 } from './migrations/1764700000000-IngestKinds.js';
 import { Admin1764650000000 } from './migrations/1764650000000-Admin.js';
+import { EventActors1764800000000 } from './migrations/1764800000000-EventActors.js';
 
 export const ENTITIES = [
   TeamEntity,
@@ -33,7 +34,7 @@ export const ENTITIES = [
   EventLogEntity,
 ];
 
-export const MIGRATIONS = [Init1764300000000, Auth1764400000000, Ingest1764500000000, Admin1764650000000, IngestKinds1764700000000];
+export const MIGRATIONS = [Init1764300000000, Auth1764400000000, Ingest1764500000000, Admin1764650000000, IngestKinds1764700000000, EventActors1764800000000];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {
   return {

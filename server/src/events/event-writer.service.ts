@@ -69,14 +69,31 @@ export class EventWriter {
     const rows: { seq: string }[] = await manager.query(
       `WITH next AS (UPDATE event_seq SET seq = seq + $1 WHERE id = 1 RETURNING seq),
             written AS (
-              INSERT INTO event_log (seq, type, payload, source, request_id)
-              SELECT (SELECT seq FROM next) - $1 + e.ord, e.type, e.payload, $4, $5
+              INSERT INTO event_log (seq, type, payload, source, request_id, actor_kind, actor_id, actor_name)
+              SELECT (SELECT seq FROM next) - $1 + e.ord, e.type, e.payload, $4, $5, $7, $8, $9
                 FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, payload, ord)
               RETURNING seq)
        SELECT (SELECT seq FROM next) AS seq, pg_notify($6, (SELECT seq FROM next)::text), (SELECT count(*) FROM written) AS written`,
-      [events.length, events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload)), context.source, context.requestId ?? null, EVENTS_CHANNEL],
+      [
+        events.length,
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.payload)),
+        context.source,
+        context.requestId ?? null,
+        EVENTS_CHANNEL,
+        ...actorOf(context),
+      ],
     );
     const lastSeq = Number(rows[0].seq);
     return { firstSeq: lastSeq - events.length + 1, lastSeq };
   }
+}
+
+/**
+ * The actor columns of a change's events: the REST caller as the audit log names it, or, for a
+ * change nobody called for, `system` and the source (`pipedrive`, `hubspot`, `csv`, `simulator`).
+ */
+function actorOf(context: ChangeContext): [kind: string, id: string, name: string | null] {
+  const { principal } = context;
+  return principal ? [principal.kind, principal.id, principal.name] : ['system', context.source, null];
 }
