@@ -8,3 +8,4 @@ export * from './kpi-api.js';
 export * from './auth.js';
 export * from './ingest.js';
 export * from './admin.js';
+export * from './deal-history.js';

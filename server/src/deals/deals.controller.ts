@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   changeStageSchema,
   type ChangeStageInput,
   createDealSchema,
   type CreateDealInput,
   type Deal,
+  type DealHistoryEntry,
   dealsQuerySchema,
   type DealsQuery,
   updateDealSchema,
@@ -40,6 +41,22 @@ export class DealsController {
   @Get(':id')
   get(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<Deal> {
     return this.deals.get(id, principal);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({
+    summary: "A deal's history, oldest first: who created, moved, won, lost, changed or deleted it, and the activities logged against it",
+    description:
+      'Readable by whoever may read the deal (GET /api/deals/:id); a deal deleted in its CRM keeps its history. Imports log no event per deal: their stage-history rows appear with seq null.',
+  })
+  @ApiOkResponse({
+    description:
+      "`DealHistoryEntry[]`: `{ seq, at, actor: { kind, id, name }, currency, kind, … }`; kind `created` (stage, amount, ownerName), `stageChanged` / `won` / `lost` (from, to, amount), `updated` (changes: `[{ field, from, to }]`), `deleted`, `activity` (activity). actor.kind is `user`, `apiKey` or `display` for a caller, `system` for a webhook, import or the simulator (id = the source, name e.g. 'Pipedrive', 'CSV import').",
+  })
+  @ApiForbiddenResponse({ description: 'the deal is not the caller’s to see; also for an unknown id unless the caller sees every deal' })
+  @ApiNotFoundResponse({ description: 'no deal with this id (to callers who see every deal)' })
+  history(@Param('id', new UuidParamPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<DealHistoryEntry[]> {
+    return this.deals.history(id, principal);
   }
 
   @ApiZodBody(updateDealSchema)

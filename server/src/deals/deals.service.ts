@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { ChangeStageInput, CreateDealInput, Deal, DealsQuery, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
+import type { ChangeStageInput, CreateDealInput, Deal, DealHistoryEntry, DealsQuery, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { forbidden } from '../auth/auth.guard.js';
 import { canSeeDeal, canWriteDeal, type DealOwnership, type Principal, seesEveryDeal } from '../auth/principal.js';
@@ -9,6 +9,7 @@ import { type ChangeContext, EventWriter } from '../events/event-writer.service.
 import { AccountEntity, ProductEntity, RepEntity } from '../org/org.entities.js';
 import { StagesService } from '../stages/stages.service.js';
 import { DealEntity } from './deal.entity.js';
+import { findDealHistory } from './deal-history.query.js';
 import { findDeal, findDeals, visibleTo } from './deal.query.js';
 import { StageHistoryEntity } from './stage-history.entity.js';
 
@@ -36,6 +37,19 @@ export class DealsService {
     if (principal && !(deal && canSeeDeal(principal, deal))) throw this.hidden(principal, id);
     if (!deal) throw notFound('deal', id);
     return deal;
+  }
+
+  /**
+   * What happened to a deal and who did it, oldest first; readable by whoever may read the deal.
+   * A deal deleted in its CRM keeps its history, readable by whoever could read it before.
+   */
+  async history(id: string, principal?: Principal): Promise<DealHistoryEntry[]> {
+    const deal = await findDeal(this.dataSource.manager, id);
+    if (deal && principal && !canSeeDeal(principal, deal)) throw this.hidden(principal, id);
+    const { entries, last } = await findDealHistory(this.dataSource.manager, id);
+    const known = deal ?? last;
+    if (!known || (principal && !canSeeDeal(principal, known))) throw principal ? this.hidden(principal, id) : notFound('deal', id);
+    return entries;
   }
 
   /**
