@@ -1,4 +1,4 @@
-import type { ChangeStageInput, Deal, DealsQuery, UpdateDealInput } from '@salesboard/shared';
+import type { ChangeStageInput, Deal, DealHistoryEntry, DealsQuery, UpdateDealInput } from '@salesboard/shared';
 import { getJson, patchJson, postJson } from './http';
 
 /** The server's page size limit for GET /api/deals. */
@@ -28,6 +28,11 @@ export async function listAllDeals(
 
 export function fetchDeal(id: string, signal?: AbortSignal): Promise<Deal> {
   return getJson<Deal>(`/deals/${encodeURIComponent(id)}`, { signal });
+}
+
+/** Who changed the deal and how, oldest first. */
+export function fetchDealHistory(id: string, signal?: AbortSignal): Promise<DealHistoryEntry[]> {
+  return getJson<DealHistoryEntry[]>(`/deals/${encodeURIComponent(id)}/history`, { signal });
 }
 
 export function changeDealStage(id: string, input: ChangeStageInput): Promise<Deal> {
