@@ -1,4 +1,4 @@
-import type { KpisResponse } from '@salesboard/shared';
+import type { Deal, KpisResponse } from '@salesboard/shared';
 import type { Page } from '@playwright/test';
 import type { Api } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
@@ -45,6 +45,20 @@ async function expectFigures(page: Page, expected: KpisResponse): Promise<string
   return [await revenue.innerText(), await entered.innerText()];
 }
 
+/** Renames a deal as the admin, as another screen would; answers its name before. */
+async function renameDeal(api: Api, dealId: string, rename: (name: string) => string): Promise<string> {
+  const headers = { Authorization: `Bearer ${await api.adminToken()}`, 'Content-Type': 'application/json' };
+  const deal = (await (await fetch(`${api.baseUrl}/api/deals/${dealId}`, { headers })).json()) as Deal;
+  const response = await fetch(`${api.baseUrl}/api/deals/${dealId}`, { method: 'PATCH', headers, body: JSON.stringify({ name: rename(deal.name) }) });
+  expect(response.ok, `PATCH /api/deals/${dealId} answered ${response.status}`).toBe(true);
+  return deal.name;
+}
+
+async function adminName(api: Api): Promise<string> {
+  const me = await fetch(`${api.baseUrl}/api/auth/me`, { headers: { Authorization: `Bearer ${await api.adminToken()}` } });
+  return ((await me.json()) as { name: string }).name;
+}
+
 test.describe('the manager dashboard', () => {
   test('filters change the numbers, live in the URL and survive a reload', async ({ page, api }) => {
     const { teams } = await api.snapshot();
@@ -80,8 +94,22 @@ test.describe('the manager dashboard', () => {
     const panel = page.getByTestId('deals-panel');
     await expect(panel).toBeVisible();
     await expect(panel.getByTestId('drill-deal').first()).toBeVisible();
+    const historyAsked = page.waitForResponse((response) => /^\/api\/deals\/[0-9a-f-]{36}\/history$/.test(new URL(response.url()).pathname));
     await panel.getByTestId('drill-deal').first().click();
     await expect(panel.getByTestId('deal-editor').locator('select[name="stage"]')).toHaveValue(figures.funnel[0].stage);
+
+    // The deal's history, oldest first, starts with its creation...
+    const dealId = new URL((await historyAsked).url()).pathname.split('/')[3];
+    const entries = panel.getByTestId('deal-history').getByTestId('deal-history-entry');
+    await expect(entries.first().getByTestId('deal-history-what')).toContainText(message('en', 'dealHistory.created').split(' {')[0]);
+    // ...and shows a change made elsewhere as it happens, with who made it and the value before and after.
+    const name = await renameDeal(api, dealId, (old) => `${old} (renamed)`);
+    const last = entries.last();
+    await expect(last.getByTestId('deal-history-who')).toHaveText(await adminName(api));
+    await expect(last).toContainText(`${message('en', 'dealHistory.field.name')}: ${name} → ${name} (renamed)`);
+    await expect(last.locator('time')).toHaveAttribute('title', /\d{4}, \d{2}:\d{2}$/);
+    await renameDeal(api, dealId, () => name);
+
     await page.keyboard.press('Escape');
     await expect(panel).toBeHidden();
   });
