@@ -367,6 +367,24 @@ describe('access matrix', () => {
       call: () => ({ url: `/api/deals/${UNKNOWN_ID}` }),
     },
     {
+      route: 'GET /api/deals/:id/history',
+      what: "read deal A's history",
+      expected: only(200, 'admin', 'manager', 'rep', 'display', 'readKey', 'writeKey'),
+      call: () => ({ url: `/api/deals/${c.dealA.id}/history` }),
+    },
+    {
+      route: 'GET /api/deals/:id/history',
+      what: "read deal B's history",
+      expected: only(200, 'admin', 'otherRep', 'display', 'readKey', 'writeKey'),
+      call: () => ({ url: `/api/deals/${c.dealB.id}/history` }),
+    },
+    {
+      route: 'GET /api/deals/:id/history',
+      what: 'read the history of an unknown deal',
+      expected: { ...only(403), none: 401, admin: 404, display: 404, readKey: 404, writeKey: 404 },
+      call: () => ({ url: `/api/deals/${UNKNOWN_ID}/history` }),
+    },
+    {
       route: 'PATCH /api/deals/:id',
       what: 'change deal A',
       expected: only(200, 'admin', 'manager', 'rep', 'writeKey'),

@@ -9,4 +9,8 @@ export class EventLogEntity {
   @Column('jsonb') payload: unknown;
   @Column('text') source: string;
   @Column('text', { name: 'request_id', nullable: true }) requestId: string | null;
+  /** Who made the change: a user, API key or display, or `system` with the source (a CRM, the simulator, an import). */
+  @Column('text', { name: 'actor_kind', nullable: true }) actorKind: string | null;
+  @Column('text', { name: 'actor_id', nullable: true }) actorId: string | null;
+  @Column('text', { name: 'actor_name', nullable: true }) actorName: string | null;
 }
