@@ -1,21 +1,5 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
-import { openWallboard } from '../support/wallboard.js';
-
-/** "Rp 120M": the celebration's compact amount, formatted by the page's own Intl. */
-function compactMoney(page: Page, amount: string): Promise<string> {
-  return page.evaluate(
-    (value) =>
-      new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency: 'IDR',
-        currencyDisplay: 'narrowSymbol',
-        notation: 'compact',
-        maximumFractionDigits: 1,
-      }).format(value as `${number}`),
-    amount,
-  );
-}
+import { compactMoney, openWallboard } from '../support/wallboard.js';
 
 test.describe('celebrations on the wallboard', () => {
   test('a won deal interrupts the wallboard with the rep and the amount', async ({ page, api }) => {

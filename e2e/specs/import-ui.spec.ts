@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KpisResponse } from '@salesboard/shared';
-import type { Page } from '@playwright/test';
 import type { Api } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
 import { E2E_DIR } from '../support/paths.js';
 import { signInOnPage } from '../support/rest.js';
 import { E2E_ADMIN } from '../support/server-process.js';
-import { message } from '../support/wallboard.js';
+import { compactMoney, message } from '../support/wallboard.js';
 
 /**
  * A HubSpot deals export as HubSpot writes it (BOM, CRLF, quoted commas, its own stage names), with
@@ -20,21 +19,6 @@ async function openPipeline(api: Api): Promise<string> {
   const response = await fetch(`${api.baseUrl}/api/kpis?period=month`, { signal: AbortSignal.timeout(10_000) });
   expect(response.ok, `GET /api/kpis answered ${response.status}`).toBe(true);
   return ((await response.json()) as KpisResponse).kpis.openPipeline;
-}
-
-/** Compact rupiah as the dashboard prints it, from the exact decimal text. */
-function compactMoney(page: Page, amount: string): Promise<string> {
-  return page.evaluate(
-    (value) =>
-      new Intl.NumberFormat('en-US', {
-        style: 'currency',
-        currency: 'IDR',
-        currencyDisplay: 'narrowSymbol',
-        notation: 'compact',
-        maximumFractionDigits: 1,
-      }).format(value as `${number}`),
-    amount,
-  );
 }
 
 const wholeRupiah = (amount: string) => BigInt(amount.split('.')[0]);

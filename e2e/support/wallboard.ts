@@ -119,3 +119,18 @@ export async function expectPipelineToMatchServer(page: Page, api: Api): Promise
     )
     .toEqual(expected);
 }
+
+/** "Rp 120M": a compact rupiah amount as the page formats it, by the page's own Intl, from the exact decimal text. */
+export function compactMoney(page: Page, amount: string): Promise<string> {
+  return page.evaluate(
+    (value) =>
+      new Intl.NumberFormat('en-US', {
+        style: 'currency',
+        currency: 'IDR',
+        currencyDisplay: 'narrowSymbol',
+        notation: 'compact',
+        maximumFractionDigits: 1,
+      }).format(value as `${number}`),
+    amount,
+  );
+}
