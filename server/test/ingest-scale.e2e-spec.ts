@@ -1,7 +1,8 @@
 /**
- * A 100,000-row export imports in flat memory and at thousands of rows a second. The file is
- * generated on disk and streamed up, so what the process holds is the import's own working set.
- * The server runs in this process: the RSS measured is the server's (plus the test's).
+ * A 100,000-row export imports completely, in flat memory, and a second time changes nothing. The
+ * file is generated on disk and streamed up, so what the process holds is the import's own working
+ * set. The server runs in this process: the RSS measured is the server's (plus the test's).
+ * Speed is not asserted here: `npm run bench` (the bulk scenario) measures rows/s on a quiet machine.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,13 +16,6 @@ import { bootIngestApp, type IngestTestApp } from './fixtures/ingest-app.js';
 
 const ROWS = 100_000;
 const MAX_RSS_GROWTH_MB = 300;
-/**
- * The target is 5,000 rows/s, reached alone on 2 cores (7,000-8,800 measured). The assertion
- * guards against regressions of another order (a per-row query, a scan per batch) without
- * failing when other suites share the cores; the rate is printed for the record.
- */
-const TARGET_ROWS_PER_S = 5000;
-const MIN_ROWS_PER_S = 2500;
 const STAGES = [
   'Appointment Scheduled',
   'Qualified To Buy',
@@ -77,7 +71,6 @@ describe('a 100,000-row import', () => {
     let peak = baseline;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
     const boundary = 'salesboard-scale-boundary';
-    const started = performance.now();
     const response = await fetch(`${t.baseUrl}/api/import/deals`, {
       method: 'POST',
       headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, ...(t.token ? { Authorization: `Bearer ${t.token}` } : {}) },
@@ -85,13 +78,10 @@ describe('a 100,000-row import', () => {
       duplex: 'half',
     } as RequestInit & { duplex: 'half' });
     const job = (await response.json()) as ImportJob;
-    const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const growthMb = (peak - baseline) / 1024 / 1024;
-    console.log(
-      `${label}: ${ROWS} rows in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s (target ${TARGET_ROWS_PER_S}); RSS ${Math.round(baseline / 1048576)} MB → peak ${Math.round(peak / 1048576)} MB (+${growthMb.toFixed(0)} MB)`,
-    );
-    return { status: response.status, job, rate: ROWS / seconds, growthMb };
+    console.log(`${label}: RSS ${Math.round(baseline / 1048576)} MB → peak ${Math.round(peak / 1048576)} MB (+${growthMb.toFixed(0)} MB)`);
+    return { status: response.status, job, growthMb };
   };
 
   it('streams in under 300 MB of memory growth, then changes nothing when imported again', async () => {
@@ -99,7 +89,6 @@ describe('a 100,000-row import', () => {
     expect(first.status).toBe(201);
     expect(first.job).toMatchObject({ status: 'completed', rowsRead: ROWS, created: ROWS, rejected: 0, accountsCreated: 2000 });
     expect(first.growthMb).toBeLessThan(MAX_RSS_GROWTH_MB);
-    expect(first.rate).toBeGreaterThan(MIN_ROWS_PER_S);
     const [{ n }] = await t.db.query<{ n: string }>("SELECT count(*) AS n FROM deals WHERE source = 'csv'");
     expect(Number(n)).toBe(ROWS);
     const [{ h }] = await t.db.query<{ h: string }>("SELECT count(*) AS h FROM stage_history WHERE source = 'csv'");
@@ -133,12 +122,9 @@ describe('a 100,000-row import', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 
-    const started = performance.now();
     const response = await fetch(`${t.baseUrl}/api/export/deals.csv`, { headers: auth });
     let lines = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 0x0a) lines++;
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`export: ${ROWS} deals in ${seconds.toFixed(1)} s = ${Math.round(ROWS / seconds)} rows/s`);
     // A header line and 100,000 deals, each name holding no line break.
     expect(lines).toBe(ROWS + 1);
   }, 120_000);
