@@ -75,8 +75,7 @@ describe('Idempotency-Key scoped to the caller', () => {
     const before = await dealRow(c.dealA.id);
 
     const stranger = await c.as('otherRep').patch(`/api/deals/${c.dealA.id}`).set('Idempotency-Key', key).send(body).expect(403);
-    expect(stranger.body).toMatchObject({ statusCode: 403 });
-    expect(JSON.stringify(stranger.body)).not.toContain(c.dealA.id);
+    expect(stranger.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringMatching(/^authorization: /) });
     expect(await dealRow(c.dealA.id)).toEqual(before);
 
     // The same key on the stranger's own deal is a request of theirs, answered with their deal.
