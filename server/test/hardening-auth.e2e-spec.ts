@@ -132,14 +132,17 @@ describe('sign-in throttling per account and per address', () => {
 
     // Ayu, elsewhere, is not affected by the spray.
     await from('198.51.100.20').login(ayu).expect(200);
-  });
+    // Fifty argon2 verifications on a shared two-core machine: more than the default minute.
+  }, 180_000);
 
   it('throttles guesses at one account from one address after a few, without locking the account out from anywhere else', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await from('203.0.113.30').login({ ...ayu, password: `guess ${i}` })).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
-    const refused = await from('203.0.113.30').login({ ...ayu, password: 'guess 10' }).expect(429);
+    const refused = await from('203.0.113.30')
+      .login({ ...ayu, password: 'guess 10' })
+      .expect(429);
     expect(refused.body.message).toMatch(/^login: too many failed sign-ins for this account from this address, retry in \d+ s$/);
 
     // Ayu herself, from her own address, signs in with her password.

@@ -4,9 +4,8 @@ import { decodeJwt } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
-import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import { BOARD_ORDER } from '../boards/board-order.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { ApiKeyScope, BoardScopeOf, Principal } from './principal.js';
 import {
   AccessTokens,
@@ -90,7 +89,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly limiter: RateLimiter,
+    private readonly loginThrottle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Without JWT_SECRET (the embedded demo) a per-process secret: tokens end with the process.
@@ -129,16 +128,12 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string, ip: string): Promise<TokenPair> {
-    // Every attempt counts at once (a burst of parallel guesses cannot slip past); a right password
-    // takes its attempt back, so only wrong ones add up: 10 a minute per address and email.
-    const limitKey = `login:${ip}:${email.toLowerCase()}`;
-    const decision = await this.limiter.hit(limitKey, 10, 60);
-    if (!decision.allowed) throw new TooManyRequests('login', decision);
+    const attempt = await this.loginThrottle.attempt(email, ip);
     const [user]: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE email = $1', [email.toLowerCase()]);
     // Verify against a real hash even for an unknown email, so timing does not tell which emails exist.
     const ok = user ? await verify(user.password_hash, password) : await verify(await this.dummyHash(), password).then(() => false);
     if (!user || !ok || !user.active) throw unauthorized('email or password: not recognised');
-    await this.limiter.refund(limitKey);
+    await attempt.succeeded();
     return this.issue(user, randomUUID());
   }
 
