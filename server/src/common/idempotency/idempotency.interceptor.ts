@@ -29,9 +29,9 @@ interface StoredKey {
 
 /**
  * Every write accepts `Idempotency-Key`. A repeat by the same caller with the same body returns
- * the first answer and changes nothing; the same key with another body is a 422. Keys belong to
- * their caller: another caller's repeat is a new request, checked like any other, since a
- * deal's own access check runs in its service, after which a replay would come too late. The key is claimed inside the
+ * the first answer and changes nothing; the same key with another body is a 422. A key is its
+ * caller's own: a replay never reaches the service, where a deal's access check runs, so another
+ * caller's repeat has to be a new request, checked like any other. The key is claimed inside the
  * change's own transaction (see EventWriter), so a crash can never leave a change without its
  * key or a key without its change; concurrent repeats wait for the first and then replay it.
  */
