@@ -6,12 +6,13 @@ import { AuditService } from './audit.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { UsersService } from './users.service.js';
 
 @Global()
 @Module({
   controllers: [AuthController],
-  providers: [AuthService, UsersService, AuditService, RateLimiter, RequestRateLimit, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, LoginThrottle, UsersService, AuditService, RateLimiter, RequestRateLimit, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AuditService, RateLimiter],
 })
 export class AuthModule {}

@@ -4,9 +4,8 @@ import { decodeJwt } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
-import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import { BOARD_ORDER } from '../boards/board-order.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { ApiKeyScope, BoardScopeOf, Principal } from './principal.js';
 import {
   AccessTokens,
@@ -90,7 +89,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly limiter: RateLimiter,
+    private readonly loginThrottle: LoginThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Without JWT_SECRET (the embedded demo) a per-process secret: tokens end with the process.
@@ -129,16 +128,12 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string, ip: string): Promise<TokenPair> {
-    // Every attempt counts at once (a burst of parallel guesses cannot slip past); a right password
-    // takes its attempt back, so only wrong ones add up: 10 a minute per address and email.
-    const limitKey = `login:${ip}:${email.toLowerCase()}`;
-    const decision = await this.limiter.hit(limitKey, 10, 60);
-    if (!decision.allowed) throw new TooManyRequests('login', decision);
+    const attempt = await this.loginThrottle.attempt(email, ip);
     const [user]: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE email = $1', [email.toLowerCase()]);
     // Verify against a real hash even for an unknown email, so timing does not tell which emails exist.
     const ok = user ? await verify(user.password_hash, password) : await verify(await this.dummyHash(), password).then(() => false);
     if (!user || !ok || !user.active) throw unauthorized('email or password: not recognised');
-    await this.limiter.refund(limitKey);
+    await attempt.succeeded();
     return this.issue(user, randomUUID());
   }
 
@@ -149,19 +144,32 @@ export class AuthService implements OnApplicationBootstrap {
       ]);
     const token = rows[0];
     if (!token) throw unauthorized('refreshToken: not recognised');
-    if (token.used_at || token.revoked_at) {
-      await this.revokeFamily(token.family_id);
-      throw unauthorized('refreshToken: already used; every session of this login is now signed out');
-    }
+    if (token.used_at || token.revoked_at) throw await this.reused(token.family_id);
     if (token.expires_at.getTime() < Date.now()) throw unauthorized('refreshToken: expired');
-    // Only one of two concurrent refreshes with the same token may win.
-    const claimed: unknown[] = await this.dataSource.query('UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id', [
-      token.id,
-    ]);
-    if (claimed.length === 0) throw unauthorized('refreshToken: already used');
     const [user]: UserRow[] = await this.dataSource.query('SELECT * FROM users WHERE id = $1 AND active', [token.user_id]);
     if (!user) throw unauthorized('refreshToken: the account is disabled');
-    return this.issue(user, token.family_id);
+    const next = randomSecret(REFRESH_PREFIX);
+    // Claiming the old token and storing its successor is one statement: concurrent refreshes
+    // queue on the row, exactly one finds it unused, and by the time a loser sees it used the
+    // winner's successor is committed, so the loser's family revocation catches it too. A plain
+    // UPDATE through TypeORM answers [rows, count], whose length is always 2: hence the INSERT.
+    const successor: { id: string }[] = await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL RETURNING user_id, family_id
+       )
+       INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at)
+       SELECT user_id, family_id, $2, now() + make_interval(days => $3) FROM claimed
+       RETURNING id`,
+      [token.id, sha256(next), REFRESH_TOKEN_DAYS],
+    );
+    if (successor.length !== 1) throw await this.reused(token.family_id);
+    return this.issue(user, token.family_id, next);
+  }
+
+  /** A refresh token presented twice: one of the two holders is a thief, so the whole login ends. */
+  private async reused(familyId: string): Promise<UnauthorizedException> {
+    await this.revokeFamily(familyId);
+    return unauthorized('refreshToken: already used; every session of this login is now signed out');
   }
 
   /** Logout: the refresh token's whole family stops working. */
@@ -265,18 +273,20 @@ export class AuthService implements OnApplicationBootstrap {
     this.dataSource.query(sql, [id]).catch(() => undefined);
   }
 
-  private async issue(user: UserRow, familyId: string): Promise<TokenPair> {
+  /** `storedRefreshToken`: a refresh already stored its successor (see refresh); else one is made here. */
+  private async issue(user: UserRow, familyId: string, storedRefreshToken?: string): Promise<TokenPair> {
     // A token signed in the same second as the user's last security change would be refused (iat
     // has whole seconds): wait for the next second, at most one, and only right after a change.
     if (user.tokens_valid_after) {
       const wait = firstValidIatMs(user.tokens_valid_after.getTime()) - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 1000)));
     }
-    const refreshToken = randomSecret(REFRESH_PREFIX);
-    await this.dataSource.query(
-      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
-      [user.id, familyId, sha256(refreshToken), REFRESH_TOKEN_DAYS],
-    );
+    const refreshToken = storedRefreshToken ?? randomSecret(REFRESH_PREFIX);
+    if (!storedRefreshToken)
+      await this.dataSource.query(
+        `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
+        [user.id, familyId, sha256(refreshToken), REFRESH_TOKEN_DAYS],
+      );
     const accessToken = await this.tokens.sign({
       sub: user.id,
       role: user.role,

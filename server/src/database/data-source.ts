@@ -18,6 +18,7 @@ import { Ingest1764500000000 } from './migrations/1764500000000-Ingest.js';
 import { IngestKinds1764700000000 } from './migrations/1764700000000-IngestKinds.js';
 import { Admin1764650000000 } from './migrations/1764650000000-Admin.js';
 import { EventActors1764800000000 } from './migrations/1764800000000-EventActors.js';
+import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-IdempotencyCaller.js';
 
 export const ENTITIES = [
   TeamEntity,
@@ -34,7 +35,15 @@ export const ENTITIES = [
   EventLogEntity,
 ];
 
-export const MIGRATIONS = [Init1764300000000, Auth1764400000000, Ingest1764500000000, Admin1764650000000, IngestKinds1764700000000, EventActors1764800000000];
+export const MIGRATIONS = [
+  Init1764300000000,
+  Auth1764400000000,
+  Ingest1764500000000,
+  Admin1764650000000,
+  IngestKinds1764700000000,
+  EventActors1764800000000,
+  IdempotencyCaller1764930000000,
+];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {
   return {

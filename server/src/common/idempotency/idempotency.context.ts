@@ -7,7 +7,14 @@ import type { EntityManager } from 'typeorm';
 
 export interface IdempotentRequest {
   key: string;
+  /** The route: `PATCH /api/deals/…`. */
   scope: string;
+  /**
+   * Who sent it (`user:<id>`, `apiKey:<id>`, …): a key is only ever the caller's own, so a stored
+   * answer is replayed to its caller alone and anyone else repeating the key makes a request of
+   * their own, access checks included.
+   */
+  caller: string;
   bodyHash: string;
   /** Set once the key is claimed, so a second transaction in the same request does not claim it again. */
   claimed?: boolean;
@@ -31,11 +38,11 @@ export async function claimIdempotencyKey(manager: EntityManager): Promise<Idemp
   const request = idempotencyContext.getStore();
   if (!request || request.claimed) return null;
   const rows: unknown[] = await manager.query(
-    `INSERT INTO idempotency_keys (key, scope, body_hash) VALUES ($1, $2, $3)
-     ON CONFLICT (key, scope) DO UPDATE SET body_hash = EXCLUDED.body_hash, response = NULL, created_at = now()
-       WHERE idempotency_keys.created_at <= now() - make_interval(hours => $4)
+    `INSERT INTO idempotency_keys (key, scope, caller, body_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (key, scope, caller) DO UPDATE SET body_hash = EXCLUDED.body_hash, response = NULL, created_at = now()
+       WHERE idempotency_keys.created_at <= now() - make_interval(hours => $5)
      RETURNING key`,
-    [request.key, request.scope, request.bodyHash, IDEMPOTENCY_TTL_HOURS],
+    [request.key, request.scope, request.caller, request.bodyHash, IDEMPOTENCY_TTL_HOURS],
   );
   if (rows.length === 0) throw new DuplicateRequestError(`Idempotency-Key ${request.key} is already used`);
   request.claimed = true;
@@ -44,9 +51,10 @@ export async function claimIdempotencyKey(manager: EntityManager): Promise<Idemp
 
 /** Stores the answer with the claimed key, still inside the same transaction. */
 export async function recordIdempotentAnswer(manager: EntityManager, request: IdempotentRequest, answer: unknown): Promise<void> {
-  await manager.query('UPDATE idempotency_keys SET response = $3, status_code = 200 WHERE key = $1 AND scope = $2', [
+  await manager.query('UPDATE idempotency_keys SET response = $4, status_code = 200 WHERE key = $1 AND scope = $2 AND caller = $3', [
     request.key,
     request.scope,
+    request.caller,
     JSON.stringify(answer ?? null),
   ]);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
-import type { Request } from 'express';
+import type { RequestWithPrincipal } from '../../auth/access.decorators.js';
 import { from, type Observable, of, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { badField, conflict } from '../errors.js';
@@ -28,8 +28,10 @@ interface StoredKey {
 }
 
 /**
- * Every write accepts `Idempotency-Key`. A repeat with the same body returns the first answer
- * and changes nothing; the same key with another body is a 422. The key is claimed inside the
+ * Every write accepts `Idempotency-Key`. A repeat by the same caller with the same body returns
+ * the first answer and changes nothing; the same key with another body is a 422. A key is its
+ * caller's own: a replay never reaches the service, where a deal's access check runs, so another
+ * caller's repeat has to be a new request, checked like any other. The key is claimed inside the
  * change's own transaction (see EventWriter), so a crash can never leave a change without its
  * key or a key without its change; concurrent repeats wait for the first and then replay it.
  */
@@ -39,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
     const header = request.headers['idempotency-key'];
     if (!WRITE_METHODS.has(request.method) || header === undefined) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;
@@ -48,6 +50,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const idempotent: IdempotentRequest = {
       key,
       scope: `${request.method} ${request.path}`,
+      // Interceptors run after the guard, so the caller is known here. Public writes (sign-in,
+      // pairing, webhooks) have no principal and share one anonymous scope, as every key did before.
+      caller: request.principal ? `${request.principal.kind}:${request.principal.id}` : 'anonymous',
       bodyHash: createHash('sha256')
         .update(canonicalJson(request.body ?? null))
         .digest('hex'),
@@ -74,8 +79,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private async find(request: IdempotentRequest): Promise<StoredKey | null> {
     const rows: StoredKey[] = await this.dataSource.query(
       `SELECT body_hash, response FROM idempotency_keys
-        WHERE key = $1 AND scope = $2 AND created_at > now() - make_interval(hours => $3)`,
-      [request.key, request.scope, IDEMPOTENCY_TTL_HOURS],
+        WHERE key = $1 AND scope = $2 AND caller = $3 AND created_at > now() - make_interval(hours => $4)`,
+      [request.key, request.scope, request.caller, IDEMPOTENCY_TTL_HOURS],
     );
     return rows[0] ?? null;
   }
