@@ -61,8 +61,10 @@ export class EventAudience implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     stream: EventStreamService,
   ) {
+    // Follows the log, not only the boot: the demo seeds its reps after this loads (with one
+    // deals.imported, no rep event), and an import may bring reps the same way.
     stream.onEvents((events) => {
-      if (events.some((event) => event.type === 'org.changed' && event.payload.entity === 'rep')) void this.loadReps();
+      if (events.some((event) => event.type === 'deals.imported' || (event.type === 'org.changed' && event.payload.entity === 'rep'))) void this.loadReps();
     });
   }
 
