@@ -30,6 +30,16 @@ export interface Principal {
 
 export type BoardScopeOf = { kind: 'all' } | { kind: 'team'; id: string } | { kind: 'territory'; id: string };
 
+/**
+ * Whether a credential may read at all (REST reads, the socket, its snapshot and resync): every
+ * role may, an API key only with the read or the write scope (a `webhooks` key may not).
+ */
+export function readsData(principal: Principal): boolean {
+  return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+}
+
+export const READ_SCOPE_MISSING = 'authorization: this API key lacks the read scope';
+
 /** The facts about a deal that decide who may see or change it. */
 export interface DealOwnership {
   ownerId: string;
@@ -53,7 +63,7 @@ export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
       return board.kind === 'team' ? deal.teamId === board.id : deal.territoryId === board.id;
     }
     case 'integration':
-      return principal.scopes.includes('read') || principal.scopes.includes('write');
+      return readsData(principal);
     case 'manager':
       return deal.teamId !== null && principal.teamIds.includes(deal.teamId);
     case 'rep':
@@ -63,7 +73,8 @@ export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
 
 /** Whether the caller may see every deal: then an unknown id can honestly be a 404. */
 export function seesEveryDeal(principal: Principal): boolean {
-  return principal.role === 'admin' || principal.role === 'integration' || (principal.role === 'display' && narrowBoard(principal) === null);
+  if (principal.role === 'integration') return readsData(principal);
+  return principal.role === 'admin' || (principal.role === 'display' && narrowBoard(principal) === null);
 }
 
 /** Reps change their own deals, managers their teams', admins and write keys all; displays nothing. */
@@ -117,7 +128,7 @@ export const FIGURES_FORBIDDEN = 'authorization: this credential may not see the
  * those who see every deal. Leaderboards are not covered: everyone may see everyone's standing.
  */
 export function maySeeFiguresOf(principal: Principal, scope: FiguresScope, teamOfRep: (repId: string) => string | null): boolean {
-  if (seesEveryDeal(principal)) return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+  if (seesEveryDeal(principal)) return true;
   const board = narrowBoard(principal);
   if (board?.kind === 'territory') return scope.territoryId === board.id && !scope.teamId && !scope.repId;
   // A team's TV reads its team's figures as the team's manager does.
