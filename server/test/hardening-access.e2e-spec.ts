@@ -65,11 +65,7 @@ describe('access holes (issue #13)', () => {
       const before = await displayRows();
       const start = await startPairing();
       for (const board of [boards.orgWide, boards.teamB, boards.territoryA]) {
-        const refused = await c
-          .as('manager')
-          .post('/api/pairing/approve')
-          .send({ userCode: start.userCode, name: 'Sneaky TV', boardId: board.id })
-          .expect(403);
+        const refused = await c.as('manager').post('/api/pairing/approve').send({ userCode: start.userCode, name: 'Sneaky TV', boardId: board.id }).expect(403);
         expect(refused.body.message).toMatch(/boardId/);
       }
       expect(await displayRows()).toEqual(before);

@@ -38,7 +38,7 @@ export function viewerRoomsFor(principal: Principal): string[] {
   if (principal.role === 'rep') return principal.repId ? [repViewerRoom(principal.repId)] : [];
   if (principal.role === 'manager') return principal.teamIds.map(teamViewerRoom);
   const board = narrowBoard(principal);
-  if (board) return [board.kind === 'team' ? teamViewerRoom(board.id) : territoryViewerRoom(board.id)];
+  if (board) return board.kind === 'territory' ? [territoryViewerRoom(board.id)] : board.ids.map(teamViewerRoom);
   return [];
 }
 
@@ -138,7 +138,8 @@ export class EventAudience implements OnApplicationBootstrap {
     if (principal.role === 'rep') return principal.repId !== null && audience.repIds.includes(principal.repId);
     if (principal.role === 'manager') return audience.teamIds.some((teamId) => principal.teamIds.includes(teamId));
     const board = narrowBoard(principal);
-    if (board) return (board.kind === 'team' ? audience.teamIds : audience.territoryIds).includes(board.id);
+    if (board?.kind === 'territory') return audience.territoryIds.includes(board.id);
+    if (board) return audience.teamIds.some((teamId) => board.ids.includes(teamId));
     return false;
   }
 
