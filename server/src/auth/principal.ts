@@ -20,15 +20,69 @@ export interface Principal {
   /** For a display: the board it was paired to. */
   boardId: string | null;
   /**
-   * For a display: what its board shows, which is all it may read. Absent or `all`: the whole
-   * organisation; a team's or a territory's board shows that team's or territory's deals only.
+   * For a display: all it may read (displayScopeOf). Absent or `all`: the whole organisation; a
+   * team's or a territory's board shows that team's or territory's deals only.
    */
-  boardScope?: BoardScopeOf;
+  boardScope?: DisplayScope;
   /** For an API key. */
   scopes: ApiKeyScope[];
 }
 
 export type BoardScopeOf = { kind: 'all' } | { kind: 'team'; id: string } | { kind: 'territory'; id: string };
+
+/**
+ * What a display may read: its board's scope, or without a board its approver's, which for a
+ * manager is their several teams (read as that manager reads them, never more).
+ */
+export type DisplayScope = BoardScopeOf | { kind: 'teams'; ids: string[] };
+
+/** Who approved a display's pairing, as they stand now: their role and the teams they manage. */
+export interface DisplayApprover {
+  role: Role | null;
+  teamIds: string[];
+}
+
+/**
+ * A TV reads what its board shows; without a board, what the person who paired it sees (an
+ * admin everything, a manager their teams, anyone else, or a user since deleted, nothing).
+ */
+export function displayScopeOf(board: BoardScopeOf | null, approver: DisplayApprover): DisplayScope {
+  if (board) return board;
+  if (approver.role === 'admin') return { kind: 'all' };
+  return { kind: 'teams', ids: approver.role === 'manager' ? approver.teamIds : [] };
+}
+
+/** The teams a display's scope lies within; null for the whole organisation or a territory (which crosses teams). */
+function teamsOfScope(scope: DisplayScope): string[] | null {
+  return scope.kind === 'team' ? [scope.id] : scope.kind === 'teams' ? scope.ids : null;
+}
+
+/** An admin pairs a TV to any board; a manager only to a board of one of their teams. */
+export function mayPairTo(principal: Principal, board: BoardScopeOf): boolean {
+  if (principal.role === 'admin') return true;
+  return principal.role === 'manager' && board.kind === 'team' && principal.teamIds.includes(board.id);
+}
+
+/**
+ * An admin revokes any display; a manager one that no admin paired and that reads only their
+ * teams (a TV they could have paired themselves).
+ */
+export function mayRevokeDisplay(principal: Principal, display: { scope: DisplayScope; approver: DisplayApprover }): boolean {
+  if (principal.role === 'admin') return true;
+  if (principal.role !== 'manager' || display.approver.role === 'admin') return false;
+  const teams = teamsOfScope(display.scope);
+  return teams !== null && teams.every((teamId) => principal.teamIds.includes(teamId));
+}
+
+/**
+ * Whether a credential may read at all (REST reads, the socket, its snapshot and resync): every
+ * role may, an API key only with the read or the write scope (a `webhooks` key may not).
+ */
+export function readsData(principal: Principal): boolean {
+  return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+}
+
+export const READ_SCOPE_MISSING = 'authorization: this API key lacks the read scope';
 
 /** The facts about a deal that decide who may see or change it. */
 export interface DealOwnership {
@@ -37,9 +91,11 @@ export interface DealOwnership {
   territoryId?: string | null;
 }
 
-/** A display paired to a team's or a territory's board; null for every other credential. */
-export function narrowBoard(principal: Principal): Exclude<BoardScopeOf, { kind: 'all' }> | null {
-  return principal.role === 'display' && principal.boardScope && principal.boardScope.kind !== 'all' ? principal.boardScope : null;
+/** A display limited to some teams (a team's board is one) or to a territory; null for every other credential. */
+export function narrowBoard(principal: Principal): { kind: 'teams'; ids: string[] } | { kind: 'territory'; id: string } | null {
+  const scope = principal.role === 'display' ? principal.boardScope : undefined;
+  if (!scope || scope.kind === 'all') return null;
+  return scope.kind === 'team' ? { kind: 'teams', ids: [scope.id] } : scope;
 }
 
 /** Admins, integrations and org-wide displays see all; a manager their teams'; a rep their own; a team's TV its team's. */
@@ -50,10 +106,11 @@ export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
     case 'display': {
       const board = narrowBoard(principal);
       if (!board) return true;
-      return board.kind === 'team' ? deal.teamId === board.id : deal.territoryId === board.id;
+      if (board.kind === 'territory') return deal.territoryId === board.id;
+      return deal.teamId !== null && board.ids.includes(deal.teamId);
     }
     case 'integration':
-      return principal.scopes.includes('read') || principal.scopes.includes('write');
+      return readsData(principal);
     case 'manager':
       return deal.teamId !== null && principal.teamIds.includes(deal.teamId);
     case 'rep':
@@ -63,7 +120,8 @@ export function canSeeDeal(principal: Principal, deal: DealOwnership): boolean {
 
 /** Whether the caller may see every deal: then an unknown id can honestly be a 404. */
 export function seesEveryDeal(principal: Principal): boolean {
-  return principal.role === 'admin' || principal.role === 'integration' || (principal.role === 'display' && narrowBoard(principal) === null);
+  if (principal.role === 'integration') return readsData(principal);
+  return principal.role === 'admin' || (principal.role === 'display' && narrowBoard(principal) === null);
 }
 
 /** Reps change their own deals, managers their teams', admins and write keys all; displays nothing. */
@@ -117,11 +175,11 @@ export const FIGURES_FORBIDDEN = 'authorization: this credential may not see the
  * those who see every deal. Leaderboards are not covered: everyone may see everyone's standing.
  */
 export function maySeeFiguresOf(principal: Principal, scope: FiguresScope, teamOfRep: (repId: string) => string | null): boolean {
-  if (seesEveryDeal(principal)) return principal.role !== 'integration' || principal.scopes.includes('read') || principal.scopes.includes('write');
+  if (seesEveryDeal(principal)) return true;
   const board = narrowBoard(principal);
   if (board?.kind === 'territory') return scope.territoryId === board.id && !scope.teamId && !scope.repId;
-  // A team's TV reads its team's figures as the team's manager does.
-  if (board?.kind === 'team') return maySeeFiguresOf({ ...principal, role: 'manager', teamIds: [board.id], boardScope: undefined }, scope, teamOfRep);
+  // A team's TV (or a manager's, paired without a board) reads its teams' figures as their manager does.
+  if (board) return maySeeFiguresOf({ ...principal, role: 'manager', teamIds: board.ids, boardScope: undefined }, scope, teamOfRep);
   if (principal.role === 'rep') return scope.repId !== undefined && scope.repId === principal.repId && !scope.teamId && !scope.territoryId;
   if (principal.role === 'manager') {
     if (scope.territoryId || (!scope.teamId && !scope.repId)) return false;

@@ -105,8 +105,8 @@ export function visibleTo(principal: Principal): Visibility {
   if (principal.role === 'manager') return { kind: 'teams', teamIds: principal.teamIds };
   if (principal.role === 'rep') return { kind: 'rep', repId: principal.repId };
   const board = narrowBoard(principal);
-  if (board?.kind === 'team') return { kind: 'teams', teamIds: [board.id] };
   if (board?.kind === 'territory') return { kind: 'territory', territoryId: board.id };
+  if (board) return { kind: 'teams', teamIds: board.ids };
   return { kind: 'all' };
 }
 

@@ -74,10 +74,11 @@ export class DealsService {
   async create(input: CreateDealInput, context: ChangeContext): Promise<Deal> {
     const stage = input.stage ? this.requireStage(input.stage) : this.stages.firstOpen();
     return this.writer.transaction(context, async (tx) => {
-      await this.requireRefs(tx.manager, input);
+      // Rights first: a refusal must not depend on whether the account or product named exists.
       if (context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
         throw forbidden(`authorization: you may not create deals for rep ${input.ownerId}`);
       }
+      await this.requireRefs(tx.manager, input);
       const now = new Date();
       const entity = tx.manager.create(DealEntity, {
         source: input.source ?? (context.source as DealEntity['source']),
@@ -110,9 +111,10 @@ export class DealsService {
   async update(id: string, input: UpdateDealInput, context: ChangeContext): Promise<Deal> {
     return this.writer.transaction(context, async (tx) => {
       const entity = await this.lock(tx.manager, id, context.principal);
-      await this.requireRefs(tx.manager, input);
       const before = await this.reload(tx.manager, id);
+      // Rights on the deal before its references: whoever may not change it learns nothing of them.
       this.requireWritable(context.principal, before, id);
+      await this.requireRefs(tx.manager, input);
       if (input.ownerId && context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
         throw forbidden(`authorization: you may not give deals to rep ${input.ownerId}`);
       }

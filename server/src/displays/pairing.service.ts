@@ -7,9 +7,12 @@ import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import { writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
+import { forbidden } from '../auth/auth.guard.js';
+import { type BoardScopeOf, mayPairTo, mayRevokeDisplay } from '../auth/principal.js';
 import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { LivePublisher } from '../live/live.publisher.js';
+import { findScopedDisplays } from './display-scope.query.js';
 
 const CODE_TTL_SECONDS = 600;
 const POLL_INTERVAL_SECONDS = 3;
@@ -97,8 +100,13 @@ export class PairingService {
     const decision = await this.limiter.hit(limitKey, GUESSES_PER_MINUTE, 60);
     if (!decision.allowed) throw new TooManyRequests('userCode', decision);
     if (input.boardId) {
-      const [board] = await this.dataSource.query('SELECT 1 FROM boards WHERE id = $1', [input.boardId]);
+      const [board]: { scope: BoardScopeOf }[] = await this.dataSource.query('SELECT scope FROM boards WHERE id = $1', [input.boardId]);
       if (!board) throw badField('boardId', `no board with id ${input.boardId}`);
+      // The TV will read what the board shows: a manager may not hand out more than their teams.
+      if (!mayPairTo(approver, board.scope)) {
+        await this.limiter.refund(limitKey);
+        throw forbidden(`authorization: boardId: a manager pairs TVs only to a board of their own teams, not board ${input.boardId}`);
+      }
     }
     const paired = await this.writer.transaction(change, async ({ manager, emit }) => {
       const [request]: { id: string; expires_at: Date; display_id: string | null }[] = await manager.query(
@@ -135,6 +143,14 @@ export class PairingService {
   /** Revoking a display ends its credential and drops its socket now, on whichever node holds it. */
   async revoke(id: string, change: AuditedChange): Promise<Display> {
     const display = await this.writer.transaction(change, async ({ manager, emit }) => {
+      const [paired] = await findScopedDisplays(manager, 'd.id = $1', [id], true);
+      if (paired && !mayRevokeDisplay(change.principal, paired)) {
+        throw forbidden(
+          paired.approver.role === 'admin'
+            ? `authorization: display ${id} was paired by an admin; only an admin may revoke it`
+            : `authorization: display ${id} reads beyond your teams; only an admin may revoke it`,
+        );
+      }
       const [rows]: [DisplayRow[], number] = await manager.query('UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [
         id,
       ]);

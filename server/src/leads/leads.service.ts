@@ -14,17 +14,21 @@ export class LeadsService {
 
   create(input: CreateLeadInput, context: ChangeContext): Promise<Lead> {
     return this.writer.transaction(context, async (tx) => {
-      const rep = input.repId ? await tx.manager.findOneBy(RepEntity, { id: input.repId }) : null;
-      if (input.repId && !rep) throw badField('repId', `no rep with id ${input.repId}`);
-      if (rep && context.principal && !canWriteFor(context.principal, { repId: rep.id, teamId: rep.teamId })) {
-        throw forbidden('authorization: you may log leads only for yourself or your teams');
+      // A rep's lead is their own; without a rep a lead counts for the whole organisation, which
+      // canWriteFor leaves to admins and write keys (a manager names a rep of their teams).
+      const principal = context.principal;
+      const repId = input.repId ?? (principal?.role === 'rep' ? principal.repId : null);
+      const rep = repId ? await tx.manager.findOneBy(RepEntity, { id: repId }) : null;
+      if (principal && !canWriteFor(principal, { repId, teamId: rep?.teamId ?? null })) {
+        throw forbidden('authorization: repId: reps log leads for themselves, managers for a rep of their teams');
       }
+      if (repId && !rep) throw badField('repId', `no rep with id ${repId}`);
       if (input.convertedDealId) await checkReferencedDeal(tx.manager, context.principal, input.convertedDealId, 'convertedDealId');
       const now = new Date();
       const entity = tx.manager.create(LeadEntity, {
         source: input.source,
         status: input.status ?? (input.convertedDealId ? 'converted' : 'new'),
-        repId: input.repId ?? null,
+        repId,
         convertedDealId: input.convertedDealId ?? null,
         createdAt: now,
         updatedAt: now,

@@ -38,7 +38,7 @@ export function viewerRoomsFor(principal: Principal): string[] {
   if (principal.role === 'rep') return principal.repId ? [repViewerRoom(principal.repId)] : [];
   if (principal.role === 'manager') return principal.teamIds.map(teamViewerRoom);
   const board = narrowBoard(principal);
-  if (board) return [board.kind === 'team' ? teamViewerRoom(board.id) : territoryViewerRoom(board.id)];
+  if (board) return board.kind === 'territory' ? [territoryViewerRoom(board.id)] : board.ids.map(teamViewerRoom);
   return [];
 }
 
@@ -61,8 +61,10 @@ export class EventAudience implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     stream: EventStreamService,
   ) {
+    // Follows the log, not only the boot: the demo seeds its reps after this loads (with one
+    // deals.imported, no rep event), and an import may bring reps the same way.
     stream.onEvents((events) => {
-      if (events.some((event) => event.type === 'org.changed' && event.payload.entity === 'rep')) void this.loadReps();
+      if (events.some((event) => event.type === 'deals.imported' || (event.type === 'org.changed' && event.payload.entity === 'rep'))) void this.loadReps();
     });
   }
 
@@ -136,7 +138,8 @@ export class EventAudience implements OnApplicationBootstrap {
     if (principal.role === 'rep') return principal.repId !== null && audience.repIds.includes(principal.repId);
     if (principal.role === 'manager') return audience.teamIds.some((teamId) => principal.teamIds.includes(teamId));
     const board = narrowBoard(principal);
-    if (board) return (board.kind === 'team' ? audience.teamIds : audience.territoryIds).includes(board.id);
+    if (board?.kind === 'territory') return audience.territoryIds.includes(board.id);
+    if (board) return audience.teamIds.some((teamId) => board.ids.includes(teamId));
     return false;
   }
 

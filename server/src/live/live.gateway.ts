@@ -13,7 +13,7 @@ import {
 import type { z } from 'zod';
 import { ANONYMOUS_VIEWER } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
-import { FIGURES_FORBIDDEN, type Principal } from '../auth/principal.js';
+import { FIGURES_FORBIDDEN, type Principal, READ_SCOPE_MISSING, readsData } from '../auth/principal.js';
 import { describeIssues } from '../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EventAudience } from './event-audience.js';
@@ -88,6 +88,8 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
       this.principalOf(auth.data.token).then(
         (principal) => {
           if (!principal) return next(new Error('unauthorized: a valid credential is required in auth.token'));
+          // Every frame is a read (snapshot, events, resync): the credential must be one REST lets read.
+          if (!readsData(principal)) return next(new Error(READ_SCOPE_MISSING));
           socket.data.principal = principal;
           socket.data.role = principal.role;
           next();

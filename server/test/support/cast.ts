@@ -96,7 +96,8 @@ export async function castOfRoles(t: TestApp): Promise<Cast> {
       .send({ ...user, password: CAST_PASSWORD })
       .expect(201);
   const [manager, rep, otherRep] = await Promise.all(users.map((u) => login(t.baseUrl, u.email)));
-  const display = await pairDisplay(t.baseUrl, manager, 'Lobby TV');
+  // Paired by the admin without a board: a TV that reads the whole organisation, as the admin does.
+  const display = await pairDisplay(t.baseUrl, t.adminToken, 'Lobby TV');
   const tokens: Record<Who, string | null> = {
     none: null,
     admin: t.adminToken,
