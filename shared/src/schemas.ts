@@ -5,18 +5,19 @@
  */
 import { z } from 'zod';
 import { ACTIVITY_TYPES, DEAL_SOURCES, FORECAST_CATEGORIES, LEAD_STATUSES, QUOTA_PERIODS } from './domain.js';
-import { isMoneyString, normalizeMoney } from './money.js';
+import { isMoneyString, MAX_AMOUNT, MAX_AMOUNT_MINOR, normalizeMoney, toMinor } from './money.js';
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
 
-/** An amount as a JSON number or a decimal string, at most two decimals, never negative. */
+/** An amount as a JSON number or a decimal string, at most two decimals, never negative, at most MAX_AMOUNT. */
 export const moneySchema = z
   .union([z.number(), z.string()])
   .refine((v) => (typeof v === 'number' ? Number.isFinite(v) && isMoneyString(String(v)) : isMoneyString(v.trim())), {
     message: 'must be an amount with at most 2 decimals, like 1500000 or "1500000.50"',
   })
   .transform((v) => normalizeMoney(v))
-  .refine((v) => !v.startsWith('-'), { message: 'must not be negative' });
+  .refine((v) => !v.startsWith('-'), { message: 'must not be negative' })
+  .refine((v) => toMinor(v) <= MAX_AMOUNT_MINOR, { message: `must be at most ${MAX_AMOUNT}` });
 
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' });
 

@@ -1,4 +1,4 @@
-import { toMinor, type Deal, type KpiPeriodInfo } from '@salesboard/shared';
+import { minorMagnitude, type Deal, type KpiPeriodInfo } from '@salesboard/shared';
 
 export interface RevenueSeries {
   /** "2026-11-05" per local day, or "14" per hour for today. */
@@ -53,7 +53,8 @@ export function cumulativeRevenue(deals: readonly Deal[], period: KpiPeriodInfo,
     const closed = Date.parse(deal.closedAt);
     if (closed < start || closed >= end) continue;
     const key = bucketOf(closed, byHour, zone);
-    perBucket.set(key, (perBucket.get(key) ?? 0) + toMinor(deal.amount));
+    // A line to draw, not a printed figure: a number is precise enough.
+    perBucket.set(key, (perBucket.get(key) ?? 0) + minorMagnitude(deal.amount));
     counted += 1;
   }
 

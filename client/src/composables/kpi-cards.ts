@@ -1,4 +1,4 @@
-import { toMinor, type KpiDefinitionKey, type Kpis } from '@salesboard/shared';
+import { ratioOfMinor, toMinor, type KpiDefinitionKey, type Kpis } from '@salesboard/shared';
 import type { KpiTrend } from '@/components/KpiCard.vue';
 import type { Formatters } from '@/i18n/format';
 
@@ -50,10 +50,12 @@ function trend(change: number | null, text: (change: number) => string, higherIs
   return { direction: dir, text: text(change), good: dir === 'flat' ? null : (dir === 'up') === higherIsBetter };
 }
 
-/** Relative change of an amount or count; null without a previous value to divide by. */
-function relative(current: number | null, previous: number | null | undefined): number | null {
-  if (current === null || previous === null || previous === undefined || previous === 0) return null;
-  return (current - previous) / Math.abs(previous);
+/** Relative change of an amount (bigint minor units) or a count; null without a previous value to divide by. */
+function relative(current: bigint | number | null, previous: bigint | number | null | undefined): number | null {
+  if (current === null || previous === null || previous === undefined) return null;
+  // Subtracted as bigints so two large totals keep their exact difference; divided only at the end.
+  const before = BigInt(previous);
+  return ratioOfMinor(BigInt(current) - before, before < 0n ? -before : before);
 }
 
 function difference(current: number | null, previous: number | null | undefined): number | null {
@@ -68,8 +70,8 @@ const minorOf = (money: string | null | undefined) => (money === null || money =
  * and arrows each card shows are tested without rendering.
  */
 export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Formatters, t: Translate): KpiCardModel[] {
-  const money = (minor: number | null) => (minor === null ? t('common.notAvailable') : format.compactMoney(minor));
-  const exact = (minor: number | null) => (minor === null ? undefined : format.money(minor));
+  const money = (minor: bigint | null) => (minor === null ? t('common.notAvailable') : format.compactMoney(minor));
+  const exact = (minor: bigint | null) => (minor === null ? undefined : format.money(minor));
   const percent = (ratio: number | null) => (ratio === null ? t('common.notAvailable') : format.percent(ratio));
   const points = (change: number) => t('kpi.points', { value: `${change > 0 ? '+' : change < 0 ? '−' : ''}${format.decimal(Math.abs(change) * 100)}` });
   const change = (ratio: number) => format.signedPercent(ratio);

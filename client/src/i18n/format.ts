@@ -6,9 +6,9 @@ import { fromMinor } from '@salesboard/shared';
  */
 export interface Formatters {
   /** "Rp 1.234.567" (id) / "Rp 1,234,567" (en): the currency's usual digits. */
-  money(minor: number): string;
+  money(minor: bigint | number): string;
   /** "Rp 1,2 M" (id) / "Rp 1.2B" (en): for a TV read across the room. */
-  compactMoney(minor: number): string;
+  compactMoney(minor: bigint | number): string;
   count(value: number): string;
   /** "1.5" / "1,5": a measure such as days, one decimal at most. */
   decimal(value: number): string;
@@ -28,8 +28,11 @@ export interface Formatters {
 
 type NumericText = `${number}`;
 
-function exactDecimal(minor: number): NumericText {
-  return fromMinor(minor) as NumericText;
+/** Minor units, bigint for totals (exact at any size) or a number for one amount. */
+function exactDecimal(minor: bigint | number): NumericText {
+  // A number past 2^53 is a drawn value (a chart's running total), already approximate: rounded, not refused.
+  const exact = typeof minor === 'number' && !Number.isSafeInteger(minor) && Number.isFinite(minor) ? BigInt(Math.round(minor)) : minor;
+  return fromMinor(exact) as NumericText;
 }
 
 export function createFormatters(intlLocale: string, currency: string, timeZone?: string): Formatters {

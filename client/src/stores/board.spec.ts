@@ -52,7 +52,7 @@ describe('board store', () => {
 
     expect(bar('lead')).toEqual({ count: 2, amount: '3000000.00' });
     expect(bar('proposal')).toEqual({ count: 1, amount: '5000000.00' });
-    expect(board.openPipeline).toEqual({ count: 3, amountMinor: 800_000_000 });
+    expect(board.openPipeline).toEqual({ count: 3, amountMinor: 800_000_000n });
     expect(feedSeqs()).toEqual([13, 12, 11]);
     expect(board.lastSeq).toBe(13);
   });

@@ -23,12 +23,12 @@ import { computed, ref, shallowRef } from 'vue';
  */
 export type SyncAction = 'none' | 'resync' | 'fetch-snapshot';
 
-/** One bar of the pipeline chart: open deals in one open stage. Money in integer minor units. */
+/** One bar of the pipeline chart: open deals in one open stage. Money in bigint minor units, exact at any size. */
 export interface PipelineBar {
   stage: string;
   label: string;
   count: number;
-  amountMinor: number;
+  amountMinor: bigint;
 }
 
 export const FEED_LIMIT = 30;
@@ -102,7 +102,7 @@ export const useBoardStore = defineStore('board', () => {
   const ready = computed(() => lastSeq.value !== null);
   const stageLabels = computed(() => new Map(stages.value.map((stage) => [stage.key, stage.label])));
   const openPipeline = computed(() =>
-    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), { count: 0, amountMinor: 0 }),
+    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), { count: 0, amountMinor: 0n }),
   );
 
   function stageLabel(key: string): string {
@@ -148,7 +148,7 @@ export const useBoardStore = defineStore('board', () => {
           stage: stage.key,
           label: stage.label,
           count: summary?.count ?? 0,
-          amountMinor: summary ? toMinor(summary.amount) : 0,
+          amountMinor: summary ? toMinor(summary.amount) : 0n,
         };
       });
 

@@ -7,7 +7,7 @@ import { makeDeal } from '@/test-support/live-fixtures';
 import { readableText } from '@/test-support/readable-text';
 import { CELEBRATION_MS, tierFor, useCelebrationsStore } from './celebrations';
 
-const AVERAGE = 100_000_000_00; // Rp 100 jt in minor units
+const AVERAGE = 100_000_000_00n; // Rp 100 jt in minor units
 
 function win(seq: number, repName: string, amount: string, accountName = 'PT Maju Jaya') {
   return { seq, deal: makeDeal({ id: `deal-${seq}`, ownerName: repName, amount, accountName }), averageMinor: AVERAGE };
@@ -79,10 +79,10 @@ describe('celebrations', () => {
   });
 
   it('sizes wins against the month average, and plainly when there is none yet', () => {
-    expect(tierFor(100, 100)).toBe('normal');
-    expect(tierFor(150, 100)).toBe('big');
-    expect(tierFor(300, 100)).toBe('huge');
-    expect(tierFor(10_000, null)).toBe('normal');
+    expect(tierFor(100n, 100n)).toBe('normal');
+    expect(tierFor(150n, 100n)).toBe('big');
+    expect(tierFor(300n, 100n)).toBe('huge');
+    expect(tierFor(10_000n, null)).toBe('normal');
   });
 
   it('hurries through a long backlog rather than making the floor wait minutes', () => {

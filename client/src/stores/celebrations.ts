@@ -1,4 +1,4 @@
-import { toMinor, type Deal } from '@salesboard/shared';
+import { ratioOfMinor, toMinor, type Deal } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 
@@ -12,7 +12,7 @@ export interface Celebration {
   repId: string;
   repName: string;
   avatarUrl: string | null;
-  amountMinor: number;
+  amountMinor: bigint;
   currency: string;
   /** What the floor knows the deal by: its account, else its name. */
   title: string;
@@ -28,9 +28,9 @@ const HUGE_RATIO = 3;
 /** Wins queued beyond this are still shown, each for the shortest time, so the queue drains. */
 const HURRY_AFTER = 3;
 
-export function tierFor(amountMinor: number, averageMinor: number | null): CelebrationTier {
-  if (averageMinor === null || averageMinor <= 0) return 'normal';
-  const ratio = amountMinor / averageMinor;
+export function tierFor(amountMinor: bigint, averageMinor: bigint | null): CelebrationTier {
+  if (averageMinor === null || averageMinor <= 0n) return 'normal';
+  const ratio = ratioOfMinor(amountMinor, averageMinor) ?? 0;
   if (ratio >= HUGE_RATIO) return 'huge';
   if (ratio >= BIG_RATIO) return 'big';
   return 'normal';
@@ -41,7 +41,7 @@ export interface WonDeal {
   deal: Deal;
   avatarUrl?: string | null;
   /** The month's average won deal in minor units, when known. */
-  averageMinor: number | null;
+  averageMinor: bigint | null;
 }
 
 /**

@@ -78,7 +78,8 @@ export class DemoService {
         p.listPrice,
         p.marginPct,
       ]);
-      products.push({ id: row.id, price: toMinor(p.listPrice), name: p.name.replace('Salesboard ', '') });
+      // A list price is within the amount bound, so its minor units are a safe number to scale randomly.
+      products.push({ id: row.id, price: Number(toMinor(p.listPrice)), name: p.name.replace('Salesboard ', '') });
     }
     const accounts: { id: string; name: string }[] = [];
     for (const name of demoAccountNames()) {

@@ -1,49 +1,49 @@
-/** The additive totals the aggregates keep per scope and day, and how each adds up. */
+/** The additive totals the aggregates keep per scope and day, and how each adds up. Money is bigint minor units: no total can overflow. */
 import { ACTIVITY_TYPES, type ActivityType } from '@salesboard/shared';
 import type { BucketKind } from './calendar-series.js';
 
 /** Deals closed on a day: the won ones carry revenue and margin, the lost ones only count. */
 export interface ClosedBucket {
-  revenueMinor: number;
+  revenueMinor: bigint;
   won: number;
   lost: number;
   /** Σ amountMinor × margin basis points over won deals with a known margin. */
   marginBpMinor: bigint;
-  marginRevenueMinor: number;
+  marginRevenueMinor: bigint;
 }
 
 export const CLOSED: BucketKind<ClosedBucket> = {
-  create: () => ({ revenueMinor: 0, won: 0, lost: 0, marginBpMinor: 0n, marginRevenueMinor: 0 }),
+  create: () => ({ revenueMinor: 0n, won: 0, lost: 0, marginBpMinor: 0n, marginRevenueMinor: 0n }),
   add(into, delta, sign) {
-    into.revenueMinor += sign * delta.revenueMinor;
+    into.revenueMinor += signed(delta.revenueMinor, sign);
     into.won += sign * delta.won;
     into.lost += sign * delta.lost;
-    into.marginBpMinor += sign === 1 ? delta.marginBpMinor : -delta.marginBpMinor;
-    into.marginRevenueMinor += sign * delta.marginRevenueMinor;
+    into.marginBpMinor += signed(delta.marginBpMinor, sign);
+    into.marginRevenueMinor += signed(delta.marginRevenueMinor, sign);
   },
-  isEmpty: (b) => b.won === 0 && b.lost === 0 && b.revenueMinor === 0 && b.marginBpMinor === 0n && b.marginRevenueMinor === 0,
+  isEmpty: (b) => b.won === 0 && b.lost === 0 && b.revenueMinor === 0n && b.marginBpMinor === 0n && b.marginRevenueMinor === 0n,
 };
 
 /** Open deals by their expected close date: what the forecast and coverage read. */
 export interface ClosingBucket {
   count: number;
-  amountMinor: number;
+  amountMinor: bigint;
   /** Σ amountMinor × probability %: hundredths of a minor unit. */
   weightedCentiMinor: bigint;
-  commitMinor: number;
-  bestCaseMinor: number;
+  commitMinor: bigint;
+  bestCaseMinor: bigint;
 }
 
 export const CLOSING: BucketKind<ClosingBucket> = {
-  create: () => ({ count: 0, amountMinor: 0, weightedCentiMinor: 0n, commitMinor: 0, bestCaseMinor: 0 }),
+  create: () => ({ count: 0, amountMinor: 0n, weightedCentiMinor: 0n, commitMinor: 0n, bestCaseMinor: 0n }),
   add(into, delta, sign) {
     into.count += sign * delta.count;
-    into.amountMinor += sign * delta.amountMinor;
-    into.weightedCentiMinor += sign === 1 ? delta.weightedCentiMinor : -delta.weightedCentiMinor;
-    into.commitMinor += sign * delta.commitMinor;
-    into.bestCaseMinor += sign * delta.bestCaseMinor;
+    into.amountMinor += signed(delta.amountMinor, sign);
+    into.weightedCentiMinor += signed(delta.weightedCentiMinor, sign);
+    into.commitMinor += signed(delta.commitMinor, sign);
+    into.bestCaseMinor += signed(delta.bestCaseMinor, sign);
   },
-  isEmpty: (b) => b.count === 0 && b.amountMinor === 0 && b.weightedCentiMinor === 0n && b.commitMinor === 0 && b.bestCaseMinor === 0,
+  isEmpty: (b) => b.count === 0 && b.amountMinor === 0n && b.weightedCentiMinor === 0n && b.commitMinor === 0n && b.bestCaseMinor === 0n,
 };
 
 export type ActivityBucket = Record<ActivityType, number>;
@@ -74,6 +74,11 @@ export const LEADS: BucketKind<LeadBucket> = {
 /** Open deals now, whatever their close date: the pipeline is a snapshot, not a period sum. */
 export interface OpenTotals {
   count: number;
-  amountMinor: number;
+  amountMinor: bigint;
   weightedCentiMinor: bigint;
+}
+
+/** sign × value for a bigint: bigint and number do not multiply. */
+export function signed(value: bigint, sign: 1 | -1): bigint {
+  return sign === 1 ? value : -value;
 }

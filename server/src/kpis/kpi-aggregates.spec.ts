@@ -95,7 +95,7 @@ function scenario(seed: number) {
       const createdAt = instant();
       const deal = {
         id,
-        amountMinor: Math.floor(next() * 5_000_000) * 100 + (next() < 0.3 ? 55 : 0),
+        amountMinor: BigInt(Math.floor(next() * 5_000_000) * 100 + (next() < 0.3 ? 55 : 0)),
         createdAt,
         productId: next() < 0.5 ? pick(['prod-1', 'prod-2']) : null,
       } as DealRow;
@@ -107,7 +107,7 @@ function scenario(seed: number) {
       const deal = pick([...deals.values()]);
       const change = next();
       if (change < 0.45) placeIn(deal, pick(STAGES.filter((s) => s.key !== deal.stage)).key, new Date(Math.max(deal.createdAt.getTime(), instant().getTime())));
-      else if (change < 0.6) deal.amountMinor = Math.floor(next() * 9_000_000) * 100;
+      else if (change < 0.6) deal.amountMinor = BigInt(Math.floor(next() * 9_000_000) * 100);
       else if (change < 0.75) owner(deal, pick(REPS));
       else if (change < 0.85)
         deal.expectedCloseDate = next() < 0.2 ? null : new Date(NOW.getTime() + Math.floor((next() - 0.5) * 200) * MS_PER_DAY).toISOString().slice(0, 10);
@@ -147,10 +147,10 @@ function scenario(seed: number) {
     });
   }
   const quotas: QuotaRow[] = [
-    { repId: 'rep-1', teamId: null, period: 'month', periodStart: '2026-11-01', amountMinor: 300_000_000 },
-    { repId: 'rep-2', teamId: null, period: 'quarter', periodStart: '2026-10-01', amountMinor: 900_000_001 },
-    { repId: 'rep-5', teamId: null, period: 'month', periodStart: '2026-11-01', amountMinor: 100_000_000 },
-    { repId: null, teamId: 'team-b', period: 'month', periodStart: '2026-11-01', amountMinor: 700_000_000 },
+    { repId: 'rep-1', teamId: null, period: 'month', periodStart: '2026-11-01', amountMinor: 300_000_000n },
+    { repId: 'rep-2', teamId: null, period: 'quarter', periodStart: '2026-10-01', amountMinor: 900_000_001n },
+    { repId: 'rep-5', teamId: null, period: 'month', periodStart: '2026-11-01', amountMinor: 100_000_000n },
+    { repId: null, teamId: 'team-b', period: 'month', periodStart: '2026-11-01', amountMinor: 700_000_000n },
   ];
   for (const quota of quotas) aggregates.upsertQuota(quota);
   return { aggregates, rows: { deals: [...deals.values()], activities, leads, quotas, reps: REPS, products: PRODUCTS } };
@@ -270,7 +270,7 @@ describe('KpiAggregates', () => {
       ownerId: 'rep-1',
       teamId: 'team-a',
       territoryId: 'terr-x',
-      amountMinor: 100,
+      amountMinor: 100n,
       stage: 'won',
       forecastCategory: 'closed',
       createdAtMs: NOW.getTime() - MS_PER_DAY,

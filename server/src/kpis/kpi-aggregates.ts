@@ -22,7 +22,7 @@ import {
   type StageKind,
   toMinor,
 } from '@salesboard/shared';
-import { ACTIVITIES, type ActivityBucket, CLOSED, type ClosedBucket, CLOSING, type ClosingBucket, LEADS, type LeadBucket, type OpenTotals } from './buckets.js';
+import { ACTIVITIES, type ActivityBucket, CLOSED, type ClosedBucket, CLOSING, type ClosingBucket, LEADS, type LeadBucket, type OpenTotals, signed } from './buckets.js';
 import { CalendarSeries, type CycleStats, CycleSeries } from './calendar-series.js';
 import { dayNumberOf, type LocalCalendar } from './local-calendar.js';
 
@@ -31,7 +31,7 @@ export interface DealFacts {
   ownerId: string;
   teamId: string | null;
   territoryId: string | null;
-  amountMinor: number;
+  amountMinor: bigint;
   stage: string;
   stageKind: StageKind;
   probability: number;
@@ -48,7 +48,7 @@ export interface DealInput {
   ownerId: string;
   teamId: string | null;
   territoryId: string | null;
-  amountMinor: number;
+  amountMinor: bigint;
   stage: string;
   forecastCategory: ForecastCategory;
   createdAtMs: number;
@@ -79,7 +79,7 @@ export class ScopeAggregates {
   readonly closing = new CalendarSeries(CLOSING);
   readonly activities = new CalendarSeries(ACTIVITIES);
   readonly leads = new CalendarSeries(LEADS);
-  readonly open: OpenTotals = { count: 0, amountMinor: 0, weightedCentiMinor: 0n };
+  readonly open: OpenTotals = { count: 0, amountMinor: 0n, weightedCentiMinor: 0n };
 }
 
 /** A period as day numbers: the period's days and the previous equal period's, inclusive. */
@@ -370,7 +370,7 @@ export class KpiAggregates {
   }
 
   /** The scope's quota for the period through the shared rule, given only the quotas and reps it can involve. */
-  quota(scope: Scope, range: Pick<PeriodRange, 'fromDate' | 'toDate'>): number | null {
+  quota(scope: Scope, range: Pick<PeriodRange, 'fromDate' | 'toDate'>): bigint | null {
     const reps = this.repsIn(scope);
     const quotas: QuotaRow[] = [];
     for (const rep of scope.kind === 'rep' ? [{ id: scope.id }] : reps) quotas.push(...(this.quotasByRep.get(rep.id)?.values() ?? []));
@@ -431,9 +431,9 @@ export class KpiAggregates {
 
     if (deal.stageKind === 'won' && deal.closedAtMs !== null) {
       const day = this.calendar.dayOf(deal.closedAtMs);
-      const delta: ClosedBucket = { revenueMinor: amount, won: 1, lost: 0, marginBpMinor: 0n, marginRevenueMinor: 0 };
+      const delta: ClosedBucket = { revenueMinor: amount, won: 1, lost: 0, marginBpMinor: 0n, marginRevenueMinor: 0n };
       if (deal.marginBp !== null) {
-        delta.marginBpMinor = BigInt(amount) * BigInt(deal.marginBp);
+        delta.marginBpMinor = amount * BigInt(deal.marginBp);
         delta.marginRevenueMinor = amount;
       }
       const cycleMs = Math.max(0, deal.closedAtMs - deal.createdAtMs);
@@ -445,22 +445,22 @@ export class KpiAggregates {
       }
     } else if (deal.stageKind === 'lost' && deal.closedAtMs !== null) {
       const day = this.calendar.dayOf(deal.closedAtMs);
-      const delta: ClosedBucket = { revenueMinor: 0, won: 0, lost: 1, marginBpMinor: 0n, marginRevenueMinor: 0 };
+      const delta: ClosedBucket = { revenueMinor: 0n, won: 0, lost: 1, marginBpMinor: 0n, marginRevenueMinor: 0n };
       for (const key of keys) this.scopeFor(key).closed.apply(day, delta, sign);
     } else if (deal.stageKind === 'open') {
-      const weighted = BigInt(amount) * BigInt(deal.probability);
+      const weighted = amount * BigInt(deal.probability);
       const closing: ClosingBucket = {
         count: 1,
         amountMinor: amount,
         weightedCentiMinor: weighted,
-        commitMinor: deal.forecastCategory === 'commit' ? amount : 0,
-        bestCaseMinor: deal.forecastCategory === 'best_case' ? amount : 0,
+        commitMinor: deal.forecastCategory === 'commit' ? amount : 0n,
+        bestCaseMinor: deal.forecastCategory === 'best_case' ? amount : 0n,
       };
       for (const key of keys) {
         const scope = this.scopeFor(key);
         scope.open.count += sign;
-        scope.open.amountMinor += sign * amount;
-        scope.open.weightedCentiMinor += sign === 1 ? weighted : -weighted;
+        scope.open.amountMinor += signed(amount, sign);
+        scope.open.weightedCentiMinor += signed(weighted, sign);
         if (deal.expectedCloseDay !== null) scope.closing.apply(deal.expectedCloseDay, closing, sign);
       }
     } else {
@@ -535,7 +535,7 @@ function describeScope(scope: ScopeAggregates): unknown {
     closing: scope.closing.entries(),
     activities: scope.activities.entries(),
     leads: scope.leads.entries(),
-    open: scope.open.count === 0 && scope.open.amountMinor === 0 && scope.open.weightedCentiMinor === 0n ? null : scope.open,
+    open: scope.open.count === 0 && scope.open.amountMinor === 0n && scope.open.weightedCentiMinor === 0n ? null : scope.open,
   };
   const empty = data.closed.length + data.cycles.length + data.closing.length + data.activities.length + data.leads.length === 0 && data.open === null;
   return empty ? undefined : data;

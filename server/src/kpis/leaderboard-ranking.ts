@@ -11,6 +11,7 @@ import {
   type LeaderboardRow,
   type PeriodRange,
   rankLeaderboard,
+  ratioOfMinor,
   type Scope,
 } from '@salesboard/shared';
 import type { ActivityBucket, ClosedBucket } from './buckets.js';
@@ -64,12 +65,12 @@ export function rankBoards(
  * Each metric's value, as the design's KPI table defines it (and computeKpis computes it:
  * the spec checks the two agree); revenue in minor units, as rankLeaderboard wants it.
  */
-export function metricValues(closed: ClosedBucket, activities: ActivityBucket, quotaMinor: number | null): Record<LeaderboardMetric, number | null> {
+export function metricValues(closed: ClosedBucket, activities: ActivityBucket, quotaMinor: bigint | null): Record<LeaderboardMetric, number | bigint | null> {
   const closedCount = closed.won + closed.lost;
   return {
     revenue: closed.revenueMinor,
     won: closed.won,
-    attainment: quotaMinor === null || quotaMinor === 0 ? null : closed.revenueMinor / quotaMinor,
+    attainment: ratioOfMinor(closed.revenueMinor, quotaMinor),
     activities: activities.call + activities.email + activities.meeting + activities.demo,
     winRate: closedCount === 0 ? null : closed.won / closedCount,
   };

@@ -6,14 +6,16 @@
 import type { EntityManager } from 'typeorm';
 import {
   computeFunnel,
-  formatMinor,
+  fromMinor,
   type FunnelStage,
+  normalizeMoney,
   type PeriodRange,
   type Scope,
   type Stage,
   type StageHistoryRow,
   stuckDeals,
   type StuckDealSummary,
+  sumMinor,
   toMinor,
 } from '@salesboard/shared';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
@@ -69,17 +71,17 @@ export async function stuckOf(
     stages,
     now,
   );
-  const amountMinor = stuck.reduce((sum, deal) => sum + toMinor(deal.amount), 0);
+  const amountMinor = sumMinor(stuck.map((deal) => toMinor(deal.amount)));
   return {
     count: stuck.length,
-    amount: formatMinor(amountMinor),
+    amount: fromMinor(amountMinor),
     deals: stuck.slice(0, STUCK_LIST_LIMIT).map((deal) => ({
       id: deal.id,
       name: deal.name,
       ownerId: deal.owner_id,
       ownerName: deal.owner_name,
       stage: deal.stage,
-      amount: formatMinor(toMinor(deal.amount)),
+      amount: normalizeMoney(deal.amount),
       stageEnteredAt: deal.stage_entered_at.toISOString(),
       daysInStage: deal.daysInStage,
     })),

@@ -18,7 +18,7 @@ import type {
   Team,
   Territory,
 } from '@salesboard/shared';
-import { fromMinor, normalizeMoney, type QuotaRow, quotaForScope, resolvePeriod, toMinor } from '@salesboard/shared';
+import { fromMinor, normalizeMoney, type QuotaRow, quotaForScope, ratioOfMinor, resolvePeriod, toMinor } from '@salesboard/shared';
 import { changedFields, writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { forbidden } from '../auth/auth.guard.js';
@@ -298,7 +298,7 @@ export class OrgService {
             openPipeline: normalizeMoney(f?.open_pipeline ?? '0'),
             won: fromMinor(wonMinor),
             quota: quotaMinor === null ? null : fromMinor(quotaMinor),
-            attainment: quotaMinor ? wonMinor / quotaMinor : null,
+            attainment: ratioOfMinor(wonMinor, quotaMinor),
           };
         }),
         unassignedReps: reps.filter((r) => r.active && r.territory_id === null && mine(r)).map((r) => ({ id: r.id, name: r.name, teamId: r.team_id })),

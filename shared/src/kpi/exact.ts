@@ -1,9 +1,9 @@
 /**
- * Exact integer arithmetic for money. Products of an amount and a percentage (weighted pipeline,
- * margin) are bigint: in a currency such as IDR they pass 2^53 long before plain sums do.
+ * Exact integer arithmetic for money, on bigint minor units (see money.ts): sums, and products
+ * of an amount and a percentage (weighted pipeline, margin), are exact at any size.
  */
 import type { MoneyString } from '../domain.js';
-import { isMoneyString, toMinor } from '../money.js';
+import { fromMinor, isMoneyString, toMinor } from '../money.js';
 
 /** numerator ÷ denominator rounded half away from zero (half up for the non-negative amounts of sales). */
 export function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
@@ -13,14 +13,14 @@ export function divRoundHalfUp(numerator: bigint, denominator: bigint): bigint {
   return numerator < 0n ? -rounded : rounded;
 }
 
-/** Minor units → "1500000.00"; exact for any bigint, and for numbers that are safe integers. */
-export function formatMinor(minor: bigint | number): MoneyString {
-  if (typeof minor === 'number' && !Number.isSafeInteger(minor)) {
-    throw new RangeError(`not an integer amount of minor units: ${minor}`);
-  }
-  const value = BigInt(minor);
-  const abs = value < 0n ? -value : value;
-  return `${value < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+/**
+ * A ratio of two amounts (attainment, growth, coverage) as a number, or null for a zero or
+ * missing denominator. The bigints become numbers only here, at the last step: a ratio needs no
+ * more than a double's precision, a total does.
+ */
+export function ratioOfMinor(numerator: bigint, denominator: bigint | null): number | null {
+  if (denominator === null || denominator === 0n) return null;
+  return Number(numerator) / Number(denominator);
 }
 
 /** Rounds an estimate (run rate, velocity) that is a float by nature to whole minor units. */
@@ -34,13 +34,13 @@ export function roundToMinor(value: number): number {
  */
 export function formatEstimate(value: number): MoneyString {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite estimate: ${value}`);
-  return formatMinor(BigInt(roundToMinor(value)));
+  return fromMinor(BigInt(roundToMinor(value)));
 }
 
 /** A margin percent (35.5, "35.50") → basis points (3550); exact for two decimals, rounded beyond. */
 export function marginBpOf(marginPct: string | number): number {
   const text = String(marginPct).trim();
-  if (isMoneyString(text)) return toMinor(text);
+  if (isMoneyString(text)) return Number(toMinor(text));
   const bp = Math.round(Number(text) * 100);
   if (!Number.isFinite(bp)) throw new RangeError(`not a margin percent: ${text}`);
   return bp;

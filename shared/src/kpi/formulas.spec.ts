@@ -22,8 +22,8 @@ const handWorked = totals({
   openClosingInPeriodMinor: toMinor('16000'),
   commitOpenMinor: toMinor('3000'),
   bestCaseOpenMinor: toMinor('2500'),
-  weightedClosingInPeriodCentiMinor: BigInt(toMinor('8000')) * 100n,
-  marginBpMinor: BigInt(toMinor('10000')) * 2500n, // 10 000 of revenue at 25.00 %
+  weightedClosingInPeriodCentiMinor: toMinor('8000') * 100n,
+  marginBpMinor: toMinor('10000') * 2500n, // 10 000 of revenue at 25.00 %
   marginRevenueMinor: toMinor('10000'),
   quotaMinor: toMinor('20000'),
   leadsCreated: 20,
@@ -94,7 +94,7 @@ describe('computeKpis', () => {
 
   it('leaves coverage null once revenue has reached the quota, and attainment null for a zero quota', () => {
     expect(computeKpis({ ...handWorked, quotaMinor: toMinor('12000') }, halfway).coverage).toBeNull();
-    expect(computeKpis({ ...handWorked, quotaMinor: 0 }, halfway).attainment).toBeNull();
+    expect(computeKpis({ ...handWorked, quotaMinor: 0n }, halfway).attainment).toBeNull();
   });
 
   it('adds 0.10 and 0.20 won to exactly "0.30"', () => {
@@ -135,13 +135,13 @@ describe('computeKpis', () => {
   it('rounds money only at output, half up: weighted 0.005 is 0.01, 0.0049 is 0.00, 100.00 over 3 deals is 33.33', () => {
     expect(computeKpis(totals({ weightedPipelineCentiMinor: 50n }), halfway).weightedPipeline).toBe('0.01');
     expect(computeKpis(totals({ weightedPipelineCentiMinor: 49n }), halfway).weightedPipeline).toBe('0.00');
-    expect(computeKpis(totals({ revenueMinor: 10000, won: 3 }), halfway).avgDealSize).toBe('33.33');
-    expect(computeKpis(totals({ revenueMinor: 20000, won: 3 }), halfway).avgDealSize).toBe('66.67');
+    expect(computeKpis(totals({ revenueMinor: 10000n, won: 3 }), halfway).avgDealSize).toBe('33.33');
+    expect(computeKpis(totals({ revenueMinor: 20000n, won: 3 }), halfway).avgDealSize).toBe('66.67');
   });
 
   it('keeps a weighted pipeline above 2^53 hundredths of a minor unit exact', () => {
     // 10 trillion IDR of pipeline at 55 %: the product no JS number could hold exactly.
-    const centi = BigInt(toMinor('10000000000000')) * 55n;
+    const centi = toMinor('10000000000000') * 55n;
     expect(computeKpis(totals({ weightedPipelineCentiMinor: centi }), halfway).weightedPipeline).toBe('5500000000000.00');
   });
 
@@ -168,11 +168,11 @@ describe('computeKpis', () => {
 
   it('never returns NaN or Infinity, whatever is zero', () => {
     const zeroes: Partial<KpiTotals>[] = [
-      { won: 0, revenueMinor: 500 },
+      { won: 0, revenueMinor: 500n },
       { lost: 3 },
-      { quotaMinor: 0, revenueMinor: 100 },
-      { previousRevenueMinor: 0, revenueMinor: 100 },
-      { marginRevenueMinor: 0, marginBpMinor: 0n },
+      { quotaMinor: 0n, revenueMinor: 100n },
+      { previousRevenueMinor: 0n, revenueMinor: 100n },
+      { marginRevenueMinor: 0n, marginBpMinor: 0n },
       { activeReps: 0, activities: { call: 4, email: 0, meeting: 0, demo: 0 } },
     ];
     for (const fields of zeroes) {
@@ -202,7 +202,7 @@ function flatten(value: unknown): unknown[] {
 describe('estimates beyond 2^53 minor units', () => {
   it('formats a velocity in IDR that no float integer can hold exactly, instead of failing', () => {
     // A 98-billion-rupiah deal won a tenth of a day after it was opened, with a thousand others open.
-    const kpis = computeKpis(totals({ won: 1, lost: 0, openCount: 1000, revenueMinor: 9_876_543_210_000, cycleDays: [0.1] }), halfway);
+    const kpis = computeKpis(totals({ won: 1, lost: 0, openCount: 1000, revenueMinor: 9_876_543_210_000n, cycleDays: [0.1] }), halfway);
     expect((1000 * 9_876_543_210_000) / 0.1).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
     expect(kpis.velocity).toBe(formatEstimate((1000 * 9_876_543_210_000) / 0.1));
     expect(kpis.velocity).toMatch(/^98765432\d{7}\.\d{2}$/);

@@ -3,7 +3,8 @@
  * integers; ratios as numbers; a ratio with a zero denominator is null, never NaN or Infinity.
  */
 import type { MoneyString } from '../domain.js';
-import { divRoundHalfUp, formatEstimate, formatMinor } from './exact.js';
+import { fromMinor } from '../money.js';
+import { divRoundHalfUp, formatEstimate, ratioOfMinor } from './exact.js';
 import type { PeriodRange } from './period.js';
 import type { KpiTotals } from './totals.js';
 
@@ -51,29 +52,30 @@ export function computeKpis(t: KpiTotals, range: Pick<PeriodRange, 'elapsedShare
   const activitiesTotal = t.activities.call + t.activities.email + t.activities.meeting + t.activities.demo;
 
   return {
-    revenue: formatMinor(revenue),
-    quota: t.quotaMinor === null ? null : formatMinor(t.quotaMinor),
-    attainment: ratio(revenue, t.quotaMinor),
-    growth: ratio(revenue - t.previousRevenueMinor, t.previousRevenueMinor),
-    incremental: formatMinor(revenue - t.previousRevenueMinor),
+    revenue: fromMinor(revenue),
+    quota: t.quotaMinor === null ? null : fromMinor(t.quotaMinor),
+    attainment: ratioOfMinor(revenue, t.quotaMinor),
+    growth: ratioOfMinor(revenue - t.previousRevenueMinor, t.previousRevenueMinor),
+    incremental: fromMinor(revenue - t.previousRevenueMinor),
     won: t.won,
     lost: t.lost,
     winRate: ratio(t.won, closedCount),
-    avgDealSize: t.won === 0 ? null : formatMinor(divRoundHalfUp(BigInt(revenue), BigInt(t.won))),
+    avgDealSize: t.won === 0 ? null : fromMinor(divRoundHalfUp(revenue, BigInt(t.won))),
     cycleDays: ratio(cycleDaysSum, t.cycleDays.length),
     cycleDaysMedian: median(t.cycleDays),
-    openPipeline: formatMinor(t.openPipelineMinor),
-    weightedPipeline: formatMinor(divRoundHalfUp(t.weightedPipelineCentiMinor, 100n)),
-    coverage: remainingToQuota !== null && remainingToQuota > 0 ? t.openClosingInPeriodMinor / remainingToQuota : null,
+    openPipeline: fromMinor(t.openPipelineMinor),
+    weightedPipeline: fromMinor(divRoundHalfUp(t.weightedPipelineCentiMinor, 100n)),
+    coverage: remainingToQuota !== null && remainingToQuota > 0n ? ratioOfMinor(t.openClosingInPeriodMinor, remainingToQuota) : null,
     velocity: velocityPerDay(t, closedCount, cycleDaysSum),
     forecast: {
-      closed: formatMinor(revenue),
-      commit: formatMinor(commit),
-      bestCase: formatMinor(commit + t.bestCaseOpenMinor),
-      weighted: formatMinor(BigInt(revenue) + divRoundHalfUp(t.weightedClosingInPeriodCentiMinor, 100n)),
-      runRate: range.elapsedShare > 0 ? formatEstimate(revenue / range.elapsedShare) : null,
+      closed: fromMinor(revenue),
+      commit: fromMinor(commit),
+      bestCase: fromMinor(commit + t.bestCaseOpenMinor),
+      weighted: fromMinor(revenue + divRoundHalfUp(t.weightedClosingInPeriodCentiMinor, 100n)),
+      // An estimate: the float is rounded to minor units only at the end.
+      runRate: range.elapsedShare > 0 ? formatEstimate(Number(revenue) / range.elapsedShare) : null,
     },
-    returnOnSales: ratio(Number(t.marginBpMinor) / 10_000, t.marginRevenueMinor),
+    returnOnSales: ratioOfMinor(t.marginBpMinor, t.marginRevenueMinor * 10_000n),
     leadConversion: ratio(t.leadsConverted, t.leadsCreated),
     activities: {
       ...t.activities,
@@ -104,5 +106,5 @@ export function median(values: readonly number[]): number | null {
  */
 function velocityPerDay(t: KpiTotals, closedCount: number, cycleDaysSum: number): MoneyString | null {
   if (t.won === 0 || closedCount === 0 || cycleDaysSum <= 0) return null;
-  return formatEstimate((t.openCount * t.revenueMinor * t.won) / (closedCount * cycleDaysSum));
+  return formatEstimate((t.openCount * Number(t.revenueMinor) * t.won) / (closedCount * cycleDaysSum));
 }

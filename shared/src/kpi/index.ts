@@ -15,4 +15,4 @@ export { computeFunnel, stuckDeals, DEFAULT_STUCK_AFTER_DAYS } from './funnel.js
 export type { FunnelStage, StuckStage, StuckDeal } from './funnel.js';
 export { rankLeaderboard, LEADERBOARD_METRICS } from './leaderboard.js';
 export type { LeaderboardEntry, LeaderboardMetric, RankOptions } from './leaderboard.js';
-export { divRoundHalfUp, formatMinor, marginBpOf } from './exact.js';
+export { divRoundHalfUp, marginBpOf, ratioOfMinor } from './exact.js';

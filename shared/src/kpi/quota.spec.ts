@@ -42,10 +42,10 @@ describe('quotaShareMinor', () => {
 
   it('rounds a pro-rated share half up to the minor unit', () => {
     const quota = monthQuota({ repId: 'ana' }, '2026-11-01', '10.00');
-    expect(quotaShareMinor(quota, { fromDate: '2026-11-01', toDate: '2026-11-01' })).toBe(33); // 33.33…
-    expect(quotaShareMinor(quota, { fromDate: '2026-11-01', toDate: '2026-11-02' })).toBe(67); // 66.66…
-    expect(quotaShareMinor({ ...quota, amountMinor: 60 }, { fromDate: '2026-11-01', toDate: '2026-11-04' })).toBe(8); // 8.0
-    expect(quotaShareMinor({ ...quota, amountMinor: 15 }, { fromDate: '2026-11-01', toDate: '2026-11-01' })).toBe(1); // 0.5 → 1
+    expect(quotaShareMinor(quota, { fromDate: '2026-11-01', toDate: '2026-11-01' })).toBe(33n); // 33.33…
+    expect(quotaShareMinor(quota, { fromDate: '2026-11-01', toDate: '2026-11-02' })).toBe(67n); // 66.66…
+    expect(quotaShareMinor({ ...quota, amountMinor: 60n }, { fromDate: '2026-11-01', toDate: '2026-11-04' })).toBe(8n); // 8.0
+    expect(quotaShareMinor({ ...quota, amountMinor: 15n }, { fromDate: '2026-11-01', toDate: '2026-11-01' })).toBe(1n); // 0.5 → 1
   });
 
   it('gives nothing to a period the quota does not touch', () => {

@@ -5,6 +5,7 @@
  */
 import type { PeriodRange } from './period.js';
 import { addMonthsToMonthStart, parseIsoDate, toDayNumber } from './civil-date.js';
+import { sumMinor } from '../money.js';
 import { divRoundHalfUp } from './exact.js';
 import type { QuotaRow, RepRow, Scope } from './rows.js';
 
@@ -15,7 +16,7 @@ type DayRange = Pick<PeriodRange, 'fromDate' | 'toDate'>;
  * in the period, else the sum of its reps'; `all` adds that up over teams, plus reps without a
  * team; a territory is the sum of its reps'. Month and quarter quotas of one owner add up.
  */
-export function quotaForScope(quotas: readonly QuotaRow[], reps: readonly RepRow[], scope: Scope, range: DayRange): number | null {
+export function quotaForScope(quotas: readonly QuotaRow[], reps: readonly RepRow[], scope: Scope, range: DayRange): bigint | null {
   const repQuota = (repIds: readonly string[]) => {
     const ids = new Set(repIds);
     return sumShares(
@@ -47,7 +48,7 @@ export function quotaForScope(quotas: readonly QuotaRow[], reps: readonly RepRow
 }
 
 /** The part of one quota that falls in the period, rounded half up to minor units; null when none does. */
-export function quotaShareMinor(quota: QuotaRow, range: DayRange): number | null {
+export function quotaShareMinor(quota: QuotaRow, range: DayRange): bigint | null {
   const first = parseIsoDate(quota.periodStart);
   const quotaStart = toDayNumber(first);
   const quotaEnd = toDayNumber(addMonthsToMonthStart(first, quota.period === 'month' ? 1 : 3));
@@ -56,10 +57,10 @@ export function quotaShareMinor(quota: QuotaRow, range: DayRange): number | null
   const overlapDays = overlapEnd - overlapStart;
   if (overlapDays <= 0) return null;
   if (overlapDays === quotaEnd - quotaStart) return quota.amountMinor;
-  return Number(divRoundHalfUp(BigInt(quota.amountMinor) * BigInt(overlapDays), BigInt(quotaEnd - quotaStart)));
+  return divRoundHalfUp(quota.amountMinor * BigInt(overlapDays), BigInt(quotaEnd - quotaStart));
 }
 
-function sumShares(quotas: readonly QuotaRow[], range: DayRange): number | null {
+function sumShares(quotas: readonly QuotaRow[], range: DayRange): bigint | null {
   return addNullable(quotas.map((quota) => quotaShareMinor(quota, range)));
 }
 
@@ -67,7 +68,7 @@ function isString(value: string | null): value is string {
   return value !== null;
 }
 
-function addNullable(values: readonly (number | null)[]): number | null {
-  const present = values.filter((value): value is number => value !== null);
-  return present.length === 0 ? null : present.reduce((sum, value) => sum + value, 0);
+function addNullable(values: readonly (bigint | null)[]): bigint | null {
+  const present = values.filter((value): value is bigint => value !== null);
+  return present.length === 0 ? null : sumMinor(present);
 }

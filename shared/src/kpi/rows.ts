@@ -1,6 +1,6 @@
 /**
  * Plain rows the KPI layer reads when it computes from data rather than from SQL aggregates:
- * what a repository query or an in-memory store holds, with money already in minor units.
+ * what a repository query or an in-memory store holds, with money already in bigint minor units.
  */
 import type { ActivityType, ForecastCategory, IsoDate, LeadStatus, QuotaPeriod, StageKind } from '../domain.js';
 
@@ -9,7 +9,7 @@ export interface DealRow {
   ownerId: string;
   teamId: string | null;
   territoryId: string | null;
-  amountMinor: number;
+  amountMinor: bigint;
   stage: string;
   stageKind: StageKind;
   /** Win probability in whole percent, 0–100. */
@@ -44,7 +44,7 @@ export interface QuotaRow {
   period: QuotaPeriod;
   /** First day of the month or quarter. */
   periodStart: IsoDate;
-  amountMinor: number;
+  amountMinor: bigint;
 }
 
 /** Who belongs where: activities, leads and rep quotas reach a team or territory through their rep. */

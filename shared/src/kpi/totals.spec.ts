@@ -56,7 +56,7 @@ function rows(fields: Partial<KpiRows>): KpiRows {
 describe('totalsFromRows', () => {
   it('adds deals won in the period to revenue and their created-to-closed days to the cycle', () => {
     const totals = totalsFromRows(rows({ deals: [won('2026-11-11T03:00:00Z', { amount: '1500000.50' })] }), november, ALL);
-    expect(totals.revenueMinor).toBe(150000050);
+    expect(totals.revenueMinor).toBe(150000050n);
     expect(totals.won).toBe(1);
     expect(totals.cycleDays).toEqual([41]);
   });
@@ -71,13 +71,13 @@ describe('totalsFromRows', () => {
   it('adds deals won in the previous month to the previous revenue only', () => {
     const totals = totalsFromRows(rows({ deals: [won('2026-10-31T16:59:00Z', { amount: '700' })] }), november, ALL);
     expect(totals.previousRevenueMinor).toBe(toMinor('700'));
-    expect(totals.revenueMinor).toBe(0);
+    expect(totals.revenueMinor).toBe(0n);
   });
 
   it('counts a deal reopened after it was won neither as won nor in revenue, but as open pipeline', () => {
     const reopened = deal({ stageKind: 'open', closedAt: new Date('2026-11-10T03:00:00Z'), amount: '5000' });
     const totals = totalsFromRows(rows({ deals: [reopened] }), november, ALL);
-    expect([totals.won, totals.revenueMinor, totals.cycleDays.length]).toEqual([0, 0, 0]);
+    expect([totals.won, totals.revenueMinor, totals.cycleDays.length]).toEqual([0, 0n, 0]);
     expect(totals.openPipelineMinor).toBe(toMinor('5000'));
   });
 
@@ -161,21 +161,21 @@ describe('addTotals', () => {
   it('adds two disjoint scopes and keeps the quota null only when both are', () => {
     const a = {
       ...emptyTotals(),
-      revenueMinor: 100,
+      revenueMinor: 100n,
       won: 1,
       cycleDays: [3],
       weightedPipelineCentiMinor: 5n,
-      quotaMinor: 1000,
+      quotaMinor: 1000n,
     };
     const b = {
       ...emptyTotals(),
-      revenueMinor: 50,
+      revenueMinor: 50n,
       lost: 2,
       cycleDays: [7],
       activities: { call: 1, email: 0, meeting: 0, demo: 2 },
     };
     const sum = addTotals(a, b);
-    expect([sum.revenueMinor, sum.won, sum.lost, sum.quotaMinor]).toEqual([150, 1, 2, 1000]);
+    expect([sum.revenueMinor, sum.won, sum.lost, sum.quotaMinor]).toEqual([150n, 1, 2, 1000n]);
     expect(sum.cycleDays).toEqual([3, 7]);
     expect(sum.weightedPipelineCentiMinor).toBe(5n);
     expect(sum.activities).toEqual({ call: 1, email: 0, meeting: 0, demo: 2 });

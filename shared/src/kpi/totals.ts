@@ -10,32 +10,33 @@ import type { PeriodRange } from './period.js';
 import { quotaForScope } from './quota.js';
 import type { DealRow, KpiRows, RepRow, Scope } from './rows.js';
 
+/** Money is bigint minor units: a total is exact however large an organisation's figures grow. */
 export interface KpiTotals {
   /** Σ amount of deals won in the period, minor units. */
-  revenueMinor: number;
+  revenueMinor: bigint;
   /** Σ amount of deals won in the previous equal period. */
-  previousRevenueMinor: number;
+  previousRevenueMinor: bigint;
   won: number;
   lost: number;
   /** Days from created to closed (fractional, never negative) of each deal won in the period. */
   cycleDays: number[];
   /** Open deals now, whatever the period: the pipeline is a snapshot. */
   openCount: number;
-  openPipelineMinor: number;
+  openPipelineMinor: bigint;
   /** Σ amountMinor × probability % over open deals: hundredths of a minor unit. */
   weightedPipelineCentiMinor: bigint;
   /** Open deals whose expected close date is a day of the period. */
-  openClosingInPeriodMinor: number;
+  openClosingInPeriodMinor: bigint;
   /** Of those, the ones whose effective forecast category is `commit`, and `best_case`. */
-  commitOpenMinor: number;
-  bestCaseOpenMinor: number;
+  commitOpenMinor: bigint;
+  bestCaseOpenMinor: bigint;
   weightedClosingInPeriodCentiMinor: bigint;
   /** Σ amountMinor × margin basis points over won deals with a known margin: 1/10 000 of a minor unit. */
   marginBpMinor: bigint;
   /** Revenue of the won deals with a known margin: the return-on-sales denominator. */
-  marginRevenueMinor: number;
+  marginRevenueMinor: bigint;
   /** null when no quota is set for any part of the period. */
-  quotaMinor: number | null;
+  quotaMinor: bigint | null;
   leadsCreated: number;
   /** Of the leads created in the period, those converted by now. */
   leadsConverted: number;
@@ -45,20 +46,20 @@ export interface KpiTotals {
 
 export function emptyTotals(): KpiTotals {
   return {
-    revenueMinor: 0,
-    previousRevenueMinor: 0,
+    revenueMinor: 0n,
+    previousRevenueMinor: 0n,
     won: 0,
     lost: 0,
     cycleDays: [],
     openCount: 0,
-    openPipelineMinor: 0,
+    openPipelineMinor: 0n,
     weightedPipelineCentiMinor: 0n,
-    openClosingInPeriodMinor: 0,
-    commitOpenMinor: 0,
-    bestCaseOpenMinor: 0,
+    openClosingInPeriodMinor: 0n,
+    commitOpenMinor: 0n,
+    bestCaseOpenMinor: 0n,
     weightedClosingInPeriodCentiMinor: 0n,
     marginBpMinor: 0n,
-    marginRevenueMinor: 0,
+    marginRevenueMinor: 0n,
     quotaMinor: null,
     leadsCreated: 0,
     leadsConverted: 0,
@@ -86,7 +87,7 @@ export function addTotals(a: KpiTotals, b: KpiTotals): KpiTotals {
     weightedClosingInPeriodCentiMinor: a.weightedClosingInPeriodCentiMinor + b.weightedClosingInPeriodCentiMinor,
     marginBpMinor: a.marginBpMinor + b.marginBpMinor,
     marginRevenueMinor: a.marginRevenueMinor + b.marginRevenueMinor,
-    quotaMinor: a.quotaMinor === null && b.quotaMinor === null ? null : (a.quotaMinor ?? 0) + (b.quotaMinor ?? 0),
+    quotaMinor: a.quotaMinor === null && b.quotaMinor === null ? null : (a.quotaMinor ?? 0n) + (b.quotaMinor ?? 0n),
     leadsCreated: a.leadsCreated + b.leadsCreated,
     leadsConverted: a.leadsConverted + b.leadsConverted,
     activities,
@@ -134,7 +135,7 @@ function addDeal(totals: KpiTotals, deal: DealRow, range: PeriodRange, productMa
       totals.cycleDays.push(Math.max(0, closedAt.getTime() - deal.createdAt.getTime()) / MS_PER_DAY);
       const marginBp = deal.marginBp ?? (deal.productId === null ? undefined : productMargins.get(deal.productId));
       if (marginBp !== undefined && marginBp !== null) {
-        totals.marginBpMinor += BigInt(amount) * BigInt(marginBp);
+        totals.marginBpMinor += amount * BigInt(marginBp);
         totals.marginRevenueMinor += amount;
       }
     } else if (within(closedAt, range.previousStart, range.previousEnd)) {
@@ -143,7 +144,7 @@ function addDeal(totals: KpiTotals, deal: DealRow, range: PeriodRange, productMa
   } else if (deal.stageKind === 'lost' && closedAt !== null) {
     if (within(closedAt, range.start, range.end)) totals.lost++;
   } else if (deal.stageKind === 'open') {
-    const weighted = BigInt(amount) * BigInt(deal.probability);
+    const weighted = amount * BigInt(deal.probability);
     totals.openCount++;
     totals.openPipelineMinor += amount;
     totals.weightedPipelineCentiMinor += weighted;
@@ -160,7 +161,7 @@ function addDeal(totals: KpiTotals, deal: DealRow, range: PeriodRange, productMa
 
 /** Bad rows fail loudly here rather than drift silently in a sum. */
 function checkDeal(deal: DealRow): void {
-  if (!Number.isSafeInteger(deal.amountMinor)) throw new RangeError(`deal ${deal.id}: amountMinor must be an integer`);
+  if (typeof deal.amountMinor !== 'bigint') throw new RangeError(`deal ${deal.id}: amountMinor must be a bigint`);
   if (!Number.isInteger(deal.probability) || deal.probability < 0 || deal.probability > 100) {
     throw new RangeError(`deal ${deal.id}: probability must be a whole percent 0–100`);
   }

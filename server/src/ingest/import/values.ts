@@ -3,7 +3,7 @@
  * separators and currency signs, dates in three formats. Pure functions, each answering either
  * the value or a reason the row can be rejected with.
  */
-import type { DateFormat } from '@salesboard/shared';
+import { type DateFormat, isWithinAmountBound, MAX_AMOUNT, toMinor } from '@salesboard/shared';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -45,9 +45,10 @@ export function parseAmount(text: string): Parsed<string> {
   whole = whole.replace(/[.,]/g, '');
   if (!/^\d+$/.test(whole) || !/^\d*$/.test(fraction)) return no(`"${text}" is not an amount`);
   if (fraction.length > 2) return no(`"${text}" has more than 2 decimals`);
-  const digits = whole.replace(/^0+(?=\d)/, '');
-  if (digits.length > 15) return no(`"${text}" is too large`);
-  return ok(`${digits}.${fraction.padEnd(2, '0')}`);
+  const amount = `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
+  // The bound the API's schema states, so a row or a CRM cannot store what a request may not.
+  if (!isWithinAmountBound(toMinor(amount))) return no(`"${text}" is above the most an amount may be, ${MAX_AMOUNT}`);
+  return ok(amount);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])/;
