@@ -90,7 +90,7 @@ export function rows(r) {
       `server CPU ms per event (${label} screens)`,
       fl.cpuMsPerEvent[n],
       null,
-      last ? `< 2× ${screens[0]} screens` : '',
+      last ? `< 2× ${screens[0]} screens` : fl.saturated?.includes(Number(n)) ? 'saturated' : '',
       last ? ok(() => fl.cpuGrowth < 2, fl.cpuGrowth) : null,
     );
   }
