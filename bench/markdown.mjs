@@ -10,7 +10,7 @@ import { cpuLines, markdownTable, rows } from './lib/report.mjs';
 const file = process.argv[2] ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const m = r.machine;
-const scenarios = ['memory', 'latency', 'fanout', 'clients', 'ingest', 'reconnect', 'bundle', 'frames', 'aggregates', 'bulk'];
+const scenarios = ['memory', 'latency', 'fanout', 'clients', 'ingest', 'reconnect', 'bundle', 'frames', 'aggregates', 'floor', 'bulk'];
 
 console.log(`- date: ${r.date} (${r.quick ? 'quick' : 'full'} run, ${r.totalSec} s)`);
 console.log(

@@ -87,6 +87,11 @@ function groupSeconds(pids, seen) {
   return total;
 }
 
+/** CPU seconds the given processes have used so far, unrounded (for a cost per event). */
+export function cpuSeconds(pids) {
+  return groupSeconds(pids, new Map());
+}
+
 /**
  * Starts measuring groups given as name → () => pids. Pids are re-resolved at the end so
  * processes born during the phase (PostgreSQL backends, renderers) count from zero; processes

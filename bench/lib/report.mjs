@@ -80,6 +80,31 @@ export function rows(r) {
   add('frames', 'long tasks', fr.longTasks, null);
   add('frames', 'dropped frames %', fr.droppedPct, null);
   add('aggregates', 'KPI aggregates', r.aggregates?.result ?? null, null);
+  const fl = r.floor ?? {};
+  const screens = Object.keys(fl.cpuMsPerEvent ?? {});
+  for (const n of screens) {
+    const label = Number(n).toLocaleString('en-US');
+    const last = n === screens.at(-1);
+    add(
+      'floor',
+      `server CPU ms per event (${label} screens)`,
+      fl.cpuMsPerEvent[n],
+      null,
+      last ? `< 2× ${screens[0]} screens` : fl.saturated?.includes(Number(n)) ? 'saturated' : '',
+      last ? ok(() => fl.cpuGrowth < 2, fl.cpuGrowth) : null,
+    );
+  }
+  for (const n of screens) {
+    const value = fl.restPerScreenMinute?.[n];
+    add(
+      'floor',
+      `REST per screen-minute (${Number(n).toLocaleString('en-US')} screens)`,
+      value,
+      null,
+      '0',
+      ok(() => value === 0, value),
+    );
+  }
   return out;
 }
 

@@ -7,11 +7,16 @@
  *   (`42/live,["event",{"seq":N,"type":"…`), never JSON-parsed, except on the sampled socket,
  *   which parses each event to map seq → deal and stage (how the driver matches its POSTs).
  * Reconnects like socket.io-client (1 s doubling to 5 s, ±50 % jitter) with auth since = last seq.
+ * A client may instead be a screen (the floor scenario): it signs in with a credential,
+ * subscribes, reads each event's type and makes the REST calls screen-model.mjs says the real
+ * client would.
  * Controlled over IPC by swarm.mjs.
  */
 import WebSocket from 'ws';
 import { serve } from './children.mjs';
 import { nowMs } from './clock.mjs';
+import { screenHttp, screenStats } from './screen-client.mjs';
+import { screen } from './screen-model.mjs';
 
 const EVENT_PREFIX = Buffer.from('42/live,["event",{"seq":');
 const HEAD_PREFIX = Buffer.from('42/live,["head",{"seq":');
@@ -27,6 +32,8 @@ let seqStats = new Map(); // seq → [count, firstAt, lastAt]
 let samples = new Map(); // seq → "dealId>toStage"
 let reconnecting = false;
 let expectSeq = Infinity; // for reconnect: the seq every client must reach
+let screens = screenStats();
+let screenGet = null; // per base URL, made on the first screen
 
 /** Reads the decimal number at `offset`; returns [value, offset after it]. */
 function readNumber(data, offset) {
@@ -49,16 +56,41 @@ function advance(conn, seq, at) {
   if (conn.resyncedAt === null && conn.lastSeq >= expectSeq) conn.resyncedAt = at;
 }
 
+/** The event's type string, read from the frame (it ends at the next quote). */
+function readType(data, offset) {
+  return data.toString('utf8', offset, data.indexOf(0x22 /* " */, offset));
+}
+
+/** What a screen's client would do with one event frame; see screen-model.mjs. */
+function screenEvent(conn, data, seq, end) {
+  const type = readType(data, end + TYPE_MARK);
+  if (type === 'leaderboard.updated' || type === 'kpi.updated') return void conn.screen.event({ type });
+  if (seq <= conn.lastSeq) return; // a duplicate: the board store drops it unseen
+  if (conn.lastSeq >= 0 && seq > conn.lastSeq + 1) screens.gaps++;
+  screens.events++;
+  if (type === 'event.hidden') return;
+  // Only org changes need their payload (which list or board changed); they are rare.
+  const payload = type === 'org.changed' ? JSON.parse(data.toString('utf8', '42/live,'.length))[1].payload : null;
+  conn.screen.event({ type, entity: payload?.entity, id: payload?.id });
+}
+
+function handshake(conn) {
+  const auth = { ...(conn.token ? { token: conn.token } : {}), ...(conn.lastSeq >= 0 ? { since: conn.lastSeq } : {}) };
+  conn.ws.send(`40/live,${JSON.stringify(auth)}`);
+}
+
 function onFrame(conn, data) {
+  if (conn.screen) screens.socketBytes += data.length;
   const kind = data[0];
   if (kind === 0x32 /* 2: ping */) return void conn.ws.send('3');
-  if (kind === 0x30 /* 0: open */) return void conn.ws.send(`40/live,${JSON.stringify(conn.lastSeq >= 0 ? { since: conn.lastSeq } : {})}`);
+  if (kind === 0x30 /* 0: open */) return void handshake(conn);
   if (kind !== 0x34 /* 4: message */) return;
   const type = data[1];
   if (type === 0x32 /* 2: event */) {
     if (startsWith(data, EVENT_PREFIX)) {
       const at = nowMs();
       const [seq, end] = readNumber(data, EVENT_PREFIX.length);
+      if (conn.screen) screenEvent(conn, data, seq, end);
       const first = data[end + TYPE_MARK];
       // Derived events (leaderboard.updated, kpi.updated) carry the head seq, not their own.
       if (first === 0x6c /* l */ || first === 0x6b /* k */) return void derived++;
@@ -73,14 +105,22 @@ function onFrame(conn, data) {
         if (conn.sampled) sample(data);
       }
     } else if (startsWith(data, SNAPSHOT_PREFIX)) {
+      // A snapshot may be older than what was applied (the client takes it as the truth at its seq).
+      if (conn.screen) conn.lastSeq = -1;
       advance(conn, readNumber(data, SNAPSHOT_PREFIX.length)[0], nowMs());
       conn.snapshots++;
+      if (conn.screen) {
+        screens.snapshots++;
+        conn.screen.snapshot();
+      }
     } else if (startsWith(data, HEAD_PREFIX)) {
       conn.heads++;
     }
   } else if (type === 0x30 /* 0: connected */) {
     conn.connected = true;
     conn.attempts = 0;
+    // stores/live.ts: on every (re)connect the page's scope is subscribed again.
+    if (conn.screen) conn.ws.send(`42/live,${JSON.stringify(['subscribe', conn.screen.subscribe])}`);
     conn.settle?.(true);
   } else if (type === 0x34 /* 4: connect_error */) {
     conn.error = data.toString('utf8');
@@ -121,14 +161,25 @@ function scheduleReconnect(conn) {
   conn.timer = setTimeout(() => open(conn), delay);
 }
 
-/** Opens `count` sockets, at most `parallel` handshakes at a time; resolves when all settled. */
-async function connect({ url, count, since, sampled, parallel = 50, timeoutMs = 60_000 }) {
+/**
+ * Opens `count` sockets, at most `parallel` handshakes at a time; resolves when all settled.
+ * With `specs` (and `baseUrl`), one screen per spec instead: `{ token, ...screen-model spec }`;
+ * each starts its page (its first REST calls) as its socket opens.
+ */
+async function connect({ url, count, since, sampled, parallel = 50, timeoutMs = 60_000, specs = null, baseUrl = null }) {
   const startedAt = nowMs();
   const fresh = [];
+  if (specs) {
+    count = specs.length;
+    screenGet ??= screenHttp(baseUrl, screens);
+  }
   for (let i = 0; i < count; i++) {
+    const spec = specs?.[i];
     fresh.push({
       url,
       ws: null,
+      token: spec?.token ?? null,
+      screen: spec ? screen(spec, screenGet(spec.token, spec.kind)) : null,
       lastSeq: since ?? -1,
       sampled: sampled && conns.length === 0 && i === 0,
       connected: false,
@@ -158,6 +209,7 @@ async function connect({ url, count, since, sampled, parallel = 50, timeoutMs = 
           conn.settle = null;
           resolve(value);
         };
+        conn.screen?.start();
         open(conn);
       });
       if (settled) ok++;
@@ -176,6 +228,7 @@ async function closeAll() {
         new Promise((resolve) => {
           conn.closing = true;
           clearTimeout(conn.timer);
+          conn.screen?.stop();
           const ws = conn.ws;
           if (!ws || ws.readyState === WebSocket.CLOSED) return resolve();
           const timer = setTimeout(() => {
@@ -218,6 +271,8 @@ serve({
     drops: conns.reduce((n, c) => n + c.drops, 0),
     snapshots: conns.reduce((n, c) => n + c.snapshots, 0),
   }),
+  /** The screens' totals so far (the driver takes differences over its window). */
+  screenCounters: () => screens,
   reconnect({ enabled }) {
     reconnecting = enabled;
     return true;

@@ -6,6 +6,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { call, endChild, track } from './children.mjs';
+import { addScreenStats, screenStats } from './screen-client.mjs';
 
 const WORKER = fileURLToPath(new URL('./swarm-worker.mjs', import.meta.url));
 
@@ -33,6 +34,28 @@ export function startSwarm(size) {
         ms: Math.max(...results.map((r) => r.ms)),
         error: results.find((r) => r.error)?.error ?? null,
       };
+    },
+    /**
+     * Adds one screen per spec (screen-model.mjs), split evenly; each makes its REST calls
+     * against `baseUrl` with its own credential (`spec.token`).
+     */
+    async connectScreens(url, baseUrl, specs, { timeoutMs = 180_000 } = {}) {
+      const shares = workers.map((_, i) => specs.filter((__, j) => j % workers.length === i));
+      const results = await Promise.all(
+        workers.map((w, i) => call(w, 'connect', { url, baseUrl, specs: shares[i], parallel: 20, timeoutMs }, { timeoutMs: timeoutMs + 5000 })),
+      );
+      total += specs.length;
+      return {
+        connected: sum(results, 'connected'),
+        failed: sum(results, 'failed'),
+        ms: Math.max(...results.map((r) => r.ms)),
+        error: results.find((r) => r.error)?.error ?? null,
+      };
+    },
+    /** The screens' counters, summed over the workers (screen-client.mjs screenStats). */
+    async screenCounters() {
+      const results = await all('screenCounters');
+      return results.reduce(addScreenStats, screenStats());
     },
     async closeAll() {
       await all('closeAll', {}, 30_000);

@@ -1,0 +1,195 @@
+/**
+ * What one real screen asks of the server: the socket messages it sends and the REST calls it
+ * makes, when, and in reaction to which pushed events. The `floor` scenario runs thousands of
+ * these in the swarm workers; nothing else in the bench knows how the client behaves, so when
+ * the client changes (figures pushed, not pulled), this file is the one to change with it.
+ *
+ * Mapped from the client as it is (paths under client/src/):
+ * - views/WallboardView.vue (a TV at /tv, paired to a board):
+ *   - `month` and `quarter`: useLiveQuery(fetchKpis({ period, ...board scope })), reloaded on
+ *     every event but `org.changed` and `leaderboard.updated` (so also on `kpi.updated`),
+ *     throttled to one per 3 s and 5 s.
+ *   - `scopedLeaderboard`: a team's or territory's board only (the organisation's arrives with
+ *     the board store): fetchLeaderboard({ metric: 'revenue', period: 'month', ...scope }) on
+ *     `leaderboard.updated`, `deal.won`, `deal.updated`, throttled to 3 s.
+ *   - composables/use-wallboard-board.ts: GET /api/boards/:id at start, every 5 minutes and on
+ *     `org.changed` of that board.
+ *   - `live.subscribe({} | { teamId })` once live; session.loadMe() at start (GET /api/auth/me).
+ *   - composables/use-version-watch.ts: GET /index.html every 3 minutes (not /api: counted apart).
+ * - views/DashboardView.vue (a manager at /, on their team: use-dashboard-filters.ts defaultScopeFor):
+ *   - `current`: fetchKpis({ period: 'month', teamId }) on every event but `org.changed`, throttle 2 s (the default).
+ *   - `previous`: fetchKpis of the previous equal period, never on events, every 5 minutes.
+ *   - `leaderboard`: fetchLeaderboard({ period: 'month', teamId, metric: 'revenue' }) on
+ *     `leaderboard.updated` and every `deal.*`, throttle 2 s.
+ *   - `wonDeals`: listAllDeals({ stage, teamId }) for each won stage (api/deals.ts: pages of
+ *     1,000; one page here) on `deal.won`, `deal.updated`, `deal.stageChanged`, throttle 3 s.
+ *   - stores/org.ts: teams, territories, reps and stages at start, again 300 ms after an
+ *     `org.changed` of one of them.
+ *   - `live.subscribe({ teamId })`; session.loadMe() at start.
+ * - composables/use-live-query.ts, the timing of every query above: load at once when its key is
+ *   set; a relevant event or a new snapshot (board.snapshotCount) asks for a reload, which runs
+ *   at `lastStart + throttleMs` (one pending at a time, so a burst costs one request); a timer
+ *   asks every `refreshMs` (30 s by default); a reload aborts the one still in flight.
+ * - stores/board.ts: events are applied once, in seq order; `event.hidden` (another team's deal,
+ *   for a manager) only advances the seq and tells no listener, so it causes no reload;
+ *   `deals.imported` and `org.changed` of a team, territory, rep or stage fetch a snapshot
+ *   (GET /api/snapshot). stores/live.ts resyncs over the socket on a gap: not modelled, as the
+ *   server delivers in order; the worker counts gaps so one would show.
+ */
+
+/** use-live-query.ts defaults. */
+const REFRESH_MS = 30_000;
+const THROTTLE_MS = 2_000;
+/** use-wallboard-board.ts BOARD_REFRESH_MS. */
+const BOARD_REFRESH_MS = 5 * 60_000;
+/** use-version-watch.ts VERSION_CHECK_MS. */
+const VERSION_CHECK_MS = 3 * 60_000;
+/** stores/org.ts RELOAD_DELAY_MS. */
+const ORG_RELOAD_DELAY_MS = 300;
+/** stores/board.ts SNAPSHOT_ENTITIES and stores/org.ts HELD. */
+const ORG_LISTS = new Set(['team', 'territory', 'rep', 'stage']);
+
+/** `/api/kpis?period=month&teamId=…`, as api/http.ts apiUrl builds it (keys in object order). */
+export function apiPath(path, query = {}) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const search = params.toString();
+  return `/api${path}${search ? `?${search}` : ''}`;
+}
+
+const notOrg = (e) => e.type !== 'org.changed';
+
+/**
+ * The queries and timers of one screen, from a spec the driver prepares:
+ * `{ kind: 'tv', boardId, teamId? }` or `{ kind: 'dashboard', teamId, previous: { from, to }, wonStages }`.
+ */
+export function screenPlan(spec) {
+  const scope = spec.teamId ? { teamId: spec.teamId } : {};
+  if (spec.kind === 'tv') {
+    const queries = [
+      {
+        name: 'kpis',
+        path: apiPath('/kpis', { period: 'month', ...scope }),
+        throttleMs: 3_000,
+        isRelevant: (e) => notOrg(e) && e.type !== 'leaderboard.updated',
+      },
+      {
+        name: 'kpis',
+        path: apiPath('/kpis', { period: 'quarter', ...scope }),
+        throttleMs: 5_000,
+        isRelevant: (e) => notOrg(e) && e.type !== 'leaderboard.updated',
+      },
+    ];
+    if (spec.teamId)
+      queries.push({
+        name: 'leaderboard',
+        path: apiPath('/leaderboard', { metric: 'revenue', period: 'month', ...scope }),
+        throttleMs: 3_000,
+        isRelevant: (e) => e.type === 'leaderboard.updated' || e.type === 'deal.won' || e.type === 'deal.updated',
+      });
+    return {
+      subscribe: scope,
+      startup: [apiPath('/auth/me')],
+      queries,
+      board: apiPath(`/boards/${spec.boardId}`),
+      timers: [
+        { name: 'board', path: apiPath(`/boards/${spec.boardId}`), everyMs: BOARD_REFRESH_MS },
+        { name: 'version', path: '/index.html', everyMs: VERSION_CHECK_MS, notApi: true },
+      ],
+      orgLists: null,
+    };
+  }
+  const queries = [
+    { name: 'kpis', path: apiPath('/kpis', { period: 'month', ...scope }), isRelevant: notOrg },
+    {
+      name: 'kpis',
+      path: apiPath('/kpis', { period: 'custom', from: spec.previous.from, to: spec.previous.to, ...scope }),
+      refreshMs: 5 * 60_000,
+      isRelevant: () => false,
+    },
+    {
+      name: 'leaderboard',
+      path: apiPath('/leaderboard', { period: 'month', ...scope, metric: 'revenue' }),
+      isRelevant: (e) => e.type === 'leaderboard.updated' || e.type.startsWith('deal.'),
+    },
+    ...spec.wonStages.map((stage) => ({
+      name: 'deals',
+      path: apiPath('/deals', { stage, ...scope, limit: 1000, offset: 0 }),
+      throttleMs: 3_000,
+      isRelevant: (e) => e.type === 'deal.won' || e.type === 'deal.updated' || e.type === 'deal.stageChanged',
+    })),
+  ];
+  return {
+    subscribe: scope,
+    startup: [apiPath('/auth/me')],
+    queries,
+    board: null,
+    timers: [],
+    orgLists: ['/teams', '/territories', '/reps', '/stages'].map((path) => apiPath(path)),
+  };
+}
+
+/**
+ * One screen at run time. `get(name, path, done?)` issues a GET, calls `done` when it ends and
+ * returns `{ abort() }`; the screen calls it exactly when the client would. `event({ type, entity, id })` for every logged event
+ * applied in order (never `event.hidden`) and every derived one; `snapshot()` for each snapshot.
+ */
+export function screen(spec, get) {
+  const plan = screenPlan(spec);
+  const timers = [];
+  let orgTimer = null;
+  const every = (ms, fn) => timers.push(setInterval(fn, ms));
+
+  const queries = plan.queries.map((query) => ({ ...query, throttleMs: query.throttleMs ?? THROTTLE_MS, lastStart: -Infinity, pending: null, inFlight: null }));
+
+  function reload(query) {
+    clearTimeout(query.pending);
+    query.pending = null;
+    query.inFlight?.abort();
+    query.lastStart = Date.now();
+    query.inFlight = get(query.name, query.path, () => (query.inFlight = null));
+  }
+
+  function requestReload(query) {
+    if (query.pending) return;
+    query.pending = setTimeout(() => reload(query), Math.max(0, query.lastStart + query.throttleMs - Date.now()));
+  }
+
+  const loadOrg = () => plan.orgLists?.forEach((path) => get('org', path));
+
+  return {
+    subscribe: plan.subscribe,
+    /** The page opened: what it loads before any event. */
+    start() {
+      for (const path of plan.startup) get('me', path);
+      if (plan.board) get('board', plan.board);
+      loadOrg();
+      for (const query of queries) {
+        reload(query);
+        every(query.refreshMs ?? REFRESH_MS, () => requestReload(query));
+      }
+      for (const timer of plan.timers) every(timer.everyMs, () => get(timer.notApi ? 'page' : timer.name, timer.path));
+    },
+    snapshot() {
+      for (const query of queries) requestReload(query);
+    },
+    event(e) {
+      for (const query of queries) if (query.isRelevant(e)) requestReload(query);
+      if (e.type === 'deals.imported' || (e.type === 'org.changed' && ORG_LISTS.has(e.entity))) get('snapshot', apiPath('/snapshot'));
+      if (e.type === 'org.changed' && e.entity === 'board' && plan.board && plan.board.endsWith(`/${e.id}`)) get('board', plan.board);
+      if (e.type === 'org.changed' && ORG_LISTS.has(e.entity) && plan.orgLists && !orgTimer)
+        orgTimer = setTimeout(() => {
+          orgTimer = null;
+          loadOrg();
+        }, ORG_RELOAD_DELAY_MS);
+    },
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+      clearTimeout(orgTimer);
+      for (const query of queries) {
+        clearTimeout(query.pending);
+        query.inFlight?.abort();
+      }
+    },
+  };
+}
