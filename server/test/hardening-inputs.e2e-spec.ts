@@ -41,13 +41,20 @@ describe('bounded inputs (issue #13)', () => {
     org = await createOrg(t.api);
     await t.api.post('/api/users').send({ email: 'ayu@example.co.id', name: 'Ayu', role: 'rep', repId: org.reps[0].id, password: CAST_PASSWORD }).expect(201);
     rep = request.agent(t.baseUrl).set('Authorization', `Bearer ${await login(t.baseUrl, 'ayu@example.co.id')}`);
-    await t.api.put('/api/webhooks/pipedrive/stage-map').send({ stages: { '1': 'lead' }, defaultOwnerId: org.reps[0].id }).expect(200);
+    await t.api
+      .put('/api/webhooks/pipedrive/stage-map')
+      .send({ stages: { '1': 'lead' }, defaultOwnerId: org.reps[0].id })
+      .expect(200);
   });
   afterAll(async () => t.close());
 
   describe('dates and instants', () => {
     it("refuses a rep's activity dated 1 BC and keeps the KPIs answering", async () => {
-      await refused(() => rep.post('/api/activities').send({ type: 'call', repId: org.reps[0].id, at: '0000-01-01T00:00:00Z' }), 400, /^at: must be between 1970-01-01 and 2100-12-31/);
+      await refused(
+        () => rep.post('/api/activities').send({ type: 'call', repId: org.reps[0].id, at: '0000-01-01T00:00:00Z' }),
+        400,
+        /^at: must be between 1970-01-01 and 2100-12-31/,
+      );
       await refused(() => rep.post('/api/activities').send({ type: 'call', repId: org.reps[0].id, at: '2101-01-01T00:00:00Z' }), 400, /^at: /);
       await rep.post('/api/activities').send({ type: 'call', repId: org.reps[0].id, at: '2026-03-01T03:00:00Z' }).expect(201);
       await t.api.get('/api/kpis').expect(200);
@@ -65,10 +72,22 @@ describe('bounded inputs (issue #13)', () => {
 
     it('refuses expected close dates and quota periods outside the range or the calendar', async () => {
       const deal = await createDeal(t.api, org.reps[0].id);
-      await refused(() => t.api.post('/api/deals').send({ name: 'Old', ownerId: org.reps[0].id, amount: 1, expectedCloseDate: '0000-01-01' }), 400, /^expectedCloseDate: /);
+      await refused(
+        () => t.api.post('/api/deals').send({ name: 'Old', ownerId: org.reps[0].id, amount: 1, expectedCloseDate: '0000-01-01' }),
+        400,
+        /^expectedCloseDate: /,
+      );
       await refused(() => t.api.patch(`/api/deals/${deal.id}`).send({ expectedCloseDate: '9999-12-31' }), 400, /^expectedCloseDate: /);
-      await refused(() => t.api.post('/api/deals').send({ name: 'Leap', ownerId: org.reps[0].id, amount: 1, expectedCloseDate: '2026-02-30' }), 400, /^expectedCloseDate: /);
-      await refused(() => t.api.put('/api/quotas').send({ repId: org.reps[0].id, period: 'month', periodStart: '0000-01-01', amount: 1 }), 400, /^periodStart: /);
+      await refused(
+        () => t.api.post('/api/deals').send({ name: 'Leap', ownerId: org.reps[0].id, amount: 1, expectedCloseDate: '2026-02-30' }),
+        400,
+        /^expectedCloseDate: /,
+      );
+      await refused(
+        () => t.api.put('/api/quotas').send({ repId: org.reps[0].id, period: 'month', periodStart: '0000-01-01', amount: 1 }),
+        400,
+        /^periodStart: /,
+      );
     });
 
     it('refuses audit and KPI queries outside the range, naming the parameter', async () => {
@@ -88,8 +107,16 @@ describe('bounded inputs (issue #13)', () => {
     });
 
     it('takes an avatar only as an https: or data:image/ URL', async () => {
-      await refused(() => t.api.patch(`/api/reps/${org.reps[0].id}`).send({ avatarUrl: 'javascript:alert(1)' }), 400, /^avatarUrl: must be an https: or data:image\/ URL/);
-      await refused(() => t.api.post('/api/reps').send({ name: 'Eko', email: 'eko@example.co.id', avatarUrl: 'http://example.com/eko.png' }), 400, /^avatarUrl: /);
+      await refused(
+        () => t.api.patch(`/api/reps/${org.reps[0].id}`).send({ avatarUrl: 'javascript:alert(1)' }),
+        400,
+        /^avatarUrl: must be an https: or data:image\/ URL/,
+      );
+      await refused(
+        () => t.api.post('/api/reps').send({ name: 'Eko', email: 'eko@example.co.id', avatarUrl: 'http://example.com/eko.png' }),
+        400,
+        /^avatarUrl: /,
+      );
       await refused(() => t.api.patch(`/api/reps/${org.reps[0].id}`).send({ avatarUrl: 'data:text/html,<script>alert(1)</script>' }), 400, /^avatarUrl: /);
       await t.api.patch(`/api/reps/${org.reps[0].id}`).send({ avatarUrl: 'https://example.com/ayu.png' }).expect(200);
       await t.api.patch(`/api/reps/${org.reps[0].id}`).send({ avatarUrl: 'data:image/png;base64,iVBORw0KGgo=' }).expect(200);
@@ -133,7 +160,14 @@ describe('bounded inputs (issue #13)', () => {
         .set({ 'Content-Type': 'application/json', 'X-HubSpot-Request-Timestamp': String(timestamp), 'X-HubSpot-Signature-v3': signature })
         .send(body);
     };
-    const hubspotEvent = (extra: object) => ({ eventId: eventId++, portalId: 62515, occurredAt: Date.now(), objectId: 9100, subscriptionType: 'deal.creation', ...extra });
+    const hubspotEvent = (extra: object) => ({
+      eventId: eventId++,
+      portalId: 62515,
+      occurredAt: Date.now(),
+      objectId: 9100,
+      subscriptionType: 'deal.creation',
+      ...extra,
+    });
     let deliveryNo = 0;
     const pipedrive = (data: object) =>
       t.api

@@ -4,17 +4,7 @@
  * become instants, so a 23- or 25-hour DST day is still one day.
  */
 import type { IsoDate } from '../domain.js';
-import {
-  addDays,
-  addMonthsToMonthStart,
-  type CivilDate,
-  formatIsoDate,
-  isoWeekday,
-  mod,
-  pad2,
-  parseIsoDate,
-  toDayNumber,
-} from './civil-date.js';
+import { addDays, addMonthsToMonthStart, type CivilDate, formatIsoDate, isoWeekday, mod, pad2, parseIsoDate, toDayNumber } from './civil-date.js';
 import { civilDateOf, startOfLocalDay } from './zone.js';
 
 export const PERIOD_KINDS = ['today', 'week', 'month', 'quarter', 'year', 'custom'] as const;
