@@ -44,3 +44,10 @@ describe('bounded request values', () => {
     expect([event(Date.now()), event(Date.now() + 3_600_000), event(Date.now() + 2 * 86_400_000), event(-1)]).toEqual([true, true, false, false]);
   });
 });
+
+describe('bounded request values, messages', () => {
+  it('tells a malformed date its format only, not also the range', () => {
+    expect(auditQuerySchema.safeParse({ before: 'yesterday' }).error?.issues.map((i) => i.message)).toEqual(['must be an ISO-8601 instant']);
+    expect(isoDateSchema.safeParse('tomorrow').error?.issues.map((i) => i.message)).toEqual(['must be a date like 2026-11-30']);
+  });
+});

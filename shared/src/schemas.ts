@@ -21,11 +21,14 @@ export const moneySchema = z
 
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' });
 
+/** The range is checked only on a well-formed value: "yesterday" is told its format, not also its range. */
+const inDateRange = { message: DATE_RANGE_MESSAGE, when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
 /** A real calendar day (2026-02-30 is refused, not rolled into March) inside DATE_RANGE. */
-export const isoDateSchema = z.iso.date({ message: 'must be a date like 2026-11-30' }).refine(isDateInRange, { message: DATE_RANGE_MESSAGE });
+export const isoDateSchema = z.iso.date({ message: 'must be a date like 2026-11-30' }).refine(isDateInRange, inDateRange);
 export const isoInstantSchema = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 instant' })
-  .refine((v) => isInstantInRange(Date.parse(v)), { message: DATE_RANGE_MESSAGE });
+  .refine((v) => isInstantInRange(Date.parse(v)), inDateRange);
 
 /**
  * Any text a request carries: PostgreSQL's text and jsonb cannot hold U+0000, so it is refused
