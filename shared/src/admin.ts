@@ -6,10 +6,7 @@
 import { z } from 'zod';
 import { FORECAST_CATEGORIES, STAGE_KINDS, type MoneyString } from './domain.js';
 import { ROLES } from './auth.js';
-import { idSchema } from './schemas.js';
-
-const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(200);
-const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
+import { avatarUrlSchema, idSchema, isoInstantSchema, nameSchema, stageKeySchema, textSchema } from './schemas.js';
 
 /** A PATCH body must change something: `{}` is a 400, not a silent success. */
 function somethingToChange(value: object): boolean {
@@ -69,7 +66,7 @@ export const updateRepSchema = z
     email: z.email({ message: 'must be an email address' }).max(320).optional(),
     teamId: idSchema.nullish(),
     territoryId: idSchema.nullish(),
-    avatarUrl: z.url().max(2000).nullish(),
+    avatarUrl: avatarUrlSchema.nullish(),
     active: z.boolean().optional(),
   })
   .refine(somethingToChange, NOTHING_TO_CHANGE);
@@ -157,9 +154,9 @@ export type StageOrderInput = z.infer<typeof stageOrderSchema>;
 
 /** `GET /api/audit` (admin): newest first, paged by `before` (an entry's `at`). */
 export const auditQuerySchema = z.strictObject({
-  action: z.string().trim().min(1).max(100).optional(),
-  actorId: z.string().trim().min(1).max(100).optional(),
-  before: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' }).optional(),
+  action: textSchema.trim().min(1).max(100).optional(),
+  actorId: textSchema.trim().min(1).max(100).optional(),
+  before: isoInstantSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

@@ -1,5 +1,6 @@
 /** Accounts, credentials, TV pairing and boards: request schemas and answer shapes. */
 import { z } from 'zod';
+import { nameSchema, textSchema } from './schemas.js';
 
 export const ROLES = ['admin', 'manager', 'rep'] as const;
 export type UserRole = (typeof ROLES)[number];
@@ -13,7 +14,7 @@ export const loginSchema = z.strictObject({
 export type LoginInput = z.infer<typeof loginSchema>;
 
 export const refreshSchema = z.strictObject({
-  refreshToken: z.string().min(1).max(200),
+  refreshToken: textSchema.min(1).max(200),
 });
 export type RefreshInput = z.infer<typeof refreshSchema>;
 
@@ -26,7 +27,7 @@ export interface TokenPairAnswer {
 
 export const createUserSchema = z.strictObject({
   email: z.email({ message: 'must be an email address' }).max(320),
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema,
   password: z.string().min(12, { message: 'must be at least 12 characters' }).max(1024),
   role: z.enum(ROLES),
   repId: z.uuid().nullish(),
@@ -56,7 +57,7 @@ export interface Me {
 }
 
 export const createApiKeySchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema,
   scopes: z.array(z.enum(API_KEY_SCOPES)).min(1, { message: 'must name at least one scope' }),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
@@ -86,7 +87,7 @@ export const boardScopeSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const boardSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema,
   scenes: z
     .array(z.strictObject({ kind: z.enum(SCENE_KINDS), seconds: z.number().int().min(5).max(600) }))
     .min(1, { message: 'must have at least one scene' })
@@ -114,7 +115,7 @@ export interface PairingStart {
   interval: number;
 }
 
-export const pairingPollSchema = z.strictObject({ deviceCode: z.string().min(1).max(200) });
+export const pairingPollSchema = z.strictObject({ deviceCode: textSchema.min(1).max(200) });
 
 export type PairingPoll =
   { status: 'authorization_pending' | 'slow_down' | 'expired_token' } | { status: 'approved'; displayToken: string; displayId: string; boardId: string | null };
@@ -127,7 +128,7 @@ export const pairingApproveSchema = z.strictObject({
     .string()
     .transform((v) => v.toUpperCase().replace(/[\s-]/g, ''))
     .pipe(z.string().regex(new RegExp(`^[${PAIRING_ALPHABET}]{8}$`), { message: 'must be the 8-character code shown on the TV' })),
-  name: z.string().trim().min(1).max(200),
+  name: nameSchema,
   boardId: z.uuid().nullish(),
 });
 export type PairingApproveInput = z.infer<typeof pairingApproveSchema>;

@@ -9,3 +9,4 @@ export * from './auth.js';
 export * from './ingest.js';
 export * from './admin.js';
 export * from './deal-history.js';
+export * from './date-range.js';

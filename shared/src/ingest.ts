@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ACTIVITY_TYPES, type ActivityType, type Deal } from './domain.js';
-import { currencySchema, dealsQuerySchema, idSchema } from './schemas.js';
+import { INSTANT_RANGE } from './date-range.js';
+import { currencySchema, dealsQuerySchema, idSchema, stageKeySchema, textSchema } from './schemas.js';
 
 // ---- CSV import ---------------------------------------------------------------------------
 
@@ -17,8 +18,7 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const DATE_FORMATS = ['iso', 'mdy', 'dmy'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
-const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
-const headerSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(200);
+const headerSchema = textSchema.trim().min(1, { message: 'must not be empty' }).max(200);
 
 /**
  * The `mapping` form field of `POST /api/import/deals` and `/api/import/preview`, as JSON.
@@ -151,23 +151,30 @@ export interface ImportPreview {
 
 /** CRM ids come as numbers or strings; we keep them as strings. */
 const crmIdSchema = z
-  .union([z.string().trim().min(1).max(100), z.number().int().nonnegative()], {
+  .union([textSchema.trim().min(1).max(100), z.number().int().nonnegative()], {
     error: (issue) => (issue.input === undefined ? 'is required' : 'must be an id (a string or a whole number)'),
   })
   .transform(String);
 
+const HUBSPOT_CLOCK_SKEW_MS = 86_400_000;
+
 /** One event of a HubSpot webhook delivery (webhooks API v3: a JSON array of these). */
 export const hubspotEventSchema = z.looseObject({
   eventId: crmIdSchema,
-  subscriptionType: z.string().min(1).max(100),
+  subscriptionType: textSchema.min(1).max(100),
   objectId: crmIdSchema,
-  occurredAt: z.number().int().nonnegative(),
+  /** Epoch ms. HubSpot retries for a day at most, so later than a day ahead is a broken clock or a forgery, not a change to keep. */
+  occurredAt: z
+    .number()
+    .int()
+    .min(INSTANT_RANGE.earliestMs, { message: 'must be epoch milliseconds from 1970 on' })
+    .refine((at) => at <= Date.now() + HUBSPOT_CLOCK_SKEW_MS, { message: 'is more than a day in the future' }),
   portalId: z.number().int().optional(),
   /** Generic webhooks (`object.*`) name the object type: '0-3' is a deal. */
-  objectTypeId: z.string().max(50).optional(),
-  propertyName: z.string().max(200).optional(),
+  objectTypeId: textSchema.max(50).optional(),
+  propertyName: textSchema.max(200).optional(),
   propertyValue: z
-    .union([z.string(), z.number(), z.boolean()])
+    .union([textSchema, z.number(), z.boolean()])
     .nullish()
     .transform((v) => (v === null || v === undefined ? null : String(v))),
   changeFlag: z.string().optional(),
@@ -183,8 +190,8 @@ export const pipedriveWebhookSchema = z.looseObject({
   meta: z.looseObject({
     /** The delivery's id: a retry carries the same one. */
     id: crmIdSchema,
-    action: z.string().min(1).max(50),
-    entity: z.string().min(1).max(50),
+    action: textSchema.min(1).max(50),
+    entity: textSchema.min(1).max(50),
     entity_id: crmIdSchema.optional(),
     version: z.string().max(20).optional(),
     timestamp: z.union([z.string(), z.number()]).optional(),
@@ -200,17 +207,17 @@ const moneyValueSchema = z.union([z.number(), z.string()]).nullish();
 /** The deal in a Pipedrive delivery's `data`, as far as Salesboard reads it. */
 export const pipedriveDealSchema = z.looseObject({
   id: crmIdSchema,
-  title: z.string().max(500).nullish(),
+  title: textSchema.max(500).nullish(),
   value: moneyValueSchema,
-  currency: z.string().max(10).nullish(),
+  currency: textSchema.max(10).nullish(),
   status: z.enum(['open', 'won', 'lost', 'deleted']).nullish(),
   stage_id: crmIdSchema.nullish(),
   pipeline_id: crmIdSchema.nullish(),
   owner_id: crmIdSchema.nullish(),
-  expected_close_date: z.string().max(40).nullish(),
+  expected_close_date: textSchema.max(40).nullish(),
   /** Not in v2 payloads, but sent by v1 and by relays that enrich them: used to find the owner. */
-  owner_email: z.string().max(320).nullish(),
-  owner_name: z.string().max(200).nullish(),
+  owner_email: textSchema.max(320).nullish(),
+  owner_name: textSchema.max(200).nullish(),
 });
 export type PipedriveDeal = z.infer<typeof pipedriveDealSchema>;
 
@@ -220,7 +227,7 @@ export type CrmProvider = (typeof CRM_PROVIDERS)[number];
 /** `PUT /api/webhooks/{hubspot|pipedrive}/stage-map`: replaces the whole map. */
 export const crmStageMapSchema = z.strictObject({
   /** The CRM's stage id (HubSpot 'closedwon', Pipedrive 3) → our stage key. */
-  stages: z.record(z.string().trim().min(1).max(100), stageKeySchema),
+  stages: z.record(textSchema.trim().min(1).max(100), stageKeySchema),
   /** Owner of deals whose CRM owner matches no rep; null: the first active rep. */
   defaultOwnerId: idSchema.nullish(),
 });
@@ -238,7 +245,7 @@ export interface CrmStageMap {
  * which rep each one is. An owner id not in the map leaves the deal's owner as it is.
  */
 export const crmOwnerMapSchema = z.strictObject({
-  owners: z.record(z.string().trim().min(1).max(100), idSchema),
+  owners: z.record(textSchema.trim().min(1).max(100), idSchema),
 });
 export type CrmOwnerMapInput = z.infer<typeof crmOwnerMapSchema>;
 

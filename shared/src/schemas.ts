@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ACTIVITY_TYPES, DEAL_SOURCES, FORECAST_CATEGORIES, LEAD_STATUSES, QUOTA_PERIODS } from './domain.js';
+import { DATE_RANGE_MESSAGE, isDateInRange, isInstantInRange } from './date-range.js';
 import { isMoneyString, MAX_AMOUNT, MAX_AMOUNT_MINOR, normalizeMoney, toMinor } from './money.js';
 
 export const idSchema = z.uuid({ message: 'must be a UUID' });
@@ -21,9 +22,27 @@ export const moneySchema = z
 
 export const currencySchema = z.string().regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code like IDR' });
 
-export const isoDateSchema = z.iso.date({ message: 'must be a date like 2026-11-30' });
-export const isoInstantSchema = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant' });
-const nameSchema = z.string().trim().min(1, { message: 'must not be empty' }).max(200);
+/** The range is checked only on a well-formed value: "yesterday" is told its format, not also its range. */
+const inDateRange = { message: DATE_RANGE_MESSAGE, when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
+/** A real calendar day (2026-02-30 is refused, not rolled into March) inside DATE_RANGE. */
+export const isoDateSchema = z.iso.date({ message: 'must be a date like 2026-11-30' }).refine(isDateInRange, inDateRange);
+export const isoInstantSchema = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 instant' })
+  .refine((v) => isInstantInRange(Date.parse(v)), inDateRange);
+
+/**
+ * Any text a request carries: PostgreSQL's text and jsonb cannot hold U+0000, so it is refused
+ * here with the field's name rather than by the database with a 500. Chain trim/min/max on it.
+ */
+export const textSchema = z.string().refine((v) => !v.includes('\u0000'), { message: 'must not contain the NUL character (\\u0000)' });
+export const nameSchema = textSchema.trim().min(1, { message: 'must not be empty' }).max(200);
+
+/** A picture a browser may load as it is: https, or an image inlined as data. Never javascript:, http: or data:text/html. */
+export const avatarUrlSchema = z
+  .url()
+  .max(2000)
+  .refine((v) => /^https:\/\//i.test(v) || /^data:image\//i.test(v), { message: 'must be an https: or data:image/ URL' });
 
 export const createTeamSchema = z.strictObject({
   name: nameSchema,
@@ -42,7 +61,7 @@ export const createRepSchema = z.strictObject({
   email: z.email({ message: 'must be an email address' }).max(320),
   teamId: idSchema.nullish(),
   territoryId: idSchema.nullish(),
-  avatarUrl: z.url().max(2000).nullish(),
+  avatarUrl: avatarUrlSchema.nullish(),
   active: z.boolean().optional(),
 });
 export type CreateRepInput = z.infer<typeof createRepSchema>;
@@ -60,7 +79,7 @@ export const createProductSchema = z.strictObject({
 });
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 
-const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
+export const stageKeySchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'must be a stage key like "proposal"' });
 
 export const createDealSchema = z.strictObject({
   name: nameSchema,
@@ -73,7 +92,7 @@ export const createDealSchema = z.strictObject({
   expectedCloseDate: isoDateSchema.nullish(),
   forecastOverride: z.enum(FORECAST_CATEGORIES).nullish(),
   source: z.enum(DEAL_SOURCES).optional(),
-  externalId: z.string().min(1).max(200).nullish(),
+  externalId: textSchema.min(1).max(200).nullish(),
 });
 export type CreateDealInput = z.infer<typeof createDealSchema>;
 
@@ -101,7 +120,7 @@ export const logActivitySchema = z.strictObject({
   type: z.enum(ACTIVITY_TYPES),
   repId: idSchema,
   dealId: idSchema.nullish(),
-  note: z.string().max(2000).nullish(),
+  note: textSchema.max(2000).nullish(),
   at: isoInstantSchema.optional(),
 });
 export type LogActivityInput = z.infer<typeof logActivitySchema>;

@@ -6,12 +6,18 @@
  */
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type ActivityType, type ForecastCategory, marginBpOf, type QuotaPeriod, type Stage, toMinor } from '@salesboard/shared';
+import { type ActivityType, type ForecastCategory, INSTANT_RANGE, marginBpOf, type QuotaPeriod, type Stage, toMinor } from '@salesboard/shared';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 import { KpiAggregates, type RepInfo } from './kpi-aggregates.js';
-import type { LocalCalendar } from './local-calendar.js';
+import { type LocalCalendar, MS_PER_DAY } from './local-calendar.js';
 
 const DEAL_BATCH = 20_000;
+/** Activities spanning up to this many days get one edge per day (the usual case, one query). */
+const DENSE_EDGE_DAYS = 3 * 366;
+
+function denseDays(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
 
 interface DealLoadRow {
   id: string;
@@ -126,24 +132,49 @@ export class AggregateLoader {
 
   /**
    * Activities are many and never change, so they are counted in SQL per rep, type and local
-   * day. The day edges are the LocalCalendar's, passed in for width_bucket to sort into.
+   * day. The day edges are the LocalCalendar's, passed in for width_bucket to sort into. Rows
+   * outside INSTANT_RANGE (written before it was enforced) are left out: one dated 1 BC made
+   * this walk 740,000 days and PostgreSQL refuse the edges.
    */
   private async loadActivities(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
-    const [bounds]: { first: Date | null; last: Date | null }[] = await manager.query('SELECT min(at) AS first, max(at) AS last FROM activities');
+    const range = [new Date(INSTANT_RANGE.earliestMs).toISOString(), new Date(INSTANT_RANGE.endMs).toISOString()];
+    const [bounds]: { first: Date | null; last: Date | null }[] = await manager.query(
+      'SELECT min(at) AS first, max(at) AS last FROM activities WHERE at >= $1 AND at < $2',
+      range,
+    );
     if (!bounds.first || !bounds.last) return;
     const firstDay = calendar.dayOf(bounds.first.getTime());
     const lastDay = calendar.dayOf(bounds.last.getTime());
-    const edges: string[] = [];
-    for (let day = firstDay; day <= lastDay + 1; day++) edges.push(new Date(calendar.startOf(day)).toISOString());
+    const edgeDays = lastDay - firstDay <= DENSE_EDGE_DAYS ? denseDays(firstDay, lastDay + 1) : await this.activityEdgeDays(manager, calendar, range);
+    const edges = edgeDays.map((day) => new Date(calendar.startOf(day)).toISOString());
     const rows: { rep_id: string; type: ActivityType; bucket: number; count: number }[] = await manager.query(
       `SELECT rep_id, type, width_bucket(at, $1::timestamptz[]) AS bucket, count(*)::int AS count
-         FROM activities GROUP BY 1, 2, 3`,
-      [edges],
+         FROM activities WHERE at >= $2 AND at < $3 GROUP BY 1, 2, 3`,
+      [edges, ...range],
     );
     for (const row of rows) {
-      // Bucket i holds [edges[i-1], edges[i]): local day firstDay + i - 1.
-      aggregates.addActivities(row.rep_id, row.type, firstDay + row.bucket - 1, row.count);
+      // Bucket i holds [edges[i-1], edges[i]): local day edgeDays[i-1].
+      aggregates.addActivities(row.rep_id, row.type, edgeDays[row.bucket - 1], row.count);
     }
+  }
+
+  /**
+   * The local days that hold activities and the day after each, for activities spread over
+   * years: work by the days that have activities, not by the calendar days between the first
+   * and the last. A bucket from a day after to the next such day holds no activity.
+   */
+  private async activityEdgeDays(manager: EntityManager, calendar: LocalCalendar, range: string[]): Promise<number[]> {
+    const utcDays: { day: number }[] = await manager.query(
+      'SELECT DISTINCT floor(extract(epoch FROM at) / 86400)::int AS day FROM activities WHERE at >= $1 AND at < $2',
+      range,
+    );
+    const days = new Set<number>();
+    for (const { day } of utcDays) {
+      // A UTC day overlaps one or two local days (three across some DST changes).
+      const last = calendar.dayOf((day + 1) * MS_PER_DAY - 1);
+      for (let local = calendar.dayOf(day * MS_PER_DAY); local <= last; local++) days.add(local).add(local + 1);
+    }
+    return [...days].sort((a, b) => a - b);
   }
 
   private async loadLeads(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {

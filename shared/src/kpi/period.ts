@@ -4,18 +4,7 @@
  * become instants, so a 23- or 25-hour DST day is still one day.
  */
 import type { IsoDate } from '../domain.js';
-import {
-  addDays,
-  addMonthsToMonthStart,
-  type CivilDate,
-  formatIsoDate,
-  fromDayNumber,
-  isoWeekday,
-  mod,
-  pad2,
-  parseIsoDate,
-  toDayNumber,
-} from './civil-date.js';
+import { addDays, addMonthsToMonthStart, type CivilDate, formatIsoDate, isoWeekday, mod, pad2, parseIsoDate, toDayNumber } from './civil-date.js';
 import { civilDateOf, startOfLocalDay } from './zone.js';
 
 export const PERIOD_KINDS = ['today', 'week', 'month', 'quarter', 'year', 'custom'] as const;
@@ -138,13 +127,21 @@ function customSpan(from: IsoDate | undefined, to: IsoDate | undefined): DaySpan
 function workingDaysElapsed(span: DaySpan, now: Date, start: Date, timeZone: string): number {
   if (now.getTime() < start.getTime()) return 0;
   const lastDay = Math.min(toDayNumber(civilDateOf(now, timeZone)), toDayNumber(span.next) - 1);
-  let count = 0;
-  for (let day = toDayNumber(span.first); day <= lastDay; day++) {
-    if (isoWeekday(fromDayNumber(day)) <= 5) count++;
-  }
+  // Counted, not walked: a custom period may span decades.
+  const count = weekdaysUpTo(lastDay) - weekdaysUpTo(toDayNumber(span.first) - 1);
   // A period that so far holds only a weekend still divides by one day, not by zero.
   return Math.max(1, count);
 }
+
+/** Monday–Friday days from a fixed Monday up to `dayNumber` inclusive (negative before it). */
+function weekdaysUpTo(dayNumber: number): number {
+  const sinceMonday = dayNumber - MONDAY_DAY_NUMBER + 1;
+  const weeks = Math.floor(sinceMonday / 7);
+  return weeks * 5 + Math.min(mod(sinceMonday, 7), 5);
+}
+
+/** 1970-01-05, a Monday. */
+const MONDAY_DAY_NUMBER = 4;
 
 function monthsIntoFiscalYear(date: CivilDate, fiscalStart: number): number {
   return mod(date.month - fiscalStart, 12);

@@ -5,6 +5,7 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
+import { HttpException } from '@nestjs/common';
 import { badField } from '../../common/errors.js';
 
 export interface CsvRecord {
@@ -89,12 +90,18 @@ export async function openCsv(file: Readable, onSkip: SkipListener): Promise<Csv
   const rows = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
   const records: AsyncIterator<CsvRecord> = {
     next: async () => {
-      const next = await rows.next();
+      const next = await rows.next().catch((error: unknown) => {
+        // Named here, for the import and the preview alike: a row past the limit ends either with a 400.
+        if ((error as { code?: unknown }).code === 'CSV_MAX_RECORD_SIZE')
+          throw badField('file', `line ${lastLine + 1}: a row larger than the limit of ${MAX_RECORD_BYTES / 1024 / 1024} MB (a quote that never closes?)`);
+        throw error;
+      });
       return next.done ? next : { value: { line: lines.shift() ?? 0, cells: next.value } };
     },
     return: async () => (await rows.return?.(), { done: true, value: undefined }),
   };
   const first = await records.next().catch((error: unknown) => {
+    if (error instanceof HttpException) throw error;
     throw badField('file', `is not a readable CSV (${error instanceof Error ? error.message : String(error)})`);
   });
   if (first.done) throw badField('file', head.length === 0 ? 'is empty' : 'has no header row');

@@ -4,7 +4,7 @@
  * deals are resolved against the database by the kind's writer.
  */
 import { createHash } from 'node:crypto';
-import type { ActivityType, DateFormat, ImportKindField } from '@salesboard/shared';
+import { type ActivityType, DATE_RANGE, type DateFormat, type ImportKindField, isInstantInRange } from '@salesboard/shared';
 import { nameKey } from '../../org/org.entities.js';
 import type { CsvRecord } from './csv-source.js';
 import type { KeyedRow } from './job-batch.js';
@@ -157,7 +157,13 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{
 
 /** "2026-03-15 10:32", "3/15/2026 2:05 PM" (local time) or "2026-03-15T03:32:00Z" (an instant). */
 function activityAt(text: string, o: ActivityReadOptions): { at: Date } | { reason: string } {
-  if (INSTANT.test(text)) return { at: new Date(text) };
+  if (INSTANT.test(text)) {
+    // Date.parse rolls 2026-02-30 into March: the day is checked as a date first, the instant after.
+    const day = parseDate(text.slice(0, 10), 'iso');
+    if (!day.ok) return { reason: day.reason };
+    const at = new Date(text);
+    return isInstantInRange(at.getTime()) ? { at } : { reason: `"${text}" is outside ${DATE_RANGE.earliest} – ${DATE_RANGE.latest}` };
+  }
   const date = parseDate(text, o.dateFormat);
   if (!date.ok) return { reason: date.reason };
   let at = o.days.startOf(date.value).getTime();

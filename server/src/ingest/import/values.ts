@@ -3,7 +3,7 @@
  * separators and currency signs, dates in three formats. Pure functions, each answering either
  * the value or a reason the row can be rejected with.
  */
-import { type DateFormat, isWithinAmountBound, MAX_AMOUNT, toMinor } from '@salesboard/shared';
+import { DATE_RANGE, type DateFormat, isDateInRange, isWithinAmountBound, MAX_AMOUNT, toMinor } from '@salesboard/shared';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -55,11 +55,20 @@ const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])/;
 const PARTS_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:$|[\s,T])/;
 /** Excel's and HubSpot's "2026-03-15 10:32" and "3/15/2026 10:32 AM" are dates with a time: the date counts. */
 
+/** The calendar date, or null when there is no such day (2026-02-30 is not rolled into March). */
 function isoOf(year: number, month: number, day: number): string | null {
   if (month < 1 || month > 12 || day < 1) return null;
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > days) return null;
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999, and so 0000-02-29 as 1900's.
+  const lastOfMonth = new Date(0);
+  lastOfMonth.setUTCFullYear(year, month, 0);
+  if (day > lastOfMonth.getUTCDate()) return null;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** A real date inside DATE_RANGE, or the reason it is not one. */
+function inRange(text: string, date: string | null, notADate: string): Parsed<string> {
+  if (date === null) return no(notADate);
+  return isDateInRange(date) ? ok(date) : no(`"${text}" is outside ${DATE_RANGE.earliest} – ${DATE_RANGE.latest}`);
 }
 
 /** A cell as a calendar date "YYYY-MM-DD". ISO dates are read in any format; slashed ones by `format`. */
@@ -67,15 +76,14 @@ export function parseDate(text: string, format: DateFormat): Parsed<string> {
   const value = text.trim();
   const iso = ISO_DATE.exec(value);
   if (iso) {
-    const date = isoOf(Number(iso[1]), Number(iso[2]), Number(iso[3]));
-    return date ? ok(date) : no(`"${text}" is not a date`);
+    return inRange(text, isoOf(Number(iso[1]), Number(iso[2]), Number(iso[3])), `"${text}" is not a date`);
   }
   const parts = PARTS_DATE.exec(value);
   if (parts && format !== 'iso') {
     const [a, b] = [Number(parts[1]), Number(parts[2])];
     const year = parts[3].length === 2 ? 2000 + Number(parts[3]) : Number(parts[3]);
     const date = format === 'mdy' ? isoOf(year, a, b) : isoOf(year, b, a);
-    return date ? ok(date) : no(`"${text}" is not a date in ${format === 'mdy' ? 'M/D/YYYY' : 'D/M/YYYY'} (set dateFormat)`);
+    return inRange(text, date, `"${text}" is not a date in ${format === 'mdy' ? 'M/D/YYYY' : 'D/M/YYYY'} (set dateFormat)`);
   }
   return no(`"${text}" is not a date (expected ${format === 'iso' ? 'YYYY-MM-DD' : format === 'mdy' ? 'YYYY-MM-DD or M/D/YYYY' : 'YYYY-MM-DD or D/M/YYYY'})`);
 }

@@ -13,12 +13,12 @@
  */
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type HubspotEvent, hubspotWebhookSchema, type Stage, type WebhookResult } from '@salesboard/shared';
+import { DATE_RANGE, type HubspotEvent, hubspotWebhookSchema, isInstantInRange, type Stage, type WebhookResult } from '@salesboard/shared';
 import { describeIssues } from '../../common/zod-validation.pipe.js';
 import { badField } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
 import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
-import { parseAmount, dateIn } from '../import/values.js';
+import { dateIn, parseAmount, parseDate } from '../import/values.js';
 import { claimDelivery, type CrmDealPatch, CrmDeals, CrmRejection } from './crm-deals.js';
 import { CrmSettingsService } from './crm-settings.service.js';
 import { type RawBodyRequest, verifyHubspot } from './webhook-auth.js';
@@ -138,9 +138,13 @@ export class HubspotWebhookService {
   /** HubSpot sends close dates as epoch milliseconds (the day in the organisation's time zone counts) or ISO dates. */
   private dateOf(value: string): string | null {
     if (!value) return null;
-    if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
-    if (/^\d{9,15}$/.test(value)) return dateIn(this.config.timeZone, new Date(Number(value)));
-    throw new CrmRejection('propertyValue', `closedate "${value}" is not a date`);
+    if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+      const date = parseDate(value.slice(0, 10), 'iso');
+      if (!date.ok) throw new CrmRejection('propertyValue', `closedate ${date.reason}`);
+      return date.value;
+    }
+    if (/^\d{9,15}$/.test(value) && isInstantInRange(Number(value))) return dateIn(this.config.timeZone, new Date(Number(value)));
+    throw new CrmRejection('propertyValue', `closedate "${value}" is not a date between ${DATE_RANGE.earliest} and ${DATE_RANGE.latest}`);
   }
 }
 

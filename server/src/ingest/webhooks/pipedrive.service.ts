@@ -9,13 +9,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import { type PipedriveDeal, pipedriveDealSchema, pipedriveWebhookSchema, type WebhookResult } from '@salesboard/shared';
+import { DATE_RANGE_MESSAGE, isInstantInRange, type PipedriveDeal, pipedriveDealSchema, pipedriveWebhookSchema, type WebhookResult } from '@salesboard/shared';
 import { badField } from '../../common/errors.js';
 import { describeIssues } from '../../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
 import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
 import { StagesService } from '../../stages/stages.service.js';
-import { parseAmount } from '../import/values.js';
+import { parseAmount, parseDate } from '../import/values.js';
 import { claimDelivery, type CrmDealPatch, CrmDeals, CrmRejection } from './crm-deals.js';
 import { CrmSettingsService } from './crm-settings.service.js';
 import { verifyPipedrive } from './webhook-auth.js';
@@ -83,9 +83,11 @@ export class PipedriveWebhookService {
     }
     if (deal.currency && /^[A-Za-z]{3}$/.test(deal.currency)) patch.currency = deal.currency.toUpperCase();
     if (deal.expected_close_date !== undefined) {
-      const date = deal.expected_close_date?.slice(0, 10) ?? null;
-      if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CrmRejection('data.expected_close_date', `"${deal.expected_close_date}" is not a date`);
-      patch.expectedCloseDate = date;
+      const text = deal.expected_close_date ?? null;
+      // A 400, not CrmRejection's 422: no later retry of this delivery can make 2026-02-30 a day.
+      const date = text === null ? null : /^\d{4}-\d{2}-\d{2}$/.test(text.slice(0, 10)) ? parseDate(text.slice(0, 10), 'iso') : null;
+      if (text !== null && !date?.ok) throw badField('data.expected_close_date', date && !date.ok ? date.reason : `"${text}" is not a date`);
+      patch.expectedCloseDate = date?.ok ? date.value : null;
     }
     if (deal.status === 'won' || deal.status === 'lost') {
       const stage = this.stages.list().find((s) => s.kind === deal.status);
@@ -134,8 +136,15 @@ const WHOLE_DEAL = '(deal)';
 /** `meta.timestamp` in milliseconds: an ISO instant (v2), or seconds or milliseconds since 1970 (v1). */
 function instantOf(value: string | number | undefined): number | null {
   if (value === undefined) return null;
-  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'number') {
+    const ms = value < 1e12 ? value * 1000 : value;
+    // The clock column is a bigint: 1e300 or a fraction would fail there as a 500.
+    if (!Number.isInteger(ms) || !isInstantInRange(ms)) throw badField('meta.timestamp', DATE_RANGE_MESSAGE);
+    return ms;
+  }
   if (/^\d+$/.test(value)) return instantOf(Number(value));
   const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+  if (Number.isNaN(ms)) return null;
+  if (!isInstantInRange(ms)) throw badField('meta.timestamp', DATE_RANGE_MESSAGE);
+  return ms;
 }
