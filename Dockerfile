@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # One build, two images: `server` (Node, API + socket.io) and `web` (nginx with the built client).
 
-FROM node:20.19-bookworm-slim AS build
+# Node 24 LTS (Node 20 left maintenance in April 2026): the line tag, so each build takes its
+# latest security release; CI runs the tests on Node 24 as well as on the machine's Node.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
@@ -16,7 +18,7 @@ COPY client client
 RUN npm run build -w shared && npm run build -w client && npm run build -w server \
  && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20.19-bookworm-slim AS server
+FROM node:24-bookworm-slim AS server
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

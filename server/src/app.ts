@@ -20,6 +20,8 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
 import { attachRedisAdapter } from './live/redis-adapter.js';
 import { createPino, PinoNestLogger } from './observability/logger.js';
+import { answerClientErrors } from './common/client-error.js';
+import { CONTENT_SECURITY_POLICY } from './common/content-security-policy.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import type { AppConfig } from './config/app.config.js';
 
@@ -66,7 +68,8 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
   );
   // Behind nginx the client's address is in X-Forwarded-For: rate limits and the audit log need it.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY }, crossOriginEmbedderPolicy: false }));
+  answerClientErrors(app.getHttpServer());
   // Webhook signatures are computed over the exact bytes sent: those routes keep them.
   app.use(
     express.json({

@@ -9,7 +9,7 @@ import { createApp } from './app.js';
 import { LivePublisher } from './live/live.publisher.js';
 import { createPino } from './observability/logger.js';
 import { buildConfig, ConfigError, parseEnv } from './config/app.config.js';
-import { type EmbeddedDatabase, ensureDatabase, startEmbeddedPostgres } from './database/embedded.js';
+import { type EmbeddedDatabase, EmbeddedStartError, ensureDatabase, startEmbeddedPostgres } from './database/embedded.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // A start refused for a reason we can name needs that line, not a stack trace.
+  if (error instanceof EmbeddedStartError) console.error(`The embedded PostgreSQL did not start: ${error.message}`);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exit(1);
 });

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   /** Hops of reverse proxy in front (nginx: 1), so the client IP is read from X-Forwarded-For; 0 trusts none. */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   DATA_DIR: z.string().optional(),
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -99,6 +101,7 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   rateLimitIpPerMinute: number;
   trustProxyHops: number;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,7 @@ export function buildConfig(env: Env, databaseUrl: string, embedded: boolean): A
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    metricsToken: env.METRICS_TOKEN,
   };
 }
 

@@ -26,7 +26,19 @@ export interface EmbeddedOptions {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+/** Why the embedded PostgreSQL did not start, in one line that says what to do. */
+export class EmbeddedStartError extends Error {
+  override name = 'EmbeddedStartError';
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  // PostgreSQL on a taken port fails deep inside the package with no message at all (`npm start`
+  // printed "undefined"); the usual cause is a second checkout still running, so say so.
+  if (await isPortOpen(options.port)) {
+    throw new EmbeddedStartError(
+      `port ${options.port} is taken (another Salesboard?): set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to a PostgreSQL of your own`,
+    );
+  }
   const fresh = !existsSync(`${options.dataDir}/PG_VERSION`);
   if (fresh) await mkdir(options.dataDir, { recursive: true });
   const server = new EmbeddedPostgres({

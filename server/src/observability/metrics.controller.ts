@@ -1,14 +1,16 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators.js';
 import { SkipRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import { MetricsService } from './metrics.service.js';
+import { MetricsTokenGuard } from './metrics-token.guard.js';
 
-/** Prometheus text at /metrics (outside /api, where scrapers look for it). */
+/** Prometheus text at /metrics (outside /api, where scrapers look for it); METRICS_TOKEN, when set, guards it. */
 @ApiExcludeController()
 @Controller('metrics')
 @Public()
 @SkipRateLimit()
+@UseGuards(MetricsTokenGuard)
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

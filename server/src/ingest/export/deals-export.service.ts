@@ -34,8 +34,6 @@ export const DEAL_EXPORT_HEADERS = [
   'Stage Entered At',
   'Updated At',
 ];
-/** Columns holding text people or CRMs typed: guarded against spreadsheet formulas. */
-const TEXT_COLUMNS = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
 
 interface ExportRow {
   id: string;
@@ -126,7 +124,7 @@ function toLine(row: ExportRow): string {
     row.stage_entered_at.toISOString(),
     row.updated_at.toISOString(),
   ];
-  return csvLine(cells, TEXT_COLUMNS);
+  return csvLine(cells);
 }
 
 function selectDeals(query: ExportDealsQuery, visibility: Visibility): { sql: string; params: unknown[] } {

@@ -54,9 +54,6 @@ const KPI_ROWS: Record<FlatKey, { label: string; unit: Unit }> = {
 
 export const KPI_EXPORT_HEADERS = ['Section', 'Scope', 'Scope ID', 'Key', 'Label', 'Value', 'Unit', 'Period From', 'Period To'];
 export const LEADERBOARD_EXPORT_HEADERS = ['Rank', 'ID', 'Name', 'Value', 'Movement', 'Metric', 'Entity', 'Scope', 'Period From', 'Period To'];
-/** Names people typed: guarded against spreadsheet formulas. */
-const KPI_TEXT_COLUMNS = new Set([1, 4]);
-const LEADERBOARD_TEXT_COLUMNS = new Set([2]);
 
 /** A KPI's value as its JSON has it: money as the decimal string, ratios and counts as the number, undefined as empty. */
 function flatten(kpis: Kpis): [FlatKey, CsvCell][] {
@@ -81,12 +78,7 @@ export class FiguresExportService {
     const board = await this.leaderboards.board(query);
     const lines = [UTF8_BOM + csvLine(LEADERBOARD_EXPORT_HEADERS)];
     for (const row of board.rows) {
-      lines.push(
-        csvLine(
-          [row.rank, row.id, row.name, row.value, row.movement, board.metric, board.entity, board.scope, board.period.from, board.period.to],
-          LEADERBOARD_TEXT_COLUMNS,
-        ),
-      );
+      lines.push(csvLine([row.rank, row.id, row.name, row.value, row.movement, board.metric, board.entity, board.scope, board.period.from, board.period.to]));
     }
     return Readable.from([lines.join('')]);
   }
@@ -112,7 +104,7 @@ export class FiguresExportService {
       })[u];
     const lines = [UTF8_BOM + csvLine(KPI_EXPORT_HEADERS)];
     const add = (section: string, scope: string, scopeId: string | null, key: string, label: string, value: CsvCell, u: string) =>
-      lines.push(csvLine([section, scope, scopeId, key, label, value, u, from, to], KPI_TEXT_COLUMNS));
+      lines.push(csvLine([section, scope, scopeId, key, label, value, u, from, to]));
     const scopeName = answer.scope.name;
     for (const [key, value] of flatten(answer.kpis)) add('kpi', scopeName, answer.scope.id, key, KPI_ROWS[key].label, value, unit(KPI_ROWS[key].unit));
     add('kpi', scopeName, answer.scope.id, 'stuck.count', 'Stuck deals', answer.stuck.count, 'deals');

@@ -5,6 +5,7 @@
  */
 import { pipeline, Readable } from 'node:stream';
 import { type Options, parse } from 'csv-parse';
+import { parse as parseText } from 'csv-parse/sync';
 import { HttpException } from '@nestjs/common';
 import { badField } from '../../common/errors.js';
 
@@ -32,6 +33,7 @@ const SKIP_REASONS: Record<string, string> = {
   CSV_QUOTE_NOT_CLOSED: 'a quote opens on this row and never closes: the rest of the file was read as one value',
   CSV_INVALID_CLOSING_QUOTE: 'a quoted value goes on after its closing quote',
 };
+const STRAY_QUOTE = 'a quote opens on this row and is not closed on it: the rows after it were read again on their own';
 
 export async function openCsv(file: Readable, onSkip: SkipListener): Promise<CsvFile> {
   const chunks: AsyncIterator<Buffer> = file[Symbol.asyncIterator]();
@@ -58,23 +60,23 @@ export async function openCsv(file: Readable, onSkip: SkipListener): Promise<Csv
     }
   }
   // The parser's typings let on_record return only a row, so each row's start line travels
-  // beside it, in order. The end line of the last good row tells where a skipped one starts.
-  const lines: number[] = [];
+  // beside it, in order, with its text when it swallowed the rows after it (see swallowsRows).
+  // The end line of the last good row tells where a skipped one starts.
+  const starts: { line: number; swallowed: string | null }[] = [];
   let lastLine = 0;
   const options: Options = {
-    delimiter,
+    ...recordOptions(delimiter),
     encoding,
     bom: true,
-    relax_quotes: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    // Lines of delimiters only (";;;;") are how spreadsheets save blank rows.
-    skip_records_with_empty_values: true,
-    skip_records_with_error: true,
+    raw: true,
     max_record_size: MAX_RECORD_BYTES,
-    on_record: (cells, context) => {
+    // With `raw`, each record comes as { record, raw }: the row's cells and its text as written.
+    on_record: (data, context) => {
+      const { record: cells, raw } = data as unknown as { record: string[]; raw: string };
+      starts.push(
+        swallowsRows(cells, raw, delimiter) ? { line: lastLine + 1, swallowed: raw } : { line: context.lines - lineBreaksIn(cells), swallowed: null },
+      );
       lastLine = context.lines;
-      lines.push(context.lines - lineBreaksIn(cells));
       return cells;
     },
     on_skip: (error) => {
@@ -88,15 +90,21 @@ export async function openCsv(file: Readable, onSkip: SkipListener): Promise<Csv
   };
   const parser = pipeline(Readable.from(bytes(), { objectMode: false }), parse(options), () => undefined);
   const rows = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
+  const reread: CsvRecord[] = [];
   const records: AsyncIterator<CsvRecord> = {
     next: async () => {
+      if (reread.length) return { value: reread.shift()! };
       const next = await rows.next().catch((error: unknown) => {
         // Named here, for the import and the preview alike: a row past the limit ends either with a 400.
         if ((error as { code?: unknown }).code === 'CSV_MAX_RECORD_SIZE')
           throw badField('file', `line ${lastLine + 1}: a row larger than the limit of ${MAX_RECORD_BYTES / 1024 / 1024} MB (a quote that never closes?)`);
         throw error;
       });
-      return next.done ? next : { value: { line: lines.shift() ?? 0, cells: next.value } };
+      if (next.done) return next;
+      const start = starts.shift() ?? { line: 0, swallowed: null };
+      if (start.swallowed === null) return { value: { line: start.line, cells: next.value } };
+      reread.push(...rereadAfterStrayQuote(start.swallowed, start.line, delimiter, onSkip));
+      return records.next();
     },
     return: async () => (await rows.return?.(), { done: true, value: undefined }),
   };
@@ -113,6 +121,58 @@ export async function openCsv(file: Readable, onSkip: SkipListener): Promise<Csv
     delimiter,
     records: { [Symbol.asyncIterator]: () => records },
   };
+}
+
+/** How every record is read, the file's and a stray quote's rows read again. */
+function recordOptions(delimiter: string): Options {
+  return {
+    delimiter,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    // Lines of delimiters only (";;;;") are how spreadsheets save blank rows.
+    skip_records_with_empty_values: true,
+    skip_records_with_error: true,
+  };
+}
+
+/**
+ * A quote that opens a value and is closed only rows later, by some other quote, makes one
+ * record of all those rows: relax_quotes then keeps the quotes as text, and a deal's name would
+ * swallow the next deals. A value with a line break that a strict reading of the same text
+ * refuses is that case; a well-quoted value over several lines reads the same either way.
+ */
+function swallowsRows(cells: string[], raw: string, delimiter: string): boolean {
+  if (!cells.some((cell) => /[\r\n]/.test(cell))) return false;
+  try {
+    return (parseText(raw.replace(/[\r\n]+$/, ''), { delimiter, relax_column_count: true }) as unknown[]).length !== 1;
+  } catch {
+    return true;
+  }
+}
+
+/** The row with the stray quote is rejected; the rows it swallowed are read again on their own. */
+function rereadAfterStrayQuote(raw: string, line: number, delimiter: string, onSkip: SkipListener): CsvRecord[] {
+  onSkip(line, STRAY_QUOTE);
+  const rest = raw.replace(/^[^\r\n]*(\r\n|\r|\n)/, '');
+  if (rest === raw) return [];
+  const found: CsvRecord[] = [];
+  let lastLine = 0;
+  const read = parseText(rest, {
+    ...recordOptions(delimiter),
+    raw: true,
+    info: true,
+    on_skip: (error) => {
+      onSkip(line + lastLine + 1, SKIP_REASONS[(error as { code?: string } | undefined)?.code ?? ''] ?? 'not readable as CSV');
+      return undefined;
+    },
+  }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
+  for (const { record, raw: text, info } of read) {
+    if (swallowsRows(record, text, delimiter)) found.push(...rereadAfterStrayQuote(text, line + lastLine + 1, delimiter, onSkip));
+    else found.push({ line: line + info.lines - lineBreaksIn(record), cells: record });
+    lastLine = info.lines;
+  }
+  return found;
 }
 
 /** Where the first line ends (outside quotes), or -1 when the bytes hold no complete line yet. */
