@@ -32,10 +32,7 @@ describe('the pairing and TV screens follow the server rules (issue #13)', () =>
       ['medan@example.co.id', 'Rudi', [c.teamB.id]],
       ['idle@example.co.id', 'Wati', []],
     ] as const)
-      await t.api
-        .post('/api/users')
-        .send({ email, name, role: 'manager', teamIds, password: CAST_PASSWORD })
-        .expect(201);
+      await t.api.post('/api/users').send({ email, name, role: 'manager', teamIds, password: CAST_PASSWORD }).expect(201);
     tokens = {
       admin: t.adminToken,
       managerA: c.tokens.manager!,
@@ -57,7 +54,9 @@ describe('the pairing and TV screens follow the server rules (issue #13)', () =>
       const accepted: string[] = [];
       for (const board of boards) {
         const start = await startPairing();
-        const answer = await callerWith(t.baseUrl, tokens[who]).post('/api/pairing/approve').send({ userCode: start.userCode, name: `${who} TV`, boardId: board.id });
+        const answer = await callerWith(t.baseUrl, tokens[who])
+          .post('/api/pairing/approve')
+          .send({ userCode: start.userCode, name: `${who} TV`, boardId: board.id });
         expect([201, 403]).toContain(answer.status);
         if (answer.status === 201) accepted.push(board.id);
       }
