@@ -3,7 +3,7 @@
  * teams, territories, stages and API keys through the screens, a second page follows a rename
  * live, the audit log lists it all; managers and reps see only what their role allows.
  */
-import type { Deal, Snapshot, Stage, User } from '@salesboard/shared';
+import type { Board, Deal, Display, PairingStart, Snapshot, Stage, Team, User } from '@salesboard/shared';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures.js';
 import { signInOnPage } from '../support/rest.js';
@@ -218,6 +218,37 @@ test.describe('the admin area', () => {
     await expect(page).toHaveURL(/\/admin$/);
     await page.goto('/admin/territories');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(en('adminArea.territories.title'));
+  });
+
+  test("a manager is offered only their teams' boards to pair to, and Revoke only on the TVs the server lets them revoke", async ({ page, baseURL }) => {
+    // A team of its own: giving the manager a seeded team would take it from the manager other specs sign in as.
+    const team = await asAdmin<Team>(baseURL!, 'POST', '/teams', { name: `E2E Pairing team ${unique()}` });
+    const credentials = { email: `manager-${unique()}@e2e.salesboard.test`, password: 'manager password 1234' };
+    const manager = await asAdmin<User>(baseURL!, 'POST', '/users', { ...credentials, name: 'E2E Pairing Manager', role: 'manager', teamIds: [team.id] });
+    const teamBoard = await asAdmin<Board>(baseURL!, 'POST', '/boards', {
+      name: `E2E ${team.name} floor ${unique()}`,
+      scenes: [{ kind: 'leaderboard', seconds: 20 }],
+      scope: { kind: 'team', id: team.id },
+    });
+    const everyBoard = await asAdmin<Board[]>(baseURL!, 'GET', '/boards');
+    const code = (await (await fetch(`${baseURL}/api/pairing`, { method: 'POST' })).json()) as PairingStart;
+    const adminsTv = await asAdmin<Display>(baseURL!, 'POST', '/pairing/approve', { userCode: code.userCode, name: `E2E admin's TV ${unique()}` });
+    try {
+      await signInOnPage(page, credentials, '/admin/pair');
+      // The organisation's boards are there, but not for this manager: only their team's is offered.
+      expect(everyBoard.length).toBeGreaterThan(1);
+      await expect(page.locator('select[name="boardId"] option')).toHaveText([en('pair.noBoardReads.yourTeams'), teamBoard.name]);
+
+      await page.goto('/admin');
+      const row = page.getByTestId('displays').getByRole('row', { name: new RegExp(adminsTv.name) });
+      await expect(row).toContainText(en('displays.refusal.pairedByAdmin'));
+      await expect(row).toContainText('Administrator');
+      await expect(row.getByRole('button')).toHaveCount(0);
+    } finally {
+      await asAdmin(baseURL!, 'DELETE', `/displays/${adminsTv.id}`).catch(() => undefined);
+      await asAdmin(baseURL!, 'DELETE', `/boards/${teamBoard.id}`).catch(() => undefined);
+      await asAdmin(baseURL!, 'PATCH', `/users/${manager.id}`, { active: false }).catch(() => undefined);
+    }
   });
 
   test('a rep is not offered /admin and cannot open it', async ({ page, baseURL }) => {

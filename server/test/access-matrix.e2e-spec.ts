@@ -270,6 +270,12 @@ describe('access matrix', () => {
       expected: only(201, 'admin', 'manager'),
       call: async () => ({ url: '/api/pairing/approve', body: { userCode: (await pairingStart()).userCode, name: unique('TV') } }),
     },
+    {
+      route: 'GET /api/pairing/boards',
+      what: 'list the boards the caller may pair a TV to (which ones: pairing-ui-rules)',
+      expected: only(200, 'admin', 'manager'),
+      call: () => ({ url: '/api/pairing/boards' }),
+    },
     { route: 'GET /api/displays', what: 'list displays', expected: only(200, 'admin', 'manager'), call: () => ({ url: '/api/displays' }) },
     {
       route: 'DELETE /api/displays/:id',

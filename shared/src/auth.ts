@@ -142,6 +142,32 @@ export interface Display {
   revokedAt: string | null;
 }
 
+/**
+ * Why the caller may not revoke a listed display, decided by the server's own revocation rule:
+ * an admin paired it, or it reads beyond the caller's teams.
+ */
+export type DisplayRevokeRefusal = 'pairedByAdmin' | 'readsBeyondYourTeams';
+
+/** A display as GET /api/displays lists it to its caller. */
+export interface ListedDisplay extends Display {
+  /** The name of the user who paired it; null once that user is deleted. */
+  pairedBy: string | null;
+  /** Whether DELETE /api/displays/:id would succeed for this caller. */
+  revocable: boolean;
+  /** Why not, when not revocable. */
+  revokeRefusal: DisplayRevokeRefusal | null;
+}
+
+/** What a TV paired without a board would read for this approver: everything, their teams, or nothing. */
+export type WithoutBoardReads = 'everything' | 'yourTeams' | 'nothing';
+
+/** GET /api/pairing/boards: the choices the pairing page offers its caller. */
+export interface PairingBoards {
+  /** Only the boards the caller may pair a TV to. */
+  boards: Board[];
+  withoutBoardReads: WithoutBoardReads;
+}
+
 export interface AuditEntry {
   id: string;
   at: string;

@@ -1,4 +1,4 @@
-import type { Display, PairingApproveInput, PairingPoll, PairingStart } from '@salesboard/shared';
+import type { Display, ListedDisplay, PairingApproveInput, PairingBoards, PairingPoll, PairingStart } from '@salesboard/shared';
 import { deleteJson, getJson, postJson } from './http';
 
 /** The TV asks for a code to show (RFC 8628 device authorisation); no credential needed. */
@@ -16,8 +16,14 @@ export function approvePairing(input: PairingApproveInput): Promise<Display> {
   return postJson<Display>('/pairing/approve', input);
 }
 
-export function listDisplays(): Promise<Display[]> {
-  return getJson<Display[]>('/displays');
+/** The boards the server lets this user pair a TV to, and what a TV without a board would read. */
+export function listPairableBoards(signal?: AbortSignal): Promise<PairingBoards> {
+  return getJson<PairingBoards>('/pairing/boards', { signal });
+}
+
+/** Each display says whether this user may revoke it, and why not. */
+export function listDisplays(): Promise<ListedDisplay[]> {
+  return getJson<ListedDisplay[]>('/displays');
 }
 
 export function revokeDisplay(id: string): Promise<Display> {

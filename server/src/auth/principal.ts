@@ -1,4 +1,4 @@
-import type { Scope } from '@salesboard/shared';
+import type { DisplayRevokeRefusal, Scope, WithoutBoardReads } from '@salesboard/shared';
 
 /**
  * Who is calling, resolved once per request or socket from its credential. The access rules
@@ -52,6 +52,12 @@ export function displayScopeOf(board: BoardScopeOf | null, approver: DisplayAppr
   return { kind: 'teams', ids: approver.role === 'manager' ? approver.teamIds : [] };
 }
 
+/** What a TV this principal pairs without a board would read (displayScopeOf), as the pairing page words it. */
+export function withoutBoardReadsFor(principal: Principal): WithoutBoardReads {
+  const scope = displayScopeOf(null, { role: principal.role, teamIds: principal.teamIds });
+  return scope.kind === 'all' ? 'everything' : scope.kind === 'teams' && scope.ids.length > 0 ? 'yourTeams' : 'nothing';
+}
+
 /** The teams a display's scope lies within; null for the whole organisation or a territory (which crosses teams). */
 function teamsOfScope(scope: DisplayScope): string[] | null {
   return scope.kind === 'team' ? [scope.id] : scope.kind === 'teams' ? scope.ids : null;
@@ -65,13 +71,15 @@ export function mayPairTo(principal: Principal, board: BoardScopeOf): boolean {
 
 /**
  * An admin revokes any display; a manager one that no admin paired and that reads only their
- * teams (a TV they could have paired themselves).
+ * teams (a TV they could have paired themselves). Null when the principal may; else why not, in
+ * the words the TV list shows and the 403 says.
  */
-export function mayRevokeDisplay(principal: Principal, display: { scope: DisplayScope; approver: DisplayApprover }): boolean {
-  if (principal.role === 'admin') return true;
-  if (principal.role !== 'manager' || display.approver.role === 'admin') return false;
+export function revokeRefusalOf(principal: Principal, display: { scope: DisplayScope; approver: DisplayApprover }): DisplayRevokeRefusal | null {
+  if (principal.role === 'admin') return null;
+  if (display.approver.role === 'admin') return 'pairedByAdmin';
   const teams = teamsOfScope(display.scope);
-  return teams !== null && teams.every((teamId) => principal.teamIds.includes(teamId));
+  const withinTheirTeams = principal.role === 'manager' && teams !== null && teams.every((teamId) => principal.teamIds.includes(teamId));
+  return withinTheirTeams ? null : 'readsBeyondYourTeams';
 }
 
 /**

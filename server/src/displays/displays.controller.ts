@@ -1,9 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { type Display, pairingApproveSchema, type PairingApproveInput, type PairingPoll, pairingPollSchema, type PairingStart } from '@salesboard/shared';
-import { Allow, Public } from '../auth/access.decorators.js';
+import {
+  type Display,
+  type ListedDisplay,
+  pairingApproveSchema,
+  type PairingApproveInput,
+  type PairingBoards,
+  type PairingPoll,
+  pairingPollSchema,
+  type PairingStart,
+} from '@salesboard/shared';
+import { Allow, CurrentPrincipal, Public } from '../auth/access.decorators.js';
 import { Audited, type AuditedChange } from '../auth/audited-change.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { UuidParamPipe } from '../common/params.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -38,10 +48,18 @@ export class DisplaysController {
     return this.pairing.approve(body, change);
   }
 
+  /** The boards the caller may pick on the pairing page, and what a TV paired without one would read. */
+  @Get('pairing/boards')
+  @Allow('admin', 'manager')
+  pairableBoards(@CurrentPrincipal() principal: Principal): Promise<PairingBoards> {
+    return this.pairing.pairableBoards(principal);
+  }
+
+  /** Each display says whether the caller may revoke it, and why not, so the list offers only what works. */
   @Get('displays')
   @Allow('admin', 'manager')
-  list(): Promise<Display[]> {
-    return this.pairing.list();
+  list(@CurrentPrincipal() principal: Principal): Promise<ListedDisplay[]> {
+    return this.pairing.list(principal);
   }
 
   @Delete('displays/:id')

@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { type Display, PAIRING_ALPHABET, type PairingApproveInput, type PairingPoll, type PairingStart } from '@salesboard/shared';
+import {
+  type Display,
+  type DisplayRevokeRefusal,
+  type ListedDisplay,
+  PAIRING_ALPHABET,
+  type PairingApproveInput,
+  type PairingBoards,
+  type PairingPoll,
+  type PairingStart,
+} from '@salesboard/shared';
 import { badField, notFound } from '../common/errors.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import { writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { forbidden } from '../auth/auth.guard.js';
-import { type BoardScopeOf, mayPairTo, mayRevokeDisplay } from '../auth/principal.js';
+import { type BoardScopeOf, mayPairTo, type Principal, revokeRefusalOf, withoutBoardReadsFor } from '../auth/principal.js';
+import { BoardsService } from '../boards/boards.service.js';
 import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { LivePublisher } from '../live/live.publisher.js';
@@ -18,6 +28,11 @@ const CODE_TTL_SECONDS = 600;
 const POLL_INTERVAL_SECONDS = 3;
 /** Wrong codes a user may enter per minute before being throttled. */
 const GUESSES_PER_MINUTE = 10;
+/** The 403's words for each reason the TV list shows (in the client's i18n). */
+const REVOKE_REFUSALS: Record<DisplayRevokeRefusal, string> = {
+  pairedByAdmin: 'was paired by an admin',
+  readsBeyondYourTeams: 'reads beyond your teams',
+};
 
 function userCode(): string {
   return Array.from({ length: 8 }, () => PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)]).join('');
@@ -37,6 +52,7 @@ export class PairingService {
     private readonly limiter: RateLimiter,
     private readonly writer: EventWriter,
     private readonly publisher: LivePublisher,
+    private readonly boards: BoardsService,
   ) {}
 
   async start(origin: string): Promise<PairingStart> {
@@ -136,21 +152,31 @@ export class PairingService {
     return paired;
   }
 
-  async list(): Promise<Display[]> {
-    return (await this.dataSource.query<DisplayRow[]>('SELECT * FROM displays ORDER BY created_at DESC')).map(mapDisplay);
+  /** What the pairing page offers: the boards `approve` would accept from this caller, by the same rule. */
+  async pairableBoards(principal: Principal): Promise<PairingBoards> {
+    const boards = await this.boards.list();
+    return { boards: boards.filter((board) => mayPairTo(principal, board.scope)), withoutBoardReads: withoutBoardReadsFor(principal) };
+  }
+
+  /** Every display, each saying whether `revoke` would accept it from this caller, and why not. */
+  async list(principal: Principal): Promise<ListedDisplay[]> {
+    const scoped = new Map((await findScopedDisplays(this.dataSource, 'TRUE', [])).map((display) => [display.id, display]));
+    // Only the displays just scoped: one paired in between shows at the next reload.
+    const rows = await this.dataSource.query<DisplayRow[]>('SELECT * FROM displays WHERE id = ANY($1) ORDER BY created_at DESC', [[...scoped.keys()]]);
+    return rows.flatMap((row) => {
+      const display = scoped.get(row.id);
+      if (!display) return [];
+      const revokeRefusal = revokeRefusalOf(principal, display);
+      return [{ ...mapDisplay(row), pairedBy: display.approverName, revocable: revokeRefusal === null, revokeRefusal }];
+    });
   }
 
   /** Revoking a display ends its credential and drops its socket now, on whichever node holds it. */
   async revoke(id: string, change: AuditedChange): Promise<Display> {
     const display = await this.writer.transaction(change, async ({ manager, emit }) => {
       const [paired] = await findScopedDisplays(manager, 'd.id = $1', [id], true);
-      if (paired && !mayRevokeDisplay(change.principal, paired)) {
-        throw forbidden(
-          paired.approver.role === 'admin'
-            ? `authorization: display ${id} was paired by an admin; only an admin may revoke it`
-            : `authorization: display ${id} reads beyond your teams; only an admin may revoke it`,
-        );
-      }
+      const refusal = paired ? revokeRefusalOf(change.principal, paired) : null;
+      if (refusal) throw forbidden(`authorization: display ${id} ${REVOKE_REFUSALS[refusal]}; only an admin may revoke it`);
       const [rows]: [DisplayRow[], number] = await manager.query('UPDATE displays SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING *', [
         id,
       ]);
