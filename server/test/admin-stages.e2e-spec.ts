@@ -193,14 +193,15 @@ describe('admin: stages, boards and displays', () => {
       board = (
         await t.api
           .post('/api/boards')
-          .send({ name: 'Lobby', scenes: [{ kind: 'leaderboard', seconds: 20 }] })
+          // The team's board: a manager pairs TVs only to boards within their teams (issue #13).
+          .send({ name: 'Lobby', scope: { kind: 'team', id: org.team.id }, scenes: [{ kind: 'leaderboard', seconds: 20 }] })
           .expect(201)
       ).body;
       await live.waitForEvent(orgChanged('board', board.id));
       expect(await lastAudit('board.create')).toMatchObject({ target: `board:${board.id}`, details: { name: 'Lobby' } });
       await t.api
         .put(`/api/boards/${board.id}`)
-        .send({ name: 'Lobby TV', scenes: [{ kind: 'funnel', seconds: 30 }] })
+        .send({ name: 'Lobby TV', scope: { kind: 'team', id: org.team.id }, scenes: [{ kind: 'funnel', seconds: 30 }] })
         .expect(200);
       expect((await lastAudit('board.update')).details).toEqual({
         name: { from: 'Lobby', to: 'Lobby TV' },
