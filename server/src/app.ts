@@ -68,7 +68,17 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
   );
   // Behind nginx the client's address is in X-Forwarded-For: rate limits and the audit log need it.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY }, crossOriginEmbedderPolicy: false }));
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  const clientPolicy = helmet.contentSecurityPolicy({ useDefaults: false, directives: CONTENT_SECURITY_POLICY });
+  // Swagger UI's page carries an inline <style> (its script is a file): the API docs alone may
+  // style inline; they hold no user data to inject into.
+  const docsPolicy = helmet.contentSecurityPolicy({
+    useDefaults: false,
+    directives: { ...CONTENT_SECURITY_POLICY, 'style-src': ["'self'", "'unsafe-inline'"] },
+  });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    (request.path.startsWith('/api/docs') ? docsPolicy : clientPolicy)(request, response, next),
+  );
   answerClientErrors(app.getHttpServer());
   // Webhook signatures are computed over the exact bytes sent: those routes keep them.
   app.use(

@@ -170,6 +170,16 @@ describe('the HTTP edge', () => {
     }
   });
 
+  it("lets only the API docs page style inline (Swagger UI's own <style>), its scripts still files only", async () => {
+    const docs = await request(t.baseUrl).get('/api/docs/').redirects(1);
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('<style>');
+    const directives = directivesOf(docs.headers['content-security-policy'] as string);
+    expect(directives.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directivesOf((await request(t.baseUrl).get('/tv')).headers['content-security-policy'] as string).get('style-src')).toEqual(["'self'"]);
+  });
+
   it('has nginx send the same policy with the client it serves', async () => {
     const policy = (await request(t.baseUrl).get('/tv')).headers['content-security-policy'] as string;
     const nginx = readFileSync(resolve(import.meta.dirname, '../../deploy/nginx.conf'), 'utf8');
