@@ -7,6 +7,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import vueParser from 'vue-eslint-parser';
 
+/** Server features holding domain data or rules, as opposed to the stream, the log, auth and infrastructure. */
+const DOMAIN = ['activities', 'boards', 'deals', 'demo', 'displays', 'health', 'ingest', 'kpis', 'leads', 'org', 'quotas', 'snapshot', 'stages'];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.data/**', 'e2e/test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -48,5 +51,37 @@ export default tseslint.config(
       ],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  // Layers of the server: a regression fails npm run lint.
+  {
+    files: ['server/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: fileURLToPath(new URL('.', import.meta.url)),
+          zones: [
+            {
+              target: './server/src/live/**',
+              from: `./server/src/{${DOMAIN.join(',')}}/**`,
+              message: 'the live stream knows no domain module: hear it on the bus (AppEvents) or receive it through an interface token (SNAPSHOT_SOURCE)',
+            },
+            {
+              target: './server/src/{auth,displays}/**',
+              from: './server/src/live/**',
+              message: 'a revocation or a TV scope change is an event on the bus (principal.revoked, display.scopesChanged) that the live module hears',
+            },
+            {
+              // The schema's entities are the one thing data-source.ts must list.
+              target: './server/src/{common,config,database,observability}/**',
+              from: `./server/src/{${[...DOMAIN, 'live'].join(',')}}/**`,
+              except: ['**/*.entity.ts', '**/*.entities.ts'],
+              message: 'infrastructure knows no feature: the feature registers itself (as live-metrics.ts does) or listens on the bus',
+            },
+          ],
+        },
+      ],
+    },
   },
 );
