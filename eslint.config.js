@@ -1,9 +1,14 @@
 // One lint setup for every workspace: typescript-eslint's recommended rules, Vue's for .vue files.
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import vueParser from 'vue-eslint-parser';
+
+/** Server features holding domain data or rules, as opposed to the stream, the log, auth and infrastructure. */
+const DOMAIN = ['activities', 'boards', 'deals', 'demo', 'displays', 'health', 'ingest', 'kpis', 'leads', 'org', 'quotas', 'snapshot', 'stages'];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.data/**', 'e2e/test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },
@@ -26,6 +31,57 @@ export default tseslint.config(
       'vue/html-indent': 'off',
       'vue/html-closing-bracket-newline': 'off',
       'vue/multiline-html-element-content-newline': 'off',
+    },
+  },
+  // Module boundaries: an import cycle fails the build, so modules meet through the event bus or
+  // an injected interface instead of a ModuleRef lookup. Sources import `x.js`, meaning `x.ts`.
+  {
+    files: ['server/src/**/*.ts', 'shared/src/**/*.ts', 'client/src/**/*.{ts,vue}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // .vue files are not followed: their <script> would need the Vue parser set up twice over.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [
+        createNodeResolver({
+          extensions: ['.ts', '.js', '.vue', '.json'],
+          extensionAlias: { '.js': ['.ts', '.js'] },
+          alias: { '@': [fileURLToPath(new URL('./client/src', import.meta.url))] },
+        }),
+      ],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  // Layers of the server: a regression fails npm run lint.
+  {
+    files: ['server/src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: fileURLToPath(new URL('.', import.meta.url)),
+          zones: [
+            {
+              target: './server/src/live/**',
+              from: `./server/src/{${DOMAIN.join(',')}}/**`,
+              message: 'the live stream knows no domain module: hear it on the bus (AppEvents) or receive it through an interface token (SNAPSHOT_SOURCE)',
+            },
+            {
+              target: './server/src/{auth,displays}/**',
+              from: './server/src/live/**',
+              message: 'a revocation or a TV scope change is an event on the bus (principal.revoked, display.scopesChanged) that the live module hears',
+            },
+            {
+              // The schema's entities are the one thing data-source.ts must list.
+              target: './server/src/{common,config,database,observability}/**',
+              from: `./server/src/{${[...DOMAIN, 'live'].join(',')}}/**`,
+              except: ['**/*.entity.ts', '**/*.entities.ts'],
+              message: 'infrastructure knows no feature: the feature registers itself (as live-metrics.ts does) or listens on the bus',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -21,6 +21,7 @@ import { LiveModule } from './live/live.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { OrgModule } from './org/org.module.js';
 import { QuotasModule } from './quotas/quotas.module.js';
+import { SnapshotModule } from './snapshot/snapshot.module.js';
 import { StagesModule } from './stages/stages.module.js';
 
 @Module({})
@@ -43,6 +44,7 @@ export class AppModule {
         LeadsModule,
         QuotasModule,
         LiveModule,
+        SnapshotModule,
         KpisModule,
         ObservabilityModule,
         HealthModule,

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ApiKey, CreateApiKeyInput, CreatedApiKey, CreateUserInput, UpdateUserInput, User } from '@salesboard/shared';
 import { badField, conflict, notFound } from '../common/errors.js';
+import { AppEvents } from '../events/app-events.js';
 import { EventWriter } from '../events/event-writer.service.js';
-import { LivePublisher } from '../live/live.publisher.js';
 import { changedFields, writeAudit } from './audit.service.js';
 import type { AuditedChange } from './audited-change.decorator.js';
 import { AuthService, hashPassword } from './auth.service.js';
@@ -54,7 +53,7 @@ export class UsersService {
     private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly writer: EventWriter,
-    private readonly moduleRef: ModuleRef,
+    private readonly bus: AppEvents,
   ) {}
 
   async list(): Promise<User[]> {
@@ -162,7 +161,7 @@ export class UsersService {
     });
     for (const other of displaced) this.auth.forgetStanding(other);
     if (effect.signOut || effect.reissue) this.auth.forgetStanding(id);
-    if (effect.signOut) this.publisher()?.disconnectPrincipal('user', id);
+    if (effect.signOut) this.bus.emit('principal.revoked', { kind: 'user', id });
     return user;
   }
 
@@ -196,20 +195,8 @@ export class UsersService {
       tx.emit('org.changed', { entity: 'apiKey', id, name: rows[0].name });
       return mapKey(rows[0]);
     });
-    this.publisher()?.disconnectPrincipal('apiKey', id);
+    this.bus.emit('principal.revoked', { kind: 'apiKey', id });
     return key;
-  }
-
-  /**
-   * Looked up when needed rather than injected: the live module's gateway authenticates through
-   * this (global) auth module, so importing the live module here would make a cycle.
-   */
-  private publisher(): LivePublisher | null {
-    try {
-      return this.moduleRef.get(LivePublisher, { strict: false });
-    } catch {
-      return null;
-    }
   }
 }
 

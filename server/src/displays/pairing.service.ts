@@ -20,8 +20,8 @@ import { forbidden } from '../auth/auth.guard.js';
 import { type BoardScopeOf, mayPairTo, type Principal, revokeRefusalOf, withoutBoardReadsFor } from '../auth/principal.js';
 import { BoardsService } from '../boards/boards.service.js';
 import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
+import { AppEvents } from '../events/app-events.js';
 import { EventWriter } from '../events/event-writer.service.js';
-import { LivePublisher } from '../live/live.publisher.js';
 import { findScopedDisplays } from './display-scope.query.js';
 
 const CODE_TTL_SECONDS = 600;
@@ -51,7 +51,7 @@ export class PairingService {
     private readonly dataSource: DataSource,
     private readonly limiter: RateLimiter,
     private readonly writer: EventWriter,
-    private readonly publisher: LivePublisher,
+    private readonly bus: AppEvents,
     private readonly boards: BoardsService,
   ) {}
 
@@ -185,7 +185,7 @@ export class PairingService {
       emit('org.changed', { entity: 'display', id, name: rows[0].name });
       return mapDisplay(rows[0]);
     });
-    this.publisher.disconnectPrincipal('display', id);
+    this.bus.emit('principal.revoked', { kind: 'display', id });
     return display;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LoggedEventPayloads, LoggedEventType } from '@salesboard/shared';
 import type { Principal } from '../auth/principal.js';
+import { AppEvents, type CommittedEvents } from './app-events.js';
 import { claimIdempotencyKey, recordIdempotentAnswer } from '../common/idempotency/idempotency.context.js';
 
 export const EVENTS_CHANNEL = 'salesboard_events';
@@ -23,11 +24,6 @@ export interface WriteTx {
   emit<T extends LoggedEventType>(type: T, payload: LoggedEventPayloads[T]): void;
 }
 
-export interface CommittedEvents {
-  firstSeq: number;
-  lastSeq: number;
-}
-
 /**
  * The one way to change data and emit events. The events are appended at the very end of the
  * transaction: taking the next seq locks the one-row counter until commit, so seqs are
@@ -37,13 +33,10 @@ export interface CommittedEvents {
  */
 @Injectable()
 export class EventWriter {
-  private readonly committedListeners: ((events: CommittedEvents) => void)[] = [];
-
-  constructor(private readonly dataSource: DataSource) {}
-
-  onCommitted(listener: (events: CommittedEvents) => void): void {
-    this.committedListeners.push(listener);
-  }
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: AppEvents,
+  ) {}
 
   async transaction<R>(context: ChangeContext, work: (tx: WriteTx) => Promise<R>): Promise<R> {
     let committed: CommittedEvents | null = null;
@@ -55,7 +48,7 @@ export class EventWriter {
       if (pending.length > 0) committed = await this.append(manager, pending, context);
       return value;
     });
-    if (committed) for (const listener of this.committedListeners) listener(committed);
+    if (committed) this.bus.emit('log.committed', committed);
     return result;
   }
 

@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
+import { MetricsService } from '../observability/metrics.service.js';
+import { AppEvents } from './app-events.js';
 import { EventWriter } from './event-writer.service.js';
 
 @Global()
-@Module({ providers: [EventWriter], exports: [EventWriter] })
-export class EventsModule {}
+@Module({ providers: [EventWriter, AppEvents], exports: [EventWriter, AppEvents] })
+export class EventsModule {
+  constructor(bus: AppEvents, metrics: MetricsService) {
+    bus.on('log.committed', ({ firstSeq, lastSeq }) => metrics.eventsWritten.inc(lastSeq - firstSeq + 1));
+  }
+}

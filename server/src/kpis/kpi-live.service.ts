@@ -11,7 +11,7 @@ import {
   type Scope,
 } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { EventStreamService } from '../live/event-stream.service.js';
+import { AppEvents } from '../events/app-events.js';
 import { LivePublisher } from '../live/live.publisher.js';
 import { kpisOf } from './kpi-figures.js';
 import { resolveRange } from './kpi-query.js';
@@ -47,14 +47,13 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private today = 0;
 
   constructor(
-    stream: EventStreamService,
+    bus: AppEvents,
     private readonly store: KpiStore,
     private readonly publisher: LivePublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    stream.onEvents((events) => store.receive(events));
-    store.onChange((change) => this.changed(change));
-    publisher.onScopeJoined((keys) => this.joined(keys));
+    bus.on('kpi.changed', (change) => this.changed(change));
+    bus.on('live.scopeJoined', (keys) => this.joined(keys));
     publisher.setReplayGreeting(() => this.wallboardBoard());
   }
 

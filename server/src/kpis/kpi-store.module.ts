@@ -4,8 +4,8 @@ import { KpiStore } from './kpi-store.service.js';
 import { LeaderboardService } from './leaderboard.service.js';
 
 /**
- * The aggregates and the leaderboards read from them, without the live stream: the live module
- * imports this for the snapshot, and KpisModule feeds it from the stream, with no cycle.
+ * The aggregates and the leaderboards read from them, without the live stream: the snapshot
+ * module imports this for the leaderboard, and the store follows the log on the bus by itself.
  */
 @Module({
   providers: [KpiStore, AggregateLoader, LeaderboardService],

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { DataSource } from 'typeorm';
 import type { KpiCheckResult, LoggedEvent, LoggedEventType } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
+import { AppEvents, type KpiChange } from '../events/app-events.js';
 import { AggregateLoader } from './aggregate-loader.js';
 import type { KpiAggregates } from './kpi-aggregates.js';
 import { LocalCalendar } from './local-calendar.js';
@@ -10,8 +11,7 @@ const LOG_BATCH = 2_000;
 /** Further behind than this, reading the whole state again is cheaper than replaying the log. */
 const REPLAY_OR_REBUILD = 50_000;
 
-/** Scope keys whose numbers moved; `everything` after a rebuild. */
-export type KpiChange = { touched: ReadonlySet<string>; everything: boolean; seq: number };
+export type { KpiChange } from '../events/app-events.js';
 
 interface LogRow {
   seq: string;
@@ -33,14 +33,15 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
   private aggregates: KpiAggregates | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
-  private readonly listeners: ((change: KpiChange) => void)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly loader: AggregateLoader,
+    private readonly bus: AppEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.calendar = new LocalCalendar(config.timeZone);
+    bus.on('log.applied', (events) => this.receive(events));
   }
 
   async onModuleInit(): Promise<void> {
@@ -60,10 +61,6 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
   get current(): KpiAggregates {
     if (!this.aggregates) throw new Error('the KPI aggregates are not built yet');
     return this.aggregates;
-  }
-
-  onChange(listener: (change: KpiChange) => void): void {
-    this.listeners.push(listener);
   }
 
   /** Events from the stream; duplicates and events already read from the log are skipped by seq. */
@@ -166,13 +163,7 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
   }
 
   private notify(change: KpiChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        this.logger.error(`KPI change listener failed: ${String(error)}`);
-      }
-    }
+    this.bus.emit('kpi.changed', change);
   }
 
   /** An event the aggregates could not take means they can no longer be trusted: build them again. */

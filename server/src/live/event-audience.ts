@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { DataSource } from 'typeorm';
 import { HIDDEN_EVENT_TYPE, type LoggedEvent, type SequencedEvent } from '@salesboard/shared';
 import { type FiguresScope, maySeeFiguresOf, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
-import { EventStreamService } from './event-stream.service.js';
+import { AppEvents } from '../events/app-events.js';
 
 /**
  * Who may read a logged event in full, besides the roles that see everything: the reps it
@@ -59,11 +59,11 @@ export class EventAudience implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    stream: EventStreamService,
+    bus: AppEvents,
   ) {
     // Follows the log, not only the boot: the demo seeds its reps after this loads (with one
     // deals.imported, no rep event), and an import may bring reps the same way.
-    stream.onEvents((events) => {
+    bus.on('log.applied', (events) => {
       if (events.some((event) => event.type === 'deals.imported' || (event.type === 'org.changed' && event.payload.entity === 'rep'))) void this.loadReps();
     });
   }

@@ -3,7 +3,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { LoggedEvent, LoggedEventType } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { EVENTS_CHANNEL, EventWriter } from '../events/event-writer.service.js';
+import { AppEvents } from '../events/app-events.js';
+import { EVENTS_CHANNEL } from '../events/event-writer.service.js';
 
 /** How many recent events each node keeps in memory for replay without a query. */
 const RING_SIZE = 10_000;
@@ -25,14 +26,13 @@ function toEvent(row: EventRow): LoggedEvent {
 }
 
 /**
- * Follows the event log in seq order and hands each new event, once, to its listeners (the
- * socket broadcaster, the aggregates). Every node runs one: PostgreSQL's NOTIFY wakes it, a
+ * Follows the event log in seq order and announces each new event, once, as `log.applied` on
+ * the bus (to the socket broadcaster, the aggregates). Every node runs one: PostgreSQL's NOTIFY wakes it, a
  * local commit wakes it sooner, and a slow poll covers a lost wake-up.
  */
 @Injectable()
 export class EventStreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventStreamService.name);
-  private readonly listeners: ((events: LoggedEvent[]) => void)[] = [];
   private readonly ring: LoggedEvent[] = [];
   private delivered = 0;
   private draining: Promise<void> | null = null;
@@ -45,10 +45,10 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
 
   constructor(
     private readonly dataSource: DataSource,
-    writer: EventWriter,
+    private readonly bus: AppEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    writer.onCommitted(() => this.wake());
+    bus.on('log.committed', () => this.wake());
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -76,10 +76,6 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
 
   staleSince(): Date | null {
     return this.downSince;
-  }
-
-  onEvents(listener: (events: LoggedEvent[]) => void): void {
-    this.listeners.push(listener);
   }
 
   /** Asks for a drain; concurrent wake-ups collapse into at most one more pass. */
@@ -136,13 +132,7 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
         const events = rows.map(toEvent);
         this.remember(events);
         this.delivered = events[events.length - 1].seq;
-        for (const listener of this.listeners) {
-          try {
-            listener(events);
-          } catch (error) {
-            this.logger.error(`event listener failed: ${String(error)}`);
-          }
-        }
+        this.bus.emit('log.applied', events);
         if (rows.length < DRAIN_BATCH) return;
       }
     } catch (error) {

@@ -1,18 +1,16 @@
 import { Module } from '@nestjs/common';
-import { KpiStoreModule } from '../kpis/kpi-store.module.js';
-import { StagesModule } from '../stages/stages.module.js';
-import { DisplayScopeWatcher } from './display-scope.watcher.js';
 import { EventAudience } from './event-audience.js';
 import { EventStreamService } from './event-stream.service.js';
 import { LiveGateway } from './live.gateway.js';
+import { LiveMetrics } from './live-metrics.js';
 import { LivePublisher } from './live.publisher.js';
-import { SnapshotController } from './snapshot.controller.js';
-import { SnapshotService } from './snapshot.service.js';
 
+/**
+ * The socket stream. It knows no domain module: it hears the log and the other modules on the
+ * bus (AppEvents) and gets its snapshots through SNAPSHOT_SOURCE, from the snapshot module.
+ */
 @Module({
-  imports: [StagesModule, KpiStoreModule],
-  controllers: [SnapshotController],
-  providers: [EventStreamService, EventAudience, SnapshotService, LivePublisher, LiveGateway, DisplayScopeWatcher],
+  providers: [EventStreamService, EventAudience, LivePublisher, LiveGateway, LiveMetrics],
   exports: [EventStreamService, EventAudience, LivePublisher],
 })
 export class LiveModule {}

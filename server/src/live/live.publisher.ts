@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -12,9 +12,10 @@ import type {
   SubscribeInput,
 } from '@salesboard/shared';
 import { type Principal, seesEveryDeal } from '../auth/principal.js';
+import { AppEvents, type RevokedPrincipal } from '../events/app-events.js';
 import { EventAudience, hidden, viewerRoomsFor, viewerRoomsOf } from './event-audience.js';
 import { EventStreamService } from './event-stream.service.js';
-import { SnapshotService } from './snapshot.service.js';
+import { SNAPSHOT_SOURCE, type SnapshotSource } from './snapshot-source.js';
 
 export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents>;
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -47,17 +48,18 @@ const HEAD_INTERVAL_MS = 5_000;
 export class LivePublisher {
   private readonly logger = new Logger(LivePublisher.name);
   private namespace: LiveNamespace | null = null;
-  private readonly catchUpListeners: ((mode: 'replay' | 'snapshot') => void)[] = [];
   private replayGreeting: (() => Promise<LiveEvent[]>) | null = null;
-  private readonly scopeJoinListeners: ((scopeKeys: string[]) => void)[] = [];
   private headTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly stream: EventStreamService,
-    private readonly snapshots: SnapshotService,
+    @Inject(SNAPSHOT_SOURCE) private readonly snapshots: SnapshotSource,
     private readonly audience: EventAudience,
+    private readonly bus: AppEvents,
   ) {
-    stream.onEvents((events) => this.broadcast(events));
+    bus.on('log.applied', (events) => this.broadcast(events));
+    bus.on('principal.revoked', ({ kind, id }) => this.disconnectPrincipal(kind, id));
+    bus.on('display.scopesChanged', (scopes) => this.dropDisplaysOutside(scopes));
   }
 
   attach(namespace: LiveNamespace): void {
@@ -93,13 +95,8 @@ export class LivePublisher {
     this.replayGreeting = greeting;
   }
 
-  /** Told of every catch-up served: by replay of the log, or by a fresh snapshot. */
-  onCatchUp(listener: (mode: 'replay' | 'snapshot') => void): void {
-    this.catchUpListeners.push(listener);
-  }
-
   private caughtUp(mode: 'replay' | 'snapshot'): void {
-    for (const listener of this.catchUpListeners) listener(mode);
+    this.bus.emit('live.caughtUp', mode);
   }
 
   /**
@@ -141,12 +138,7 @@ export class LivePublisher {
     );
     const joined = keys.length ? keys : ['all'];
     for (const key of joined) void socket.join(scopeRoom(key));
-    for (const listener of this.scopeJoinListeners) listener(joined);
-  }
-
-  /** Told the scope keys a socket has just joined: derived-event producers take their baseline then. */
-  onScopeJoined(listener: (scopeKeys: string[]) => void): void {
-    this.scopeJoinListeners.push(listener);
+    this.bus.emit('live.scopeJoined', joined);
   }
 
   /**
@@ -199,7 +191,7 @@ export class LivePublisher {
    * Each event goes whole to the sockets that may read it and, when any restricted socket is
    * connected, as `event.hidden` to the rest of them: two encodings at most, never one per socket.
    */
-  private broadcast(events: LoggedEvent[]): void {
+  private broadcast(events: readonly LoggedEvent[]): void {
     const namespace = this.namespace;
     if (!namespace) return;
     const local = namespace.local;
@@ -225,10 +217,21 @@ export class LivePublisher {
   }
 
   /**
+   * A TV reads what its scope allowed when its socket connected; one whose scope is now another
+   * (or that has none left) is dropped, so it reconnects at once with the new scope.
+   */
+  private dropDisplaysOutside(scopes: ReadonlyMap<string, string>): void {
+    const dropped = this.dropLocalSockets(
+      (principal) => principal.kind === 'display' && scopes.get(principal.id) !== JSON.stringify(principal.boardScope ?? { kind: 'all' }),
+    );
+    if (dropped > 0) this.logger.log(`${dropped} TV(s) reconnect: they now read another part of the organisation`);
+  }
+
+  /**
    * Closes, at the transport, this node's sockets whose credential matches: their clients
    * reconnect by themselves and are authenticated anew. Returns how many.
    */
-  dropLocalSockets(matches: (principal: Principal) => boolean): number {
+  private dropLocalSockets(matches: (principal: Principal) => boolean): number {
     let dropped = 0;
     for (const socket of this.namespace?.sockets.values() ?? []) {
       const principal = socket.data.principal as Principal | undefined;
@@ -242,7 +245,7 @@ export class LivePublisher {
   }
 
   /** Drops every socket of one credential (a revoked display), on whichever node holds it. */
-  disconnectPrincipal(kind: 'display' | 'user' | 'apiKey', id: string): void {
+  private disconnectPrincipal(kind: RevokedPrincipal['kind'], id: string): void {
     this.namespace?.in(`${kind}:${id}`).disconnectSockets(true);
   }
 

@@ -1,8 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { EventStreamService } from '../live/event-stream.service.js';
-import { LivePublisher } from '../live/live.publisher.js';
 
 interface PgPool {
   totalCount: number;
@@ -54,18 +52,9 @@ export class MetricsService implements OnModuleDestroy {
   });
   readonly snapshots = new Counter({ name: 'salesboard_snapshots_served_total', help: 'Snapshots built for sockets and REST', registers: [this.registry] });
 
-  constructor(dataSource: DataSource, stream: EventStreamService, publisher: LivePublisher) {
+  /** The series of the live stream (sockets, head, broadcasts) are registered by the live module, which owns them. */
+  constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'salesboard_', eventLoopMonitoringPrecision: 10 });
-    new Gauge({
-      name: 'salesboard_sockets_connected',
-      help: 'Connected sockets by namespace and role',
-      labelNames: ['namespace', 'role'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [role, count] of Object.entries(publisher.connectedByRole())) this.set({ namespace: '/live', role }, count);
-      },
-    });
     const pool = () => (dataSource.driver as unknown as { master?: PgPool }).master;
     new Gauge({
       name: 'salesboard_db_pool_connections',
@@ -80,20 +69,6 @@ export class MetricsService implements OnModuleDestroy {
         this.set({ state: 'waiting' }, p.waitingCount);
       },
     });
-    new Gauge({
-      name: 'salesboard_event_log_head',
-      help: 'The last seq this node delivered',
-      registers: [this.registry],
-      collect() {
-        this.set(stream.head());
-      },
-    });
-    stream.onEvents((events) => {
-      const now = Date.now();
-      this.eventsBroadcast.inc(events.length);
-      for (const event of events) this.ingestToEmit.observe(Math.max(0, now - Date.parse(event.at)) / 1000);
-    });
-    publisher.onCatchUp((mode) => (mode === 'snapshot' ? this.snapshots.inc() : this.resyncs.inc({ mode })));
   }
 
   onModuleDestroy(): void {

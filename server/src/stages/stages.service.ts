@@ -1,13 +1,12 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { CreateStageInput, LoggedEvent, Stage, StageOrderInput, UpdateStageInput } from '@salesboard/shared';
 import { changedFields, writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { badField, conflict, notFound } from '../common/errors.js';
+import { AppEvents } from '../events/app-events.js';
 import { EventWriter } from '../events/event-writer.service.js';
-import { EventStreamService } from '../live/event-stream.service.js';
 import { StageEntity } from './stage.entity.js';
 
 const STAGE_COLUMNS = `key, label, position, probability, forecast_category AS "forecastCategory", kind, stuck_after_days AS "stuckAfterDays"`;
@@ -18,7 +17,7 @@ const STAGE_COLUMNS = `key, label, position, probability, forecast_category AS "
  * when the `org.changed` stage event reaches it through the event log, so all caches agree.
  */
 @Injectable()
-export class StagesService implements OnModuleInit, OnApplicationBootstrap {
+export class StagesService implements OnModuleInit {
   private readonly logger = new Logger(StagesService.name);
   private stages: Stage[] = [];
   private byKey = new Map<string, Stage>();
@@ -26,24 +25,15 @@ export class StagesService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @InjectRepository(StageEntity) private readonly repo: Repository<StageEntity>,
     private readonly writer: EventWriter,
-    private readonly moduleRef: ModuleRef,
-  ) {}
+    bus: AppEvents,
+  ) {
+    bus.on('log.applied', (events) => {
+      if (events.some(isStageChange)) this.reload().catch((error: unknown) => this.logger.error(`could not reload the stages: ${String(error)}`));
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-  }
-
-  /** Looked up rather than injected: the live module imports this one. Absent in a bare test module. */
-  onApplicationBootstrap(): void {
-    let stream: EventStreamService;
-    try {
-      stream = this.moduleRef.get(EventStreamService, { strict: false });
-    } catch {
-      return;
-    }
-    stream.onEvents((events) => {
-      if (events.some(isStageChange)) this.reload().catch((error: unknown) => this.logger.error(`could not reload the stages: ${String(error)}`));
-    });
   }
 
   async reload(): Promise<void> {

@@ -9,7 +9,8 @@ import { RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
 import { type Principal, seesEveryDeal } from '../auth/principal.js';
 import { dealFilters, visibleTo } from '../deals/deal.query.js';
 import { StagesService } from '../stages/stages.service.js';
-import { EventAudience } from './event-audience.js';
+import { EventAudience } from '../live/event-audience.js';
+import type { SnapshotSource } from '../live/snapshot-source.js';
 
 const FEED_SIZE = 30;
 
@@ -18,7 +19,7 @@ const FEED_SIZE = 30;
  * REPEATABLE READ transaction, so the numbers and the seq describe the same moment.
  */
 @Injectable()
-export class SnapshotService {
+export class SnapshotService implements SnapshotSource {
   constructor(
     private readonly dataSource: DataSource,
     private readonly stages: StagesService,

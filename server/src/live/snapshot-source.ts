@@ -1,0 +1,13 @@
+import type { Snapshot } from '@salesboard/shared';
+import type { Principal } from '../auth/principal.js';
+
+/**
+ * What a socket receives when it is too far behind for a replay. Built from the domain (deals,
+ * stages, org, the leaderboards), which the live stream does not know: the snapshot module
+ * provides it under this token.
+ */
+export interface SnapshotSource {
+  build(principal: Principal): Promise<Snapshot>;
+}
+
+export const SNAPSHOT_SOURCE = Symbol('SNAPSHOT_SOURCE');
