@@ -52,8 +52,7 @@ describe('one write path for deals', () => {
       'SELECT from_stage, to_stage, amount::text AS amount, rep_id FROM stage_history WHERE deal_id = $1 ORDER BY id',
       [id],
     );
-  const events = (id: string) =>
-    t.db.query<LoggedEvent>(`SELECT type, payload FROM event_log WHERE payload->'deal'->>'id' = $1 ORDER BY seq`, [id]);
+  const events = (id: string) => t.db.query<LoggedEvent>(`SELECT type, payload FROM event_log WHERE payload->'deal'->>'id' = $1 ORDER BY seq`, [id]);
   const idOf = async (source: string, externalId: string) =>
     (await t.db.query<{ id: string }>('SELECT id FROM deals WHERE source = $1 AND external_id = $2', [source, externalId]))[0].id;
 
@@ -66,7 +65,13 @@ describe('one write path for deals', () => {
   const shapes = async (id: string) =>
     (await events(id))
       .filter((e) => e.type !== 'deal.updated')
-      .map((e) => ({ type: e.type, keys: Object.keys(e.payload).sort(), dealKeys: Object.keys(e.payload.deal).sort(), from: e.payload.from, to: e.payload.to }));
+      .map((e) => ({
+        type: e.type,
+        keys: Object.keys(e.payload).sort(),
+        dealKeys: Object.keys(e.payload.deal).sort(),
+        from: e.payload.from,
+        to: e.payload.to,
+      }));
 
   const hubspot = (events: object[]) => {
     const body = JSON.stringify(events);
@@ -112,7 +117,10 @@ describe('one write path for deals', () => {
     const webhook = await idOf('hubspot', '8101');
 
     await importCsv('/api/import/deals', `Record ID,Deal Name,Deal Stage,Amount,Deal owner\r\nw-1,${NAME},Demo,325000000,${owner.email}\r\n`);
-    await importCsv('/api/import/deals', `Record ID,Deal Name,Deal Stage,Amount,Deal owner,Close Date\r\nw-1,${NAME},Won,325000000,${owner.email},2026-01-15\r\n`);
+    await importCsv(
+      '/api/import/deals',
+      `Record ID,Deal Name,Deal Stage,Amount,Deal owner,Close Date\r\nw-1,${NAME},Won,325000000,${owner.email},2026-01-15\r\n`,
+    );
     const imported = await idOf('csv', 'w-1');
 
     // What the simulator does on a step: open a deal, later move it on (SimulatorService.openDeal/moveDeal).

@@ -18,17 +18,7 @@ import { EventActors1764800000000 } from './migrations/1764800000000-EventActors
 import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-IdempotencyCaller.js';
 
 /** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
-export const ENTITIES = [
-  TeamEntity,
-  TerritoryEntity,
-  RepEntity,
-  AccountEntity,
-  ProductEntity,
-  StageEntity,
-  ActivityEntity,
-  LeadEntity,
-  QuotaEntity,
-];
+export const ENTITIES = [TeamEntity, TerritoryEntity, RepEntity, AccountEntity, ProductEntity, StageEntity, ActivityEntity, LeadEntity, QuotaEntity];
 
 export const MIGRATIONS = [
   Init1764300000000,

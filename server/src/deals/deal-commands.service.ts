@@ -160,7 +160,13 @@ export class DealCommands {
     const existing = await lockDealByExternalId(tx.manager, source, externalId);
     if (existing) return (await this.apply(tx, context, existing, patch)) ? 'updated' : 'unchanged';
     const defaults = await creation();
-    const id = await this.insert(tx, context, source, { ...patch, name: patch.name ?? defaults.name, ownerId: patch.ownerId ?? defaults.ownerId, amount: patch.amount ?? '0.00', externalId });
+    const id = await this.insert(tx, context, source, {
+      ...patch,
+      name: patch.name ?? defaults.name,
+      ownerId: patch.ownerId ?? defaults.ownerId,
+      amount: patch.amount ?? '0.00',
+      externalId,
+    });
     if (id) return 'created';
     // Another delivery for the same new deal committed first: this one is an update of it.
     const raced = await lockDealByExternalId(tx.manager, source, externalId);
@@ -246,7 +252,17 @@ export class DealCommands {
     );
     await insertStageMoves(
       tx.manager,
-      deals.flatMap((d) => d.path.map((step) => ({ deal_id: d.id, from_stage: step.from, to_stage: step.to, amount: d.amount, rep_id: d.ownerId, at: step.at, source: context.source }))),
+      deals.flatMap((d) =>
+        d.path.map((step) => ({
+          deal_id: d.id,
+          from_stage: step.from,
+          to_stage: step.to,
+          amount: d.amount,
+          rep_id: d.ownerId,
+          at: step.at,
+          source: context.source,
+        })),
+      ),
     );
     // One event for the whole history, as an import does: live aggregates rebuild, views reload.
     tx.emit('deals.imported', { jobId: context.source, created: deals.length, updated: 0, rejected: 0 });

@@ -5,4 +5,3 @@ import type { WriteTx } from '../events/event-writer.service.js';
 export function emitDealsImported(tx: WriteTx, payload: DealsImportedPayload): void {
   tx.emit('deals.imported', payload);
 }
-

@@ -18,9 +18,7 @@ export interface RepPlacement {
  * rep whose team or territory changes, and answers how many open deals move with each of them.
  */
 export async function beforeRepsMove(manager: EntityManager, moves: { before: RepPlacement; after: RepPlacement }[]): Promise<Map<string, number>> {
-  const moving = moves
-    .filter(({ before, after }) => before.teamId !== after.teamId || before.territoryId !== after.territoryId)
-    .map(({ before }) => before.id);
+  const moving = moves.filter(({ before, after }) => before.teamId !== after.teamId || before.territoryId !== after.territoryId).map(({ before }) => before.id);
   if (moving.length === 0) return new Map();
   await pinClosedDealsOf(manager, moving);
   const open = await countOpenDealsOf(manager, moving);
