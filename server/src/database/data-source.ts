@@ -5,9 +5,6 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ActivityEntity } from '../activities/activity.entity.js';
-import { DealEntity } from '../deals/deal.entity.js';
-import { StageHistoryEntity } from '../deals/stage-history.entity.js';
-import { EventLogEntity } from '../events/event-log.entity.js';
 import { LeadEntity } from '../leads/lead.entity.js';
 import { AccountEntity, ProductEntity, RepEntity, TeamEntity, TerritoryEntity } from '../org/org.entities.js';
 import { QuotaEntity } from '../quotas/quota.entity.js';
@@ -20,20 +17,8 @@ import { Admin1764650000000 } from './migrations/1764650000000-Admin.js';
 import { EventActors1764800000000 } from './migrations/1764800000000-EventActors.js';
 import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-IdempotencyCaller.js';
 
-export const ENTITIES = [
-  TeamEntity,
-  TerritoryEntity,
-  RepEntity,
-  AccountEntity,
-  ProductEntity,
-  StageEntity,
-  DealEntity,
-  StageHistoryEntity,
-  ActivityEntity,
-  LeadEntity,
-  QuotaEntity,
-  EventLogEntity,
-];
+/** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
+export const ENTITIES = [TeamEntity, TerritoryEntity, RepEntity, AccountEntity, ProductEntity, StageEntity, ActivityEntity, LeadEntity, QuotaEntity];
 
 export const MIGRATIONS = [
   Init1764300000000,

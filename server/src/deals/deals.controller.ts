@@ -19,12 +19,16 @@ import { UuidParamPipe } from '../common/params.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { ChangeContext } from '../events/event-writer.service.js';
+import { DealCommands } from './deal-commands.service.js';
 import { DealsService } from './deals.service.js';
 
 @ApiTags('deals')
 @Controller('deals')
 export class DealsController {
-  constructor(private readonly deals: DealsService) {}
+  constructor(
+    private readonly deals: DealsService,
+    private readonly commands: DealCommands,
+  ) {}
 
   @ApiZodQuery(dealsQuerySchema)
   @Get()
@@ -35,7 +39,7 @@ export class DealsController {
   @ApiZodBody(createDealSchema)
   @Post()
   create(@Body(new ZodValidationPipe(createDealSchema)) body: CreateDealInput, @Change() change: ChangeContext): Promise<Deal> {
-    return this.deals.create(body, change);
+    return this.commands.create(body, change);
   }
 
   @Get(':id')
@@ -66,7 +70,7 @@ export class DealsController {
     @Body(new ZodValidationPipe(updateDealSchema)) body: UpdateDealInput,
     @Change() change: ChangeContext,
   ): Promise<Deal> {
-    return this.deals.update(id, body, change);
+    return this.commands.update(id, body, change);
   }
 
   @ApiZodBody(changeStageSchema)
@@ -77,6 +81,6 @@ export class DealsController {
     @Body(new ZodValidationPipe(changeStageSchema)) body: ChangeStageInput,
     @Change() change: ChangeContext,
   ): Promise<Deal> {
-    return this.deals.changeStage(id, body, change);
+    return this.commands.changeStage(id, body, change);
   }
 }

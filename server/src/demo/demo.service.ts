@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { EventWriter } from '../events/event-writer.service.js';
+import { type SeededDeal, DealCommands } from '../deals/deal-commands.service.js';
+import { EventWriter, type WriteTx } from '../events/event-writer.service.js';
 import type { Stage } from '@salesboard/shared';
 import { fromMinor, toMinor } from '@salesboard/shared';
 import { nameKey } from '../org/org.entities.js';
@@ -23,6 +24,7 @@ export class DemoService {
   constructor(
     private readonly writer: EventWriter,
     private readonly stages: StagesService,
+    private readonly deals: DealCommands,
   ) {}
 
   async seedIfEmpty(now = new Date()): Promise<boolean> {
@@ -31,15 +33,14 @@ export class DemoService {
       await tx.manager.query('SELECT pg_advisory_xact_lock(4242)');
       const [{ count }]: { count: number }[] = await tx.manager.query('SELECT count(*)::int AS count FROM reps');
       if (count > 0) return false;
-      await this.seed(tx.manager, now);
-      // One event for the whole history, as an import does: live aggregates rebuild, views reload.
-      tx.emit('deals.imported', { jobId: 'demo', created: DEMO_DEALS, updated: 0, rejected: 0 });
+      await this.seed(tx, now);
       this.logger.log('demo organisation created');
       return true;
     });
   }
 
-  private async seed(manager: EntityManager, now: Date): Promise<void> {
+  private async seed(tx: WriteTx, now: Date): Promise<void> {
+    const manager = tx.manager;
     const random = seededRandom(20261128);
     // The organisation existed before its history began: nobody is "new today" on the first start.
     const since = new Date(now.getTime() - (HISTORY_DAYS + 30) * DAY_MS);
@@ -94,8 +95,7 @@ export class DemoService {
     const open = this.stages.list().filter((s) => s.kind === 'open');
     const won = this.stages.list().find((s) => s.kind === 'won') as Stage;
     const lost = this.stages.list().find((s) => s.kind === 'lost') as Stage;
-    const deals: unknown[][] = [];
-    const history: unknown[][] = [];
+    const deals: SeededDeal[] = [];
     for (let i = 0; i < DEMO_DEALS; i++) {
       const rep = pick(reps);
       const product = pick(products);
@@ -125,39 +125,22 @@ export class DemoService {
         stage = next;
         if (next.kind !== 'open') break;
       }
-      const id = crypto.randomUUID();
-      const closedAt = stage.kind === 'open' ? null : at;
       const expectedClose = new Date(createdAt.getTime() + (30 + random() * 60) * DAY_MS).toISOString().slice(0, 10);
       const account = pick(accounts);
       // Named as reps name their deals: who buys, what.
-      deals.push([
-        id,
-        'demo',
-        `${account.name} – ${product.name}`,
-        account.id,
-        product.id,
-        rep.id,
-        fromMinor(amountMinor),
-        stage.key,
+      deals.push({
+        id: crypto.randomUUID(),
+        name: `${account.name} – ${product.name}`,
+        accountId: account.id,
+        productId: product.id,
+        ownerId: rep.id,
+        amount: fromMinor(amountMinor),
         createdAt,
-        expectedClose,
-        closedAt,
-        at,
-      ]);
-      for (const step of path) history.push([id, step.from, step.to, fromMinor(amountMinor), rep.id, step.at]);
+        expectedCloseDate: expectedClose,
+        path,
+      });
     }
-    await manager.query(
-      `INSERT INTO deals (id, source, name, account_id, product_id, owner_id, amount, currency, stage, created_at, expected_close_date, closed_at, stage_entered_at, updated_at)
-       SELECT d.id, d.source, d.name, d.account_id, d.product_id, d.owner_id, d.amount, 'IDR', d.stage, d.created_at, d.expected_close_date, d.closed_at, d.stage_entered_at, d.stage_entered_at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::numeric[], $8::text[], $9::timestamptz[], $10::date[], $11::timestamptz[], $12::timestamptz[])
-           AS d(id, source, name, account_id, product_id, owner_id, amount, stage, created_at, expected_close_date, closed_at, stage_entered_at)`,
-      transpose(deals, 12),
-    );
-    await manager.query(
-      `INSERT INTO stage_history (deal_id, from_stage, to_stage, amount, rep_id, at, source)
-       SELECT h.*, 'demo' FROM unnest($1::uuid[], $2::text[], $3::text[], $4::numeric[], $5::uuid[], $6::timestamptz[]) AS h`,
-      transpose(history, 6),
-    );
+    await this.deals.seedHistory(tx, { source: 'demo' }, deals);
     await this.seedActivitiesLeadsQuotas(manager, reps, now, random);
   }
 

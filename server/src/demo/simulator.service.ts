@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ACTIVITY_TYPES, fromMinor } from '@salesboard/shared';
 import { ActivitiesService } from '../activities/activities.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { DealsService } from '../deals/deals.service.js';
+import { DealCommands } from '../deals/deal-commands.service.js';
 import { StagesService } from '../stages/stages.service.js';
 import { DemoService } from './demo.service.js';
 import { seededRandom } from './demo-data.js';
@@ -12,8 +12,8 @@ const CONTEXT = { source: 'simulator' } as const;
 
 /**
  * Keeps the demo alive: moves deals on, wins and loses some, logs activities and opens new
- * deals, at `SIMULATOR_INTERVAL_MS` per step. It goes through the same services as the API,
- * so everything it does is a real change with real events.
+ * deals, at `SIMULATOR_INTERVAL_MS` per step. It goes through the same commands as the API
+ * (DealCommands), so everything it does is a real change with real events.
  */
 @Injectable()
 export class SimulatorService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -24,7 +24,7 @@ export class SimulatorService implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly deals: DealsService,
+    private readonly deals: DealCommands,
     private readonly activities: ActivitiesService,
     private readonly stages: StagesService,
     private readonly demo: DemoService,

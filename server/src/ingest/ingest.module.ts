@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DealsModule } from '../deals/deals.module.js';
 import { KpiStoreModule } from '../kpis/kpi-store.module.js';
 import { KpisService } from '../kpis/kpis.service.js';
 import { LiveModule } from '../live/live.module.js';
@@ -18,7 +19,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 /** Deals and the organisation coming in from files and CRMs; deals, leaderboards and KPIs going out as CSV. */
 @Module({
-  imports: [StagesModule, LiveModule, KpiStoreModule],
+  imports: [StagesModule, DealsModule, LiveModule, KpiStoreModule],
   controllers: [ImportController, ExportController, WebhooksController],
   providers: [
     ImportService,

@@ -27,9 +27,10 @@ import { reissueTokens } from '../auth/users.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { badField, conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
-import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 import { EventWriter } from '../events/event-writer.service.js';
 import { AccountEntity, nameKey, ProductEntity, RepEntity, TeamEntity, TerritoryEntity } from './org.entities.js';
+import { beforeRepsMove } from './org.repository.js';
+import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -220,19 +221,10 @@ export class OrgService {
         avatarUrl: input.avatarUrl === undefined ? before.avatarUrl : input.avatarUrl,
         active: input.active ?? before.active,
       });
-      const moves = next.teamId !== before.teamId || next.territoryId !== before.territoryId;
-      let openDealsMoved = 0;
-      if (moves) {
-        await pinClosedDeals(m, id);
-        const [{ count }]: { count: number }[] = await m.query(
-          "SELECT count(*)::int AS count FROM deals d JOIN stages s ON s.key = d.stage WHERE d.owner_id = $1 AND s.kind = 'open'",
-          [id],
-        );
-        openDealsMoved = count;
-      }
+      const moved = await beforeRepsMove(m, [{ before, after: next }]);
       const after = mapRep(await m.save(next));
       const details = changedFields(previous, after);
-      if (moves) details.openDealsMoved = openDealsMoved;
+      if (moved.has(id)) details.openDealsMoved = moved.get(id);
       return { value: after, details };
     });
   }
@@ -366,24 +358,6 @@ async function managesTeam(manager: EntityManager, principal: Principal, teamId:
   if (teamId === null) return false;
   const rows: unknown[] = await manager.query('SELECT 1 FROM teams WHERE id = $1 AND manager_user_id = $2', [teamId, principal.id]);
   return rows.length > 0;
-}
-
-/**
- * Before a rep moves: each of their closed deals not already pinned keeps the team and territory
- * it has now, i.e. the ones it was closed for (see DEAL_TEAM_SQL). Open deals are left to follow.
- */
-async function pinClosedDeals(manager: EntityManager, repId: string): Promise<void> {
-  await manager.query(
-    `UPDATE deals d SET pinned_team_id = x.team_id, pinned_territory_id = x.territory_id, pinned_owner_id = d.owner_id, pinned_at = now()
-       FROM (SELECT d.id, ${DEAL_TEAM_SQL} AS team_id, ${DEAL_TERRITORY_SQL} AS territory_id
-               FROM deals d
-               JOIN reps r ON r.id = d.owner_id
-               JOIN stages s ON s.key = d.stage
-               LEFT JOIN accounts a ON a.id = d.account_id
-              WHERE d.owner_id = $1 AND s.kind <> 'open' AND d.closed_at IS NOT NULL) x
-      WHERE d.id = x.id`,
-    [repId],
-  );
 }
 
 export function mapTeam(t: TeamEntity): Team {

@@ -38,6 +38,7 @@ import { LivePublisher } from '../../live/live.publisher.js';
 import { StagesService } from '../../stages/stages.service.js';
 import { type CsvRecord, openCsv } from './csv-source.js';
 import { guessStage } from './guess.js';
+import { DealCommands } from '../../deals/deal-commands.service.js';
 import { ImportBatchWriter } from './import-batch.writer.js';
 import { ImportJobsService } from './import-jobs.service.js';
 import { guessActivityType, planKindColumns } from './kind-columns.js';
@@ -77,6 +78,7 @@ export class ImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly writer: EventWriter,
+    private readonly commands: DealCommands,
     private readonly stages: StagesService,
     private readonly jobs: ImportJobsService,
     private readonly publisher: LivePublisher,
@@ -337,6 +339,7 @@ export class ImportService {
           });
           const writer = new ImportBatchWriter(
             this.writer,
+            this.commands,
             {
               jobId,
               createReps: mapping.createReps ?? false,

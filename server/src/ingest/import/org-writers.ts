@@ -10,6 +10,7 @@
 import type { EntityManager } from 'typeorm';
 import type { ChangeContext, EventWriter } from '../../events/event-writer.service.js';
 import { nameKey } from '../../org/org.entities.js';
+import { beforeRepsMove } from '../../org/org.repository.js';
 import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';
 import type { AccountImportRow, ActivityImportRow, ProductImportRow, RepImportRow } from './org-rows.js';
 import { OwnerResolver, syntheticEmail } from './owner-resolver.js';
@@ -51,6 +52,7 @@ interface RepRecord {
 export class RepsWriter implements KindWriter<RepImportRow> {
   private byEmail = new Map<string, RepRecord>();
   private byName = new Map<string, RepRecord[]>();
+  private readonly byId = new Map<string, RepRecord>();
   private teams: Map<string, string> | null = null;
   private territories = new Map<string, string>();
 
@@ -119,6 +121,17 @@ export class RepsWriter implements KindWriter<RepImportRow> {
         outcome.unchanged += creates.length - created.length;
       }
       if (updates.length) {
+        // The admin screen's rule for a moved rep, from the same function: closed deals stay with the team they were closed for.
+        await beforeRepsMove(
+          tx.manager,
+          updates.map((next) => {
+            const before = this.byId.get(next.id) as RepRecord;
+            return {
+              before: { id: before.id, teamId: before.team_id, territoryId: before.territory_id },
+              after: { id: next.id, teamId: next.team_id, territoryId: next.territory_id },
+            };
+          }),
+        );
         await tx.manager.query(
           `UPDATE reps r SET name = v.name, email = v.email, team_id = v.team_id, territory_id = v.territory_id, active = v.active
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::boolean[]) AS v(id, name, email, team_id, territory_id, active)
@@ -165,6 +178,7 @@ export class RepsWriter implements KindWriter<RepImportRow> {
   }
 
   private index(rep: RepRecord): void {
+    this.byId.set(rep.id, rep);
     for (const [email, known] of this.byEmail) if (known.id === rep.id && email !== rep.email.toLowerCase()) this.byEmail.delete(email);
     this.byEmail.set(rep.email.toLowerCase(), rep);
     for (const [key, list] of this.byName) {
