@@ -35,7 +35,12 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
     expect(await client.socket.timeout(5000).emitWithAck('subscribe', scope)).toEqual({ ok: true });
     const held = new Map<string, LiveFigures>();
     for (const period of LIVE_PERIODS) {
-      const first = (await t.keyApi.get('/api/kpis').query({ period, ...scope }).expect(200)).body as KpisResponse;
+      const first = (
+        await t.keyApi
+          .get('/api/kpis')
+          .query({ period, ...scope })
+          .expect(200)
+      ).body as KpisResponse;
       held.set(period, startLiveFigures(first));
     }
     let applied = 0;
@@ -55,7 +60,18 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
   /** Waits until the screen's figures for every live period equal a fresh GET's, and returns both for the assertion. */
   async function settle(screen: Awaited<ReturnType<typeof openScreen>>, scope: { teamId?: string }) {
     const fresh = new Map<string, unknown>();
-    for (const period of LIVE_PERIODS) fresh.set(period, withoutClock((await t.keyApi.get('/api/kpis').query({ period, ...scope }).expect(200)).body));
+    for (const period of LIVE_PERIODS)
+      fresh.set(
+        period,
+        withoutClock(
+          (
+            await t.keyApi
+              .get('/api/kpis')
+              .query({ period, ...scope })
+              .expect(200)
+          ).body,
+        ),
+      );
     const held = () => new Map(LIVE_PERIODS.map((period) => [period, withoutClock(screen.held.get(period)!.figures)]));
     const started = Date.now();
     while (Date.now() - started < 10_000) {
