@@ -37,7 +37,7 @@ interface ScopeRoom {
   sentBoards: Map<string, string>;
   sentKpis: Map<LivePeriod, Map<string, string>>;
   /** The funnel and stuck deals, read from the database after the aggregates' figures went out. */
-  database: { running: boolean; again: boolean };
+  database: { running: boolean; again: boolean; based: boolean };
 }
 
 /** The parts of a (scope, period)'s figures read from the database rather than the aggregates. */
@@ -93,6 +93,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       // sent to the sockets already there. The organisation's boards always have one.
       const boards = key !== 'all' && !key.startsWith('rep:') && room.sentBoards.size === 0;
       const kpis = room.sentKpis.size === 0;
+      // Started before the subscribe is answered, so its reads begin before the client's first GET.
+      if (!room.database.based) this.sendDatabaseParts(key, false);
       if (!boards && !kpis) continue;
       try {
         this.compute(key, { send: false, boards, kpis });
@@ -227,9 +229,9 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
    * The funnel of each live period and the stuck deals, read from the database (stage history and
    * the clock, not additive totals) after the aggregates' update went out; sent as `kpi.updated`
    * parts where they changed. One read per scope at a time: changes meanwhile ask for one more.
-   * No baseline is taken on join, so the first read after a socket joins sends them whole.
+   * With `send: false` (a socket joined a scope that has none) it only records the baseline.
    */
-  private sendDatabaseParts(key: string): void {
+  private sendDatabaseParts(key: string, send = true): void {
     const room = this.room(key);
     const scope = parseScopeKey(key);
     if (!scope) return;
@@ -240,7 +242,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     room.database.running = true;
     void this.readDatabaseParts(scope)
       .then(({ seq, parts }) => {
-        for (const [period, values] of parts) this.sendKpis(room, key, period, {}, values, seq, true);
+        for (const [period, values] of parts) this.sendKpis(room, key, period, {}, values, seq, send);
+        room.database.based = true;
       })
       .catch((error: unknown) => this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`))
       .finally(() => {
@@ -268,7 +271,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private room(key: string): ScopeRoom {
     let room = this.rooms.get(key);
     if (!room) {
-      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false } };
+      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false, based: false } };
       this.rooms.set(key, room);
     }
     return room;
