@@ -261,7 +261,8 @@ export async function floor(ctx) {
   const [first, last] = [cpuMsPerEvent[sizes[0]], cpuMsPerEvent[sizes.at(-1)]];
   // A server that answers under half of the calls is saturated (or starved of the shared
   // cores): its CPU per event then stops growing because it does less, not because it scales.
-  const saturated = sizes.filter((n) => !(detail[n].restServedShare >= MIN_SERVED_SHARE));
+  // Screens that ask nothing (figures pushed) have no share to judge by: not saturated by that.
+  const saturated = sizes.filter((n) => detail[n].restServedShare !== null && detail[n].restServedShare < MIN_SERVED_SHARE);
   return {
     cpuMsPerEvent,
     restPerScreenMinute: byScreens('restPerScreenMinute'),
