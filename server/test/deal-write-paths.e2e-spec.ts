@@ -4,11 +4,11 @@
  * simulator's commands leaves the same deal row, the same stage history and the same events;
  * and a rep moved by the reps CSV import keeps their closed deals where PATCH /api/reps keeps them.
  */
-import { createHmac } from 'node:crypto';
 import type { Deal, Team } from '@salesboard/shared';
 import { DealCommands } from '../src/deals/deal-commands.service.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { bootIngestApp, type IngestTestApp } from './fixtures/ingest-app.js';
+import { postHubSpot } from './support/hubspot.js';
 
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-write-paths';
 const NAME = 'PT Sentosa ERP rollout';
@@ -75,12 +75,7 @@ describe('one write path for deals', () => {
 
   const hubspot = (events: object[]) => {
     const body = JSON.stringify(events);
-    const timestamp = Date.now();
-    const signature = createHmac('sha256', HUBSPOT_SECRET).update(`POST${t.baseUrl}/api/webhooks/hubspot${body}${timestamp}`).digest('base64');
-    return t.api
-      .post('/api/webhooks/hubspot')
-      .set({ 'Content-Type': 'application/json', 'X-HubSpot-Request-Timestamp': String(timestamp), 'X-HubSpot-Signature-v3': signature })
-      .send(body);
+    return postHubSpot(t, HUBSPOT_SECRET, body);
   };
   const change = (objectId: number, propertyName: string, propertyValue: string, occurredAt: number) => ({
     eventId: eventId++,

@@ -3,12 +3,12 @@
  * DATE_RANGE, text holds no NUL, avatars are https: or data:image/ URLs, and each bad value is a
  * 400 naming its field with nothing written, never a 500 or a KPI engine stopped for good.
  */
-import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import type { ImportJob } from '@salesboard/shared';
 import { bootIngestApp, countRows, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { CAST_PASSWORD, login } from './support/cast.js';
+import { postHubSpot } from './support/hubspot.js';
 
 const HUBSPOT_SECRET = 'hubspot-client-secret-for-tests';
 const PIPEDRIVE = { user: 'pipedrive-hook', password: 'pipedrive-hook-password' };
@@ -153,12 +153,7 @@ describe('bounded inputs (issue #13)', () => {
     let eventId = 1;
     const hubspot = (events: object[]) => {
       const body = JSON.stringify(events);
-      const timestamp = Date.now();
-      const signature = createHmac('sha256', HUBSPOT_SECRET).update(`POST${t.baseUrl}/api/webhooks/hubspot${body}${timestamp}`).digest('base64');
-      return t.api
-        .post('/api/webhooks/hubspot')
-        .set({ 'Content-Type': 'application/json', 'X-HubSpot-Request-Timestamp': String(timestamp), 'X-HubSpot-Signature-v3': signature })
-        .send(body);
+      return postHubSpot(t, HUBSPOT_SECRET, body);
     };
     const hubspotEvent = (extra: object) => ({
       eventId: eventId++,
