@@ -4,32 +4,21 @@
  * these in the swarm workers; nothing else in the bench knows how the client behaves, so when
  * the client changes (figures pushed, not pulled), this file is the one to change with it.
  *
- * Mapped from the client as it is (paths under client/src/):
- * - views/WallboardView.vue (a TV at /tv, paired to a board):
- *   - `month` and `quarter`: useLiveQuery(fetchKpis({ period, ...board scope })), reloaded on
- *     every event but `org.changed` and `leaderboard.updated` (so also on `kpi.updated`),
- *     throttled to one per 3 s and 5 s.
- *   - `scopedLeaderboard`: a team's or territory's board only (the organisation's arrives with
- *     the board store): fetchLeaderboard({ metric: 'revenue', period: 'month', ...scope }) on
- *     `leaderboard.updated`, `deal.won`, `deal.updated`, throttled to 3 s.
- *   - composables/use-wallboard-board.ts: GET /api/boards/:id at start, every 5 minutes and on
- *     `org.changed` of that board.
- *   - `live.subscribe({} | { teamId })` once live; session.loadMe() at start (GET /api/auth/me).
- *   - composables/use-version-watch.ts: GET /index.html every 3 minutes (not /api: counted apart).
+ * Mapped from the client as it is (paths under client/src/). Figures are pushed, not pulled
+ * (issue #14): stores/figures.ts loads each figure once over REST, after the server accepted the
+ * socket's `subscribe`, then applies `kpi.updated` / `leaderboard.updated`; it asks REST again only
+ * after a resync or a snapshot past the first (a gap), which this model runs as `snapshot()`.
+ * Deal lists (composables/use-deal-list.ts) follow the deal events the same way.
+ * - views/WallboardView.vue (a TV at /tv, paired to a board): `month` and `quarter` KPIs of the
+ *   board's scope; a team's or territory's board also its revenue leaderboard of the month.
+ *   composables/use-wallboard-board.ts: GET /api/boards/:id at start, every 5 minutes and on
+ *   `org.changed` of that board. session.loadMe() at start (GET /api/auth/me).
+ *   composables/use-version-watch.ts: GET /index.html every 3 minutes (not /api: counted apart).
  * - views/DashboardView.vue (a manager at /, on their team: use-dashboard-filters.ts defaultScopeFor):
- *   - `current`: fetchKpis({ period: 'month', teamId }) on every event but `org.changed`, throttle 2 s (the default).
- *   - `previous`: fetchKpis of the previous equal period, never on events, every 5 minutes.
- *   - `leaderboard`: fetchLeaderboard({ period: 'month', teamId, metric: 'revenue' }) on
- *     `leaderboard.updated` and every `deal.*`, throttle 2 s.
- *   - `wonDeals`: listAllDeals({ stage, teamId }) for each won stage (api/deals.ts: pages of
- *     1,000; one page here) on `deal.won`, `deal.updated`, `deal.stageChanged`, throttle 3 s.
- *   - stores/org.ts: teams, territories, reps and stages at start, again 300 ms after an
- *     `org.changed` of one of them.
- *   - `live.subscribe({ teamId })`; session.loadMe() at start.
- * - composables/use-live-query.ts, the timing of every query above: load at once when its key is
- *   set; a relevant event or a new snapshot (board.snapshotCount) asks for a reload, which runs
- *   at `lastStart + throttleMs` (one pending at a time, so a burst costs one request); a timer
- *   asks every `refreshMs` (30 s by default); a reload aborts the one still in flight.
+ *   the month's KPIs, the previous equal period's (a custom range: loaded once), the revenue
+ *   leaderboard of the team, the team's won deals (one /api/deals page per won stage).
+ *   stores/org.ts: teams, territories, reps and stages at start, again 300 ms after an
+ *   `org.changed` of one of them. session.loadMe() at start.
  * - stores/board.ts: events are applied once, in seq order; `event.hidden` (another team's deal,
  *   for a manager) only advances the seq and tells no listener, so it causes no reload;
  *   `deals.imported` and `org.changed` of a team, territory, rep or stage fetch a snapshot
@@ -37,9 +26,8 @@
  *   server delivers in order; the worker counts gaps so one would show.
  */
 
-/** use-live-query.ts defaults. */
-const REFRESH_MS = 30_000;
-const THROTTLE_MS = 2_000;
+/** A reload after a gap runs at once (stores/figures.ts): no throttle, no timer. */
+const THROTTLE_MS = 0;
 /** use-wallboard-board.ts BOARD_REFRESH_MS. */
 const BOARD_REFRESH_MS = 5 * 60_000;
 /** use-version-watch.ts VERSION_CHECK_MS. */
@@ -57,8 +45,6 @@ export function apiPath(path, query = {}) {
   return `/api${path}${search ? `?${search}` : ''}`;
 }
 
-const notOrg = (e) => e.type !== 'org.changed';
-
 /**
  * The queries and timers of one screen, from a spec the driver prepares:
  * `{ kind: 'tv', boardId, teamId? }` or `{ kind: 'dashboard', teamId, previous: { from, to }, wonStages }`.
@@ -70,22 +56,16 @@ export function screenPlan(spec) {
       {
         name: 'kpis',
         path: apiPath('/kpis', { period: 'month', ...scope }),
-        throttleMs: 3_000,
-        isRelevant: (e) => notOrg(e) && e.type !== 'leaderboard.updated',
       },
       {
         name: 'kpis',
         path: apiPath('/kpis', { period: 'quarter', ...scope }),
-        throttleMs: 5_000,
-        isRelevant: (e) => notOrg(e) && e.type !== 'leaderboard.updated',
       },
     ];
     if (spec.teamId)
       queries.push({
         name: 'leaderboard',
         path: apiPath('/leaderboard', { metric: 'revenue', period: 'month', ...scope }),
-        throttleMs: 3_000,
-        isRelevant: (e) => e.type === 'leaderboard.updated' || e.type === 'deal.won' || e.type === 'deal.updated',
       });
     return {
       subscribe: scope,
@@ -100,24 +80,10 @@ export function screenPlan(spec) {
     };
   }
   const queries = [
-    { name: 'kpis', path: apiPath('/kpis', { period: 'month', ...scope }), isRelevant: notOrg },
-    {
-      name: 'kpis',
-      path: apiPath('/kpis', { period: 'custom', from: spec.previous.from, to: spec.previous.to, ...scope }),
-      refreshMs: 5 * 60_000,
-      isRelevant: () => false,
-    },
-    {
-      name: 'leaderboard',
-      path: apiPath('/leaderboard', { period: 'month', ...scope, metric: 'revenue' }),
-      isRelevant: (e) => e.type === 'leaderboard.updated' || e.type.startsWith('deal.'),
-    },
-    ...spec.wonStages.map((stage) => ({
-      name: 'deals',
-      path: apiPath('/deals', { stage, ...scope, limit: 1000, offset: 0 }),
-      throttleMs: 3_000,
-      isRelevant: (e) => e.type === 'deal.won' || e.type === 'deal.updated' || e.type === 'deal.stageChanged',
-    })),
+    { name: 'kpis', path: apiPath('/kpis', { period: 'month', ...scope }) },
+    { name: 'kpis', path: apiPath('/kpis', { period: 'custom', from: spec.previous.from, to: spec.previous.to, ...scope }) },
+    { name: 'leaderboard', path: apiPath('/leaderboard', { period: 'month', ...scope, metric: 'revenue' }) },
+    ...spec.wonStages.map((stage) => ({ name: 'deals', path: apiPath('/deals', { stage, ...scope, limit: 1000, offset: 0 }) })),
   ];
   return {
     subscribe: scope,
@@ -140,7 +106,8 @@ export function screen(spec, get) {
   let orgTimer = null;
   const every = (ms, fn) => timers.push(setInterval(fn, ms));
 
-  const queries = plan.queries.map((query) => ({ ...query, throttleMs: query.throttleMs ?? THROTTLE_MS, lastStart: -Infinity, pending: null, inFlight: null }));
+  const queries = plan.queries.map((query) => ({ ...query, throttleMs: THROTTLE_MS, lastStart: -Infinity, pending: null, inFlight: null }));
+  let snapshots = 0;
 
   function reload(query) {
     clearTimeout(query.pending);
@@ -164,17 +131,15 @@ export function screen(spec, get) {
       for (const path of plan.startup) get('me', path);
       if (plan.board) get('board', plan.board);
       loadOrg();
-      for (const query of queries) {
-        reload(query);
-        every(query.refreshMs ?? REFRESH_MS, () => requestReload(query));
-      }
+      for (const query of queries) reload(query);
       for (const timer of plan.timers) every(timer.everyMs, () => get(timer.notApi ? 'page' : timer.name, timer.path));
     },
+    /** The first snapshot comes with the page; a later one follows a gap, after which figures load afresh. */
     snapshot() {
-      for (const query of queries) requestReload(query);
+      snapshots += 1;
+      if (snapshots > 1) for (const query of queries) requestReload(query);
     },
     event(e) {
-      for (const query of queries) if (query.isRelevant(e)) requestReload(query);
       if (e.type === 'deals.imported' || (e.type === 'org.changed' && ORG_LISTS.has(e.entity))) get('snapshot', apiPath('/snapshot'));
       if (e.type === 'org.changed' && e.entity === 'board' && plan.board && plan.board.endsWith(`/${e.id}`)) get('board', plan.board);
       if (e.type === 'org.changed' && ORG_LISTS.has(e.entity) && plan.orgLists && !orgTimer)

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
 import type { DealDeletedPayload, DealsImportedPayload, ImportJob } from './ingest.js';
+import type { KpiUpdatedPayload } from './kpi-api.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -68,7 +69,7 @@ export interface LoggedEventPayloads {
 
 export interface DerivedEventPayloads {
   'leaderboard.updated': { metric: string; period: string; scope: string; rows: LeaderboardRow[] };
-  'kpi.updated': { period: string; scope: string; changed: Record<string, unknown> };
+  'kpi.updated': KpiUpdatedPayload;
   /** A running import's counters, to admins only, at most a few times a second. */
   'import.progress': ImportJob;
 }

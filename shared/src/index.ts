@@ -3,6 +3,7 @@ export * from './money.js';
 export * from './schemas.js';
 export * from './events.js';
 export * from './api.js';
+export * from './scope.js';
 export * from './kpi/index.js';
 export * from './kpi-api.js';
 export * from './auth.js';

@@ -9,7 +9,7 @@ import type { Kpis } from './kpi/formulas.js';
 import type { FunnelStage } from './kpi/funnel.js';
 import { LEADERBOARD_METRICS, type LeaderboardMetric } from './kpi/leaderboard.js';
 import { PERIOD_KINDS, type PeriodKind } from './kpi/period.js';
-import type { Scope } from './kpi/rows.js';
+import { type BoardScope, type Scope, scopeFromQuery, type ScopeQuery, scopeKey } from './scope.js';
 import { idSchema, isoDateSchema } from './schemas.js';
 
 export const LEADERBOARD_ENTITIES = ['reps', 'teams'] as const;
@@ -59,7 +59,7 @@ function checkPeriod(query: PeriodFields, ctx: z.RefinementCtx): void {
   }
 }
 
-function checkOneScope(query: { teamId?: string; territoryId?: string; repId?: string }, ctx: z.RefinementCtx): void {
+function checkOneScope(query: ScopeQuery, ctx: z.RefinementCtx): void {
   const given = (['teamId', 'territoryId', 'repId'] as const).filter((key) => query[key] !== undefined);
   if (given.length > 1) {
     ctx.addIssue({ code: 'custom', path: [given[1]], message: `give at most one of teamId, territoryId and repId (got ${given.join(' and ')})` });
@@ -72,20 +72,13 @@ function periodKindOf(query: PeriodFields): PeriodKind {
   return query.from !== undefined || query.to !== undefined ? 'custom' : 'month';
 }
 
-function scopeOf(query: { teamId?: string; territoryId?: string; repId?: string }): Scope {
-  if (query.teamId !== undefined) return { kind: 'team', id: query.teamId };
-  if (query.territoryId !== undefined) return { kind: 'territory', id: query.territoryId };
-  if (query.repId !== undefined) return { kind: 'rep', id: query.repId };
-  return { kind: 'all' };
-}
-
 export const kpisQuerySchema = z
   .strictObject({ ...periodAndScope, repId: idSchema.optional() })
   .superRefine((query, ctx) => {
     checkPeriod(query, ctx);
     checkOneScope(query, ctx);
   })
-  .transform((query) => ({ period: periodKindOf(query), from: query.from, to: query.to, scope: scopeOf(query) }));
+  .transform((query) => ({ period: periodKindOf(query), from: query.from, to: query.to, scope: scopeFromQuery(query) }));
 export type KpisQueryInput = z.input<typeof kpisQuerySchema>;
 export type KpisQuery = z.output<typeof kpisQuerySchema>;
 
@@ -112,19 +105,14 @@ export const leaderboardQuerySchema = z
     period: periodKindOf(query),
     from: query.from,
     to: query.to,
-    scope: scopeOf(query) as Exclude<Scope, { kind: 'rep' }>,
+    scope: scopeFromQuery(query) as BoardScope,
   }));
 export type LeaderboardQueryInput = z.input<typeof leaderboardQuerySchema>;
 export type LeaderboardQuery = z.output<typeof leaderboardQuerySchema>;
 
-/** How a scope is named in `kpi.updated` and in room names: `all`, `team:<id>`, `territory:<id>`, `rep:<id>`. */
-export function kpiScopeKey(scope: Scope): string {
-  return scope.kind === 'all' ? 'all' : `${scope.kind}:${scope.id}`;
-}
-
 /** The `scope` of a `leaderboard.updated`: the reps of a scope (`all`, `team:<id>`, `territory:<id>`), or `teams`. */
 export function leaderboardScopeKey(entity: LeaderboardEntity, scope: Scope): string {
-  return entity === 'teams' ? 'teams' : kpiScopeKey(scope);
+  return entity === 'teams' ? 'teams' : scopeKey(scope);
 }
 
 export interface KpiPeriodInfo {
@@ -181,6 +169,22 @@ export interface KpisResponse {
   breakdowns: { teams: KpiBreakdownRow[]; territories: KpiBreakdownRow[]; reps: KpiBreakdownRow[] };
 }
 
+/** Besides the KPIs, what of GET /api/kpis's answer `kpi.updated` carries for a live period, each part whole when it changed. */
+export type LiveFigureParts = Pick<KpisResponse, 'period' | 'funnel' | 'stuck' | 'breakdowns'>;
+export const LIVE_FIGURE_PARTS = ['period', 'funnel', 'stuck', 'breakdowns'] as const satisfies readonly (keyof LiveFigureParts)[];
+
+/**
+ * `kpi.updated`: what changed in one live (scope, period) since that scope's room was last sent
+ * anything: KPI fields in `changed`, the other parts of the answer in `parts`. Applied over a
+ * first GET /api/kpis of the same scope and period, it gives what a fresh GET would.
+ */
+export interface KpiUpdatedPayload {
+  period: string;
+  scope: string;
+  changed: Partial<Kpis>;
+  parts?: Partial<LiveFigureParts>;
+}
+
 export interface LeaderboardResponse {
   seq: number;
   asOf: IsoInstant;
@@ -201,4 +205,43 @@ export interface KpiCheckResult {
   /** The first differences found, each naming the scope, the bucket and both values. */
   differences: string[];
   tookMs: number;
+}
+
+/** Where each part of a screen's figures last came from: the seq of the answer or update it was taken from. */
+export type LiveFigureSeqs = Record<'kpis' | keyof LiveFigureParts, number>;
+
+/** One live (scope, period) as a screen holds it: a first GET /api/kpis with every `kpi.updated` since applied over it. */
+export interface LiveFigures {
+  figures: KpisResponse;
+  seqs: LiveFigureSeqs;
+}
+
+export function startLiveFigures(first: KpisResponse): LiveFigures {
+  const seq = first.seq;
+  return { figures: first, seqs: { kpis: seq, period: seq, breakdowns: seq, funnel: seq, stuck: seq } };
+}
+
+/**
+ * Applies one `kpi.updated` (of `seq`) over held figures. A part older than what is held is
+ * skipped (a late update must not undo a newer answer); each part counts on its own, as the
+ * funnel and stuck deals are read from the database after the KPIs went out. Returns the same
+ * object when nothing applied.
+ */
+export function applyKpiUpdate(held: LiveFigures, update: KpiUpdatedPayload, seq: number): LiveFigures {
+  const figures: KpisResponse = { ...held.figures };
+  const seqs: LiveFigureSeqs = { ...held.seqs };
+  let applied = false;
+  if (Object.keys(update.changed).length > 0 && seq >= seqs.kpis) {
+    figures.kpis = { ...figures.kpis, ...update.changed };
+    seqs.kpis = seq;
+    applied = true;
+  }
+  for (const part of LIVE_FIGURE_PARTS) {
+    const value = update.parts?.[part];
+    if (value === undefined || seq < seqs[part]) continue;
+    (figures as Record<typeof part, unknown>)[part] = value;
+    seqs[part] = seq;
+    applied = true;
+  }
+  return applied ? { figures, seqs } : held;
 }

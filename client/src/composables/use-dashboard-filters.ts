@@ -1,8 +1,8 @@
-import { PERIOD_KINDS, type KpisQueryInput, type Me, type PeriodKind } from '@salesboard/shared';
+import { maySeeFiguresOf, PERIOD_KINDS, scopeFromQuery, scopeToQuery, type KpisQueryInput, type Me, type PeriodKind, type Scope } from '@salesboard/shared';
 import { computed } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
 import { useOrgStore } from '@/stores/org';
-import { useSessionStore } from '@/stores/session';
+import { figuresViewerOf, useSessionStore } from '@/stores/session';
 
 /**
  * The dashboard's filters as they live in the URL, so a view can be shared and survives a reload:
@@ -18,7 +18,8 @@ export interface DashboardFilters {
   repId: string | null;
 }
 
-export type ScopeFilter = { kind: 'all' } | { kind: 'team' | 'territory' | 'rep'; id: string };
+/** The dashboard's scope: the shared Scope. */
+export type ScopeFilter = Scope;
 
 export const DEFAULT_PERIOD: PeriodKind = 'month';
 
@@ -78,19 +79,11 @@ export function queryFromFilters(filters: DashboardFilters): LocationQueryRaw {
 }
 
 export function scopeOf(filters: DashboardFilters): ScopeFilter {
-  if (filters.teamId) return { kind: 'team', id: filters.teamId };
-  if (filters.territoryId) return { kind: 'territory', id: filters.territoryId };
-  if (filters.repId) return { kind: 'rep', id: filters.repId };
-  return { kind: 'all' };
+  return scopeFromQuery({ teamId: filters.teamId ?? undefined, territoryId: filters.territoryId ?? undefined, repId: filters.repId ?? undefined });
 }
 
 /** The scope as query fields of /api/kpis and /api/deals. */
-export function scopeQuery(scope: ScopeFilter): { teamId?: string; territoryId?: string; repId?: string } {
-  if (scope.kind === 'team') return { teamId: scope.id };
-  if (scope.kind === 'territory') return { territoryId: scope.id };
-  if (scope.kind === 'rep') return { repId: scope.id };
-  return {};
-}
+export const scopeQuery = scopeToQuery;
 
 /** The custom range is incomplete or backwards: no query until it is fixed. */
 export function rangeProblem(filters: DashboardFilters): 'missing' | 'reversed' | null {
@@ -109,19 +102,9 @@ export function kpisQueryOf(filters: DashboardFilters, scope: ScopeFilter = scop
 /** Who is looking, as far as the figures they may read go. */
 export type Viewer = Pick<Me, 'role' | 'repId' | 'teamIds'>;
 
-/**
- * The server's rule for GET /api/kpis, mirrored so the screen offers only what will answer: a
- * manager their teams and their reps, a rep themselves; everyone else (and the public demo) all.
- */
+/** The server's own rule for GET /api/kpis (shared), so the screen offers only what will answer. */
 export function mayView(viewer: Viewer | null, scope: ScopeFilter, teamOfRep: (repId: string) => string | null): boolean {
-  if (viewer?.role === 'rep') return scope.kind === 'rep' && scope.id === viewer.repId;
-  if (viewer?.role !== 'manager') return true;
-  if (scope.kind === 'team') return viewer.teamIds.includes(scope.id);
-  if (scope.kind === 'rep') {
-    const team = teamOfRep(scope.id);
-    return team !== null && viewer.teamIds.includes(team);
-  }
-  return false;
+  return maySeeFiguresOf(figuresViewerOf(viewer), scopeToQuery(scope), teamOfRep);
 }
 
 /** Where a viewer lands without a scope in the URL (or with one they may not read). */

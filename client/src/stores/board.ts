@@ -90,6 +90,11 @@ export const useBoardStore = defineStore('board', () => {
   const resyncing = ref(false);
   /** Bumped by every snapshot applied: views holding their own numbers refetch after a long gap. */
   const snapshotCount = ref(0);
+  /**
+   * Bumped by every catch-up after a gap (a replay or a snapshot): derived updates sent meanwhile
+   * may be lost with the logged events, so pushed figures are loaded afresh.
+   */
+  const resyncCount = ref(0);
 
   // Internal bookkeeping, not state anyone renders.
   const pending = new Map<number, SequencedEvent>();
@@ -198,6 +203,7 @@ export const useBoardStore = defineStore('board', () => {
   function applyResync(result: ResyncResult): SyncAction {
     // The server could not replay: keep buffering until a snapshot fetched over HTTP lands.
     if (!result.ok) return 'fetch-snapshot';
+    resyncCount.value += 1;
     if (result.mode === 'snapshot') return applySnapshot(result.snapshot);
 
     // Replayed and buffered events share one path, so duplicates and order are handled once.
@@ -293,7 +299,7 @@ export const useBoardStore = defineStore('board', () => {
 
   function applyDerived(event: Exclude<LiveEvent, SequencedEvent>): void {
     notify(event);
-    if (event.type !== 'leaderboard.updated') return; // kpi.updated: the views that show KPIs refetch them
+    if (event.type !== 'leaderboard.updated') return; // kpi.updated: the figures store applies it
     const { metric, period, scope, rows } = event.payload;
     const isWallboards = metric === WALLBOARD_LEADERBOARD.metric && period === WALLBOARD_LEADERBOARD.period && scope === WALLBOARD_LEADERBOARD.scope;
     if (!isWallboards || event.seq < leaderboardSeq) return;
@@ -334,6 +340,7 @@ export const useBoardStore = defineStore('board', () => {
     feed,
     resyncing,
     snapshotCount,
+    resyncCount,
     ready,
     openPipeline,
     stageLabel,

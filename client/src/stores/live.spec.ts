@@ -38,6 +38,10 @@ class FakeServerConnection {
       emit: (event: 'resync', input: ResyncInput, answer: ResyncAck) => {
         this.resyncRequests.push({ input, answer });
       },
+      emitWithAck: (event: string, ...args: unknown[]) => {
+        this.emitted.push({ event, args });
+        return Promise.resolve({ ok: true });
+      },
     };
   }
 

@@ -1,6 +1,6 @@
 import type { HandshakeAuth, SubscribeInput } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref, shallowRef, watch } from 'vue';
 import { openLiveSocket, type LiveSocket, type OpenLiveSocket } from '@/api/live-socket';
 import { fetchSnapshot } from '@/api/snapshot';
 import { useBoardStore, type SyncAction } from './board';
@@ -41,6 +41,13 @@ export const useLiveStore = defineStore('live', () => {
   let handshakeToken: string | null = null;
   /** The scope whose KPI updates this page wants; sent again on every (re)connect. */
   let scope: SubscribeInput | null = null;
+  /**
+   * The subscription the server last accepted, stamped anew on every accepted (re)subscribe: the
+   * server takes its diff baseline before it answers, so figures loaded after this are safe to
+   * update from pushes. `reconnected`: accepted again after a reconnect, when updates may have been missed.
+   */
+  const subscribed = shallowRef<{ scope: SubscribeInput; generation: number; reconnected: boolean } | null>(null);
+  let subscribeGeneration = 0;
 
   // Signing in, or a TV being paired, gives a refused page a credential to try.
   watch(
@@ -68,9 +75,11 @@ export const useLiveStore = defineStore('live', () => {
     });
     socket = opened;
 
+    let connections = 0;
     opened.on('connect', () => {
       setState('live');
-      if (scope) opened.emit('subscribe', scope);
+      connections += 1;
+      if (scope) sendSubscribe(opened, scope, connections > 1);
     });
     opened.on('connect_error', (error) => void handshakeRefused(opened, error.message));
     opened.on('disconnect', (reason) => {
@@ -122,12 +131,28 @@ export const useLiveStore = defineStore('live', () => {
   /** Asks for `kpi.updated` of a scope (`{}`: the organisation); kept for reconnects. */
   function subscribe(next: SubscribeInput): void {
     scope = next;
-    if (socket?.connected) socket.emit('subscribe', next);
+    if (socket?.connected) sendSubscribe(socket, next, false);
+  }
+
+  function sendSubscribe(on: LiveSocket, next: SubscribeInput, reconnected: boolean): void {
+    on.timeout(RESYNC_TIMEOUT_MS)
+      .emitWithAck('subscribe', next)
+      .then((result) => {
+        if (!result.ok) {
+          console.warn('Salesboard: the server refused live figures for', next, result.error);
+          return;
+        }
+        if (socket !== on || scope !== next) return; // superseded
+        subscribed.value = { scope: next, generation: ++subscribeGeneration, reconnected };
+      })
+      // No answer in time (a disconnect): the next connect subscribes again.
+      .catch(() => undefined);
   }
 
   function stop(): void {
     clearTimeout(retryTimer);
     scope = null;
+    subscribed.value = null;
     invalidateResync();
     socket?.off();
     socket?.disconnect();
@@ -181,7 +206,7 @@ export const useLiveStore = defineStore('live', () => {
     board.abandonResync();
   }
 
-  return { state, stateSince, staleSince, start, stop, retry, subscribe };
+  return { state, stateSince, staleSince, subscribed, start, stop, retry, subscribe };
 });
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useLiveStore, import.meta.hot));

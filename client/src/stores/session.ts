@@ -1,4 +1,4 @@
-import type { Me, TokenPairAnswer } from '@salesboard/shared';
+import type { FiguresViewer, Me, TokenPairAnswer } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { fetchMe, login as loginCall, logout as logoutCall, refreshSession } from '@/api/auth';
@@ -38,6 +38,16 @@ function write(key: StorageKey, value: string | null): void {
 function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   return locks ? locks.request('salesboard.refresh', task) : task();
+}
+
+/**
+ * The viewer the shared figures rule (`maySeeFiguresOf`) takes, as far as this page knows it. A
+ * rep or a manager is narrowed as on the server; anyone else (an admin, a TV, the public demo)
+ * is offered everything, and a TV's narrower board is left to the server to hold it to.
+ */
+export function figuresViewerOf(me: Pick<Me, 'role' | 'repId' | 'teamIds'> | null): FiguresViewer {
+  const narrowed = me?.role === 'rep' || me?.role === 'manager';
+  return { role: me?.role ?? 'display', repId: me?.repId ?? null, teamIds: me?.teamIds ?? [], seesEveryDeal: !narrowed };
 }
 
 /**

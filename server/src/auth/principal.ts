@@ -1,4 +1,4 @@
-import type { DisplayRevokeRefusal, Scope, WithoutBoardReads } from '@salesboard/shared';
+import { type BoardScope, type DisplayRevokeRefusal, type FiguresViewer, scopeToQuery, type WithoutBoardReads } from '@salesboard/shared';
 
 /**
  * Who is calling, resolved once per request or socket from its credential. The access rules
@@ -28,13 +28,11 @@ export interface Principal {
   scopes: ApiKeyScope[];
 }
 
-export type BoardScopeOf = { kind: 'all' } | { kind: 'team'; id: string } | { kind: 'territory'; id: string };
-
 /**
  * What a display may read: its board's scope, or without a board its approver's, which for a
  * manager is their several teams (read as that manager reads them, never more).
  */
-export type DisplayScope = BoardScopeOf | { kind: 'teams'; ids: string[] };
+export type DisplayScope = BoardScope | { kind: 'teams'; ids: string[] };
 
 /** Who approved a display's pairing, as they stand now: their role and the teams they manage. */
 export interface DisplayApprover {
@@ -46,7 +44,7 @@ export interface DisplayApprover {
  * A TV reads what its board shows; without a board, what the person who paired it sees (an
  * admin everything, a manager their teams, anyone else, or a user since deleted, nothing).
  */
-export function displayScopeOf(board: BoardScopeOf | null, approver: DisplayApprover): DisplayScope {
+export function displayScopeOf(board: BoardScope | null, approver: DisplayApprover): DisplayScope {
   if (board) return board;
   if (approver.role === 'admin') return { kind: 'all' };
   return { kind: 'teams', ids: approver.role === 'manager' ? approver.teamIds : [] };
@@ -64,7 +62,7 @@ function teamsOfScope(scope: DisplayScope): string[] | null {
 }
 
 /** An admin pairs a TV to any board; a manager only to a board of one of their teams. */
-export function mayPairTo(principal: Principal, board: BoardScopeOf): boolean {
+export function mayPairTo(principal: Principal, board: BoardScope): boolean {
   if (principal.role === 'admin') return true;
   return principal.role === 'manager' && board.kind === 'team' && principal.teamIds.includes(board.id);
 }
@@ -157,44 +155,17 @@ export function canWriteFor(principal: Principal, target: { repId: string | null
   return false;
 }
 
-/** A KPI scope as GET /api/kpis and the socket's `subscribe` name it; none of the ids is the whole organisation. */
-export interface FiguresScope {
-  teamId?: string;
-  territoryId?: string;
-  repId?: string;
-}
-
-/** The same scope as the KPI engine names it. */
-export function figuresScopeOf(scope: Scope): FiguresScope {
-  return scope.kind === 'all'
-    ? {}
-    : scope.kind === 'team'
-      ? { teamId: scope.id }
-      : scope.kind === 'territory'
-        ? { territoryId: scope.id }
-        : { repId: scope.id };
-}
+/**
+ * The scope as query parameters. Kept under this name for ingest/export (another branch of
+ * issue #14 owns it); new code calls the shared `scopeToQuery`.
+ */
+export const figuresScopeOf = scopeToQuery;
 
 export const FIGURES_FORBIDDEN = 'authorization: this credential may not see the figures of that scope';
 
-/**
- * KPIs are sums of deals, and stuck deals come with them: a manager reads their teams' and
- * their reps', a rep their own; the organisation's and a territory's (which crosses teams) only
- * those who see every deal. Leaderboards are not covered: everyone may see everyone's standing.
- */
-export function maySeeFiguresOf(principal: Principal, scope: FiguresScope, teamOfRep: (repId: string) => string | null): boolean {
-  if (seesEveryDeal(principal)) return true;
-  const board = narrowBoard(principal);
-  if (board?.kind === 'territory') return scope.territoryId === board.id && !scope.teamId && !scope.repId;
-  // A team's TV (or a manager's, paired without a board) reads its teams' figures as their manager does.
-  if (board) return maySeeFiguresOf({ ...principal, role: 'manager', teamIds: board.ids, boardScope: undefined }, scope, teamOfRep);
-  if (principal.role === 'rep') return scope.repId !== undefined && scope.repId === principal.repId && !scope.teamId && !scope.territoryId;
-  if (principal.role === 'manager') {
-    if (scope.territoryId || (!scope.teamId && !scope.repId)) return false;
-    const manages = (teamId: string | null) => teamId !== null && principal.teamIds.includes(teamId);
-    return (!scope.teamId || manages(scope.teamId)) && (!scope.repId || manages(teamOfRep(scope.repId)));
-  }
-  return false;
+/** What the shared figures rule (`maySeeFiguresOf`) needs to know of a credential. */
+export function figuresViewerOf(principal: Principal): FiguresViewer {
+  return { role: principal.role, repId: principal.repId, teamIds: principal.teamIds, seesEveryDeal: seesEveryDeal(principal), board: narrowBoard(principal) };
 }
 
 export const SYSTEM_PRINCIPAL: Principal = {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { type BoardScopeOf, type DisplayApprover, type DisplayScope, displayScopeOf, type Role } from '../auth/principal.js';
+import type { BoardScope } from '@salesboard/shared';
+import { type DisplayApprover, type DisplayScope, displayScopeOf, type Role } from '../auth/principal.js';
 
 /** A paired display with what it may read, decided now: its board may have changed, its approver's teams too. */
 export interface ScopedDisplay {
@@ -16,7 +17,7 @@ interface ScopedDisplayRow {
   id: string;
   name: string;
   board_id: string | null;
-  board_scope: BoardScopeOf | null;
+  board_scope: BoardScope | null;
   approver_role: Role | null;
   approver_name: string | null;
   approver_team_ids: string[];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
+  type BoardScope,
   type Display,
   type DisplayRevokeRefusal,
   type ListedDisplay,
@@ -17,7 +18,7 @@ import { TooManyRequests } from '../common/rate-limit/too-many.js';
 import { writeAudit } from '../auth/audit.service.js';
 import type { AuditedChange } from '../auth/audited-change.decorator.js';
 import { forbidden } from '../auth/auth.guard.js';
-import { type BoardScopeOf, mayPairTo, type Principal, revokeRefusalOf, withoutBoardReadsFor } from '../auth/principal.js';
+import { mayPairTo, type Principal, revokeRefusalOf, withoutBoardReadsFor } from '../auth/principal.js';
 import { BoardsService } from '../boards/boards.service.js';
 import { DISPLAY_PREFIX, randomSecret, sha256 } from '../auth/tokens.js';
 import { AppEvents } from '../events/app-events.js';
@@ -116,7 +117,7 @@ export class PairingService {
     const decision = await this.limiter.hit(limitKey, GUESSES_PER_MINUTE, 60);
     if (!decision.allowed) throw new TooManyRequests('userCode', decision);
     if (input.boardId) {
-      const [board]: { scope: BoardScopeOf }[] = await this.dataSource.query('SELECT scope FROM boards WHERE id = $1', [input.boardId]);
+      const [board]: { scope: BoardScope }[] = await this.dataSource.query('SELECT scope FROM boards WHERE id = $1', [input.boardId]);
       if (!board) throw badField('boardId', `no board with id ${input.boardId}`);
       // The TV will read what the board shows: a manager may not hand out more than their teams.
       if (!mayPairTo(approver, board.scope)) {

@@ -11,13 +11,13 @@ import {
   emptyTotals,
   type ForecastCategory,
   type KpiTotals,
-  kpiScopeKey,
   type LoggedEvent,
   type PeriodRange,
   quotaForScope,
   type QuotaRow,
   type RepRow,
   type Scope,
+  scopeKey,
   type Stage,
   type StageKind,
   toMinor,
@@ -315,7 +315,7 @@ export class KpiAggregates {
    */
   totals(scope: Scope, range: PeriodRange, span: DaySpan = this.daySpan(range)): { totals: KpiTotals; cycles: CycleStats } {
     const totals = emptyTotals();
-    const aggregates = this.scopes.get(kpiScopeKey(scope));
+    const aggregates = this.scopes.get(scopeKey(scope));
     let cycles: CycleStats = { count: 0, sumMs: 0, medianMs: null };
     if (aggregates) {
       const closed = aggregates.closed.sum(span.first, span.last);

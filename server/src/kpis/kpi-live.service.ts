@@ -1,22 +1,29 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import {
+  type BoardScope,
   type Kpis,
+  type KpiUpdatedPayload,
   LEADERBOARD_METRICS,
   type LeaderboardEntity,
   type LeaderboardRow,
   leaderboardScopeKey,
   LIVE_PERIODS,
   type LiveEvent,
+  type LiveFigureParts,
   type LivePeriod,
+  parseScopeKey,
   type Scope,
 } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { AppEvents } from '../events/app-events.js';
 import { LivePublisher } from '../live/live.publisher.js';
-import { kpisOf } from './kpi-figures.js';
-import { resolveRange } from './kpi-query.js';
+import { StagesService } from '../stages/stages.service.js';
+import { breakdownsOf, kpisOf } from './kpi-figures.js';
+import { describePeriod, resolveRange } from './kpi-query.js';
 import { type KpiChange, KpiStore } from './kpi-store.service.js';
-import { type BoardScope, rankBoards } from './leaderboard-ranking.js';
+import { rankBoards } from './leaderboard-ranking.js';
+import { funnelOf, stuckOf } from './pipeline-health.query.js';
 
 /** At most 4 updates a second per scope, however fast the events come. */
 const COALESCE_MS = 250;
@@ -26,18 +33,24 @@ const DAY_CHECK_MS = 30_000;
 interface ScopeRoom {
   timer: NodeJS.Timeout | null;
   lastSentAt: number;
-  /** What was last sent, per board and per period and KPI field, as JSON: the base of the next diff. */
+  /** What was last sent, per board and per period and KPI field or part, as JSON: the base of the next diff. */
   sentBoards: Map<string, string>;
   sentKpis: Map<LivePeriod, Map<string, string>>;
+  /** The funnel and stuck deals, read from the database after the aggregates' figures went out. */
+  database: { running: boolean; again: boolean; based: boolean };
 }
+
+/** The parts of a (scope, period)'s figures read from the database rather than the aggregates. */
+type DatabaseParts = Pick<LiveFigureParts, 'funnel' | 'stuck'>;
 
 /**
  * Streams `leaderboard.updated` and `kpi.updated`. Each applied event marks the scopes it moved;
  * a marked scope is recomputed at most every 250 ms, and only what differs from what that
- * scope's audience was last sent goes out: the boards whose rows changed, the KPI fields whose
- * values changed. The organisation's leaderboards go to every caught-up socket (the wallboard
- * needs no subscription); KPIs, and a team's or territory's boards, to the sockets that
- * subscribed to that scope.
+ * scope's audience was last sent goes out: the boards whose rows changed, the KPI fields and the
+ * parts of GET /api/kpis's answer (period, breakdowns, funnel, stuck deals) whose values changed.
+ * Screens apply these over their first GET and never poll. The organisation's leaderboards go to
+ * every caught-up socket (the wallboard needs no subscription); KPIs, and a team's or
+ * territory's boards, to the sockets that subscribed to that scope.
  */
 @Injectable()
 export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -50,6 +63,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     bus: AppEvents,
     private readonly store: KpiStore,
     private readonly publisher: LivePublisher,
+    private readonly dataSource: DataSource,
+    private readonly stages: StagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     bus.on('kpi.changed', (change) => this.changed(change));
@@ -77,6 +92,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       // sent to the sockets already there. The organisation's boards always have one.
       const boards = key !== 'all' && !key.startsWith('rep:') && room.sentBoards.size === 0;
       const kpis = room.sentKpis.size === 0;
+      // Started before the subscribe is answered, so its reads begin before the client's first GET.
+      if (!room.database.based) this.sendDatabaseParts(key, false);
       if (!boards && !kpis) continue;
       try {
         this.compute(key, { send: false, boards, kpis });
@@ -107,9 +124,13 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private checkDayChange(): void {
     const today = this.store.calendar.today();
-    if (today === this.today) return;
-    this.today = today;
-    this.changed({ touched: new Set(), everything: true, seq: this.store.current.seq });
+    if (today !== this.today) {
+      this.today = today;
+      this.changed({ touched: new Set(), everything: true, seq: this.store.current.seq });
+      return;
+    }
+    // Deals become stuck with the clock, not with an event: read the stuck lists again.
+    for (const key of this.rooms.keys()) if (this.publisher.hasAudience(key)) this.sendDatabaseParts(key);
   }
 
   private schedule(key: string): void {
@@ -123,7 +144,9 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         // The organisation's boards are kept current even with nobody connected, so a new
         // wallboard's first update after its snapshot is a real change, not a catch-up.
         const boards = !key.startsWith('rep:') && (key === 'all' || this.publisher.hasAudience(key));
-        this.compute(key, { send: true, boards, kpis: this.publisher.hasAudience(key) });
+        const kpis = this.publisher.hasAudience(key);
+        this.compute(key, { send: true, boards, kpis });
+        if (kpis) this.sendDatabaseParts(key);
       } catch (error) {
         this.logger.warn(`live KPI update for ${key} failed: ${String(error)}`);
       }
@@ -138,7 +161,8 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     const { boards: wantBoards, kpis: wantKpis } = options;
     if (!wantBoards && !wantKpis) return;
     const room = this.room(key);
-    const scope = scopeOfKey(key);
+    const scope = parseScopeKey(key);
+    if (!scope) return;
     const aggregates = this.store.current;
     const seq = aggregates.seq;
     const now = new Date();
@@ -154,7 +178,10 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         boards.push({ entity: 'reps', period, rows: rankBoards(aggregates, 'reps', boardScope, range, today) });
         if (key === 'all') boards.push({ entity: 'teams', period, rows: rankBoards(aggregates, 'teams', boardScope, range, today) });
       }
-      if (wantKpis) this.sendKpis(room, key, period, kpisOf(aggregates, scope, range), seq, options.send);
+      if (wantKpis) {
+        const parts = { period: describePeriod(range), breakdowns: breakdownsOf(aggregates, scope, range) };
+        this.sendKpis(room, key, period, kpisOf(aggregates, scope, range), parts, seq, options.send);
+      }
     }
     // Metric first, then period, in the shared orders: the wallboard's revenue/month comes first.
     for (const metric of LEADERBOARD_METRICS) {
@@ -171,34 +198,81 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private sendKpis(room: ScopeRoom, key: string, period: LivePeriod, kpis: Kpis, seq: number, send: boolean): void {
+  private sendKpis(room: ScopeRoom, key: string, period: LivePeriod, kpis: Partial<Kpis>, parts: Partial<LiveFigureParts>, seq: number, send: boolean): void {
+    const changed = this.differences(room, period, kpis, '');
+    const changedParts = this.differences(room, period, parts, 'part.');
+    if (!send || (Object.keys(changed).length === 0 && Object.keys(changedParts).length === 0)) return;
+    const payload: KpiUpdatedPayload = { period, scope: key, changed };
+    if (Object.keys(changedParts).length > 0) payload.parts = changedParts;
+    this.publisher.publishDerived('kpi.updated', payload, { audience: key, seq });
+  }
+
+  /** The fields of `values` whose JSON differs from what this room was last sent for the period; records them as sent. */
+  private differences<T extends object>(room: ScopeRoom, period: LivePeriod, values: T, prefix: string): Partial<T> {
     let sent = room.sentKpis.get(period);
     if (!sent) {
       sent = new Map();
       room.sentKpis.set(period, sent);
     }
-    const changed: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(kpis)) {
+    const changed: Partial<T> = {};
+    for (const [field, value] of Object.entries(values) as [keyof T & string, T[keyof T & string]][]) {
       const json = JSON.stringify(value);
-      if (sent.get(field) === json) continue;
-      sent.set(field, json);
+      if (sent.get(prefix + field) === json) continue;
+      sent.set(prefix + field, json);
       changed[field] = value;
     }
-    if (send && Object.keys(changed).length > 0) this.publisher.publishDerived('kpi.updated', { period, scope: key, changed }, { audience: key, seq });
+    return changed;
+  }
+
+  /**
+   * The funnel of each live period and the stuck deals, read from the database (stage history and
+   * the clock, not additive totals) after the aggregates' update went out; sent as `kpi.updated`
+   * parts where they changed. One read per scope at a time: changes meanwhile ask for one more.
+   * With `send: false` (a socket joined a scope that has none) it only records the baseline.
+   */
+  private sendDatabaseParts(key: string, send = true): void {
+    const room = this.room(key);
+    const scope = parseScopeKey(key);
+    if (!scope) return;
+    if (room.database.running) {
+      room.database.again = true;
+      return;
+    }
+    room.database.running = true;
+    void this.readDatabaseParts(scope)
+      .then(({ seq, parts }) => {
+        for (const [period, values] of parts) this.sendKpis(room, key, period, {}, values, seq, send);
+        room.database.based = true;
+      })
+      .catch((error: unknown) => this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`))
+      .finally(() => {
+        room.database.running = false;
+        if (room.database.again) {
+          room.database.again = false;
+          this.sendDatabaseParts(key);
+        }
+      });
+  }
+
+  private async readDatabaseParts(scope: Scope): Promise<{ seq: number; parts: Map<LivePeriod, DatabaseParts> }> {
+    // The seq read before the queries: what they return is at least that recent.
+    const seq = this.store.current.seq;
+    const now = new Date();
+    const stages = this.stages.list();
+    const manager = this.dataSource.manager;
+    const [stuck, ...funnels] = await Promise.all([
+      stuckOf(manager, scope, now, stages),
+      ...LIVE_PERIODS.map((period) => funnelOf(manager, scope, resolveRange(this.config, { period }, now), stages)),
+    ]);
+    return { seq, parts: new Map(LIVE_PERIODS.map((period, index) => [period, { funnel: funnels[index], stuck }])) };
   }
 
   private room(key: string): ScopeRoom {
     let room = this.rooms.get(key);
     if (!room) {
-      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map() };
+      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false, based: false } };
       this.rooms.set(key, room);
     }
     return room;
   }
-}
-
-function scopeOfKey(key: string): Scope {
-  if (key === 'all') return { kind: 'all' };
-  const [kind, id] = key.split(':') as ['team' | 'territory' | 'rep', string];
-  return { kind, id };
 }

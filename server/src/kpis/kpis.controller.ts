@@ -8,10 +8,11 @@ import {
   type LeaderboardQuery,
   leaderboardQuerySchema,
   type LeaderboardResponse,
+  scopeToQuery,
 } from '@salesboard/shared';
 import { Allow, CurrentPrincipal } from '../auth/access.decorators.js';
 import { forbidden } from '../auth/auth.guard.js';
-import { FIGURES_FORBIDDEN, figuresScopeOf, type Principal } from '../auth/principal.js';
+import { FIGURES_FORBIDDEN, type Principal } from '../auth/principal.js';
 import { ApiZodQuery } from '../common/openapi.js';
 import { EventAudience } from '../live/event-audience.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -38,7 +39,7 @@ export class KpisController {
   @ApiOkResponse({ description: '`{ seq, asOf, period, scope, kpis, funnel, stuck, breakdowns }`: money as decimal strings, undefined ratios as null.' })
   @Get('kpis')
   get(@Query(new ZodValidationPipe(kpisQuerySchema, 'query')) query: KpisQuery, @CurrentPrincipal() principal: Principal): Promise<KpisResponse> {
-    if (!this.audience.mayReadFigures(principal, figuresScopeOf(query.scope))) throw forbidden(FIGURES_FORBIDDEN);
+    if (!this.audience.mayReadFigures(principal, scopeToQuery(query.scope))) throw forbidden(FIGURES_FORBIDDEN);
     return this.kpis.kpis(query);
   }
 

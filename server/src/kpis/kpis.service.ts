@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { KpiBreakdownRow, KpiCheckResult, KpisQuery, KpisResponse, PeriodRange, Scope } from '@salesboard/shared';
+import type { KpiCheckResult, KpisQuery, KpisResponse } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { StagesService } from '../stages/stages.service.js';
-import type { KpiAggregates, NamedEntity } from './kpi-aggregates.js';
-import { kpisOf } from './kpi-figures.js';
+import { breakdownsOf, kpisOf } from './kpi-figures.js';
 import { describePeriod, describeScope, resolveRange } from './kpi-query.js';
 import { KpiStore } from './kpi-store.service.js';
 import { funnelOf, stuckOf } from './pipeline-health.query.js';
@@ -24,7 +23,7 @@ export class KpisService {
     const scope = describeScope(aggregates, query.scope);
     const range = resolveRange(this.config, query, now);
     const kpis = kpisOf(aggregates, query.scope, range);
-    const breakdowns = this.breakdowns(aggregates, query.scope, range);
+    const breakdowns = breakdownsOf(aggregates, query.scope, range);
     const seq = aggregates.seq;
     const stages = this.stages.list();
     const [funnel, stuck] = await Promise.all([
@@ -36,28 +35,5 @@ export class KpisService {
 
   check(): Promise<KpiCheckResult> {
     return this.store.check();
-  }
-
-  private breakdowns(aggregates: KpiAggregates, scope: Scope, range: PeriodRange): KpisResponse['breakdowns'] {
-    const rows = (entities: Iterable<NamedEntity>, kind: 'team' | 'territory' | 'rep'): KpiBreakdownRow[] =>
-      [...entities]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
-        .map((entity) => ({ id: entity.id, name: entity.name, kpis: kpisOf(aggregates, { kind, id: entity.id }, range) }));
-    switch (scope.kind) {
-      case 'all':
-        return { teams: rows(aggregates.teams.values(), 'team'), territories: rows(aggregates.territories.values(), 'territory'), reps: [] };
-      case 'team':
-      case 'territory':
-        return {
-          teams: [],
-          territories: [],
-          reps: rows(
-            aggregates.repsIn(scope).filter((rep) => rep.active),
-            'rep',
-          ),
-        };
-      case 'rep':
-        return { teams: [], territories: [], reps: [] };
-    }
   }
 }

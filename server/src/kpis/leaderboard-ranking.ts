@@ -4,6 +4,7 @@
  * at any time and on every node, so it survives restarts and agrees across replicas.
  */
 import {
+  type BoardScope,
   LEADERBOARD_METRICS,
   type LeaderboardEntity,
   type LeaderboardEntry,
@@ -17,7 +18,6 @@ import {
 import type { ActivityBucket, ClosedBucket } from './buckets.js';
 import type { KpiAggregates, NamedEntity } from './kpi-aggregates.js';
 
-export type BoardScope = Exclude<Scope, { kind: 'rep' }>;
 
 /** Every metric's board for one entity kind, scope and period, computed in one pass over the entities. */
 export function rankBoards(

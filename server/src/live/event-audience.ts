@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { HIDDEN_EVENT_TYPE, type LoggedEvent, type SequencedEvent } from '@salesboard/shared';
-import { type FiguresScope, maySeeFiguresOf, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
+import { HIDDEN_EVENT_TYPE, type LoggedEvent, maySeeFiguresOf, type ScopeQuery, type SequencedEvent } from '@salesboard/shared';
+import { figuresViewerOf, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { AppEvents } from '../events/app-events.js';
 
 /**
@@ -144,8 +144,8 @@ export class EventAudience implements OnApplicationBootstrap {
   }
 
   /** The KPI rule of principal.ts with this node's reps' teams: one check for GET /api/kpis, its CSV and `subscribe`. */
-  mayReadFigures(principal: Principal, scope: FiguresScope): boolean {
-    return maySeeFiguresOf(principal, scope, (repId) => this.teamOf(repId));
+  mayReadFigures(principal: Principal, scope: ScopeQuery): boolean {
+    return maySeeFiguresOf(figuresViewerOf(principal), scope, (repId) => this.teamOf(repId));
   }
 
   /** The event as this principal may receive it. */

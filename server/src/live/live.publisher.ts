@@ -1,15 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Namespace, Socket } from 'socket.io';
-import type {
-  ClientToServerEvents,
-  DerivedEventPayloads,
-  DerivedEventType,
-  HeadMessage,
-  LiveEvent,
-  LoggedEvent,
-  ResyncResult,
-  ServerToClientEvents,
-  SubscribeInput,
+import {
+  type ClientToServerEvents,
+  type DerivedEventPayloads,
+  type DerivedEventType,
+  type HeadMessage,
+  type LiveEvent,
+  type LoggedEvent,
+  type ResyncResult,
+  scopeKey,
+  scopesOfQuery,
+  type ServerToClientEvents,
+  type SubscribeInput,
 } from '@salesboard/shared';
 import { type Principal, seesEveryDeal } from '../auth/principal.js';
 import { AppEvents, type RevokedPrincipal } from '../events/app-events.js';
@@ -122,10 +124,15 @@ export class LivePublisher {
     return (rooms?.get(audience === undefined ? CAUGHT_UP_ROOM : scopeRoom(audience))?.size ?? 0) > 0;
   }
 
-  /** `subscribe`: remembers the socket's scopes and, once it is caught up, puts it in their rooms. */
+  /**
+   * `subscribe`: remembers the socket's scopes and, once it is caught up, puts it in their rooms.
+   * The producers take their baseline now, before the ack: a client that loads its first figures
+   * after the ack then has them at least as recent as the baseline the next diff is made against.
+   */
   subscribe(socket: LiveSocket, scope: SubscribeInput): void {
     socket.data.scope = scope;
     if (socket.rooms.has(CAUGHT_UP_ROOM)) this.joinScopeRooms(socket);
+    else this.bus.emit('live.scopeJoined', scopesOfQuery(scope).map(scopeKey));
   }
 
   /** `{}` is the whole organisation; each id given adds that team's, territory's or rep's room. */
@@ -133,10 +140,7 @@ export class LivePublisher {
     const scope = socket.data.scope as SubscribeInput | undefined;
     for (const room of socket.rooms) if (room.startsWith(SCOPE_ROOM_PREFIX)) void socket.leave(room);
     if (!scope) return;
-    const keys = [scope.teamId && `team:${scope.teamId}`, scope.territoryId && `territory:${scope.territoryId}`, scope.repId && `rep:${scope.repId}`].filter(
-      (key): key is string => typeof key === 'string',
-    );
-    const joined = keys.length ? keys : ['all'];
+    const joined = scopesOfQuery(scope).map(scopeKey);
     for (const key of joined) void socket.join(scopeRoom(key));
     this.bus.emit('live.scopeJoined', joined);
   }

@@ -3,7 +3,7 @@ export type { PeriodInput, PeriodRange, PeriodKind, PeriodGranularity } from './
 export { localDateOf, startOfLocalDay } from './zone.js';
 export { parseIsoDate, formatIsoDate } from './civil-date.js';
 export type { CivilDate } from './civil-date.js';
-export type { DealRow, ActivityRow, LeadRow, QuotaRow, RepRow, ProductRow, StageHistoryRow, Scope, KpiRows } from './rows.js';
+export type { DealRow, ActivityRow, LeadRow, QuotaRow, RepRow, ProductRow, StageHistoryRow, KpiRows } from './rows.js';
 export { emptyTotals, addTotals, totalsFromRows } from './totals.js';
 export type { KpiTotals } from './totals.js';
 export { quotaForScope, quotaShareMinor } from './quota.js';

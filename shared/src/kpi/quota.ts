@@ -7,7 +7,8 @@ import type { PeriodRange } from './period.js';
 import { addMonthsToMonthStart, parseIsoDate, toDayNumber } from './civil-date.js';
 import { sumMinor } from '../money.js';
 import { divRoundHalfUp } from './exact.js';
-import type { QuotaRow, RepRow, Scope } from './rows.js';
+import type { Scope } from '../scope.js';
+import type { QuotaRow, RepRow } from './rows.js';
 
 type DayRange = Pick<PeriodRange, 'fromDate' | 'toDate'>;
 

@@ -68,8 +68,6 @@ export interface StageHistoryRow {
   at: Date;
 }
 
-export type Scope = { kind: 'all' } | { kind: 'team'; id: string } | { kind: 'territory'; id: string } | { kind: 'rep'; id: string };
-
 export interface KpiRows {
   deals: readonly DealRow[];
   activities: readonly ActivityRow[];

@@ -8,7 +8,8 @@ import { MS_PER_DAY } from './civil-date.js';
 import { marginBpOf } from './exact.js';
 import type { PeriodRange } from './period.js';
 import { quotaForScope } from './quota.js';
-import type { DealRow, KpiRows, RepRow, Scope } from './rows.js';
+import type { Scope } from '../scope.js';
+import type { DealRow, KpiRows, RepRow } from './rows.js';
 
 /** Money is bigint minor units: a total is exact however large an organisation's figures grow. */
 export interface KpiTotals {

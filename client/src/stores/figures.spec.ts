@@ -1,0 +1,111 @@
+import type { KpisResponse, LiveEvent } from '@salesboard/shared';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { effectScope, nextTick } from 'vue';
+import { fetchKpis } from '@/api/kpis';
+import { useKpiFigures } from '@/composables/use-figures';
+import { liveEvent, makeSnapshot } from '@/test-support/live-fixtures';
+import { useBoardStore } from './board';
+import { useLiveStore } from './live';
+
+vi.mock('@/api/kpis', () => ({ fetchKpis: vi.fn(), fetchLeaderboard: vi.fn() }));
+
+const TEAM = '11111111-1111-4111-8111-111111111111';
+
+/** What GET /api/kpis answers at `seq`, only the fields these tests read filled in. */
+function answer(seq: number, revenue: string): KpisResponse {
+  return {
+    seq,
+    asOf: '2026-11-28T07:05:00.000Z',
+    period: { kind: 'month' },
+    scope: { kind: 'team', id: TEAM, name: 'Jakarta Raya' },
+    kpis: { revenue, won: 1 },
+    funnel: [],
+    stuck: { count: 0, amount: '0.00', deals: [] },
+    breakdowns: { teams: [], territories: [], reps: [] },
+  } as unknown as KpisResponse;
+}
+
+function kpiUpdate(seq: number, payload: Partial<Extract<LiveEvent, { type: 'kpi.updated' }>['payload']>): LiveEvent {
+  return { seq, type: 'kpi.updated', at: '2026-11-28T07:05:00.000Z', payload: { period: 'month', scope: `team:${TEAM}`, changed: {}, ...payload } };
+}
+
+const flush = async () => {
+  await Promise.resolve();
+  await nextTick();
+  await Promise.resolve();
+};
+
+describe('figures store', () => {
+  let scope = effectScope();
+  const load = vi.mocked(fetchKpis);
+
+  beforeEach(() => {
+    scope = effectScope();
+    setActivePinia(createPinia());
+    load.mockReset();
+  });
+  afterEach(() => scope.stop());
+
+  /** A screen holding the team's month, subscribed and loaded once. */
+  async function openTeamMonth(first = answer(10, '100.00')) {
+    load.mockResolvedValueOnce(first);
+    const figures = scope.run(() => useKpiFigures(() => ({ period: 'month', teamId: TEAM })))!;
+    await flush();
+    // Nothing is loaded before the server has accepted the subscription (its diff baseline comes first).
+    expect(load).not.toHaveBeenCalled();
+    useLiveStore().subscribed = { scope: { teamId: TEAM }, generation: 1, reconnected: false };
+    await flush();
+    expect(load).toHaveBeenCalledTimes(1);
+    return figures;
+  }
+
+  it('applies kpi.updated in seq order over the first load and ignores an older one', async () => {
+    const figures = await openTeamMonth();
+    const board = useBoardStore();
+
+    board.receive(kpiUpdate(12, { changed: { revenue: '250.00' } }));
+    expect(figures.data.value?.kpis).toMatchObject({ revenue: '250.00', won: 1 });
+
+    // Older than what is held: a late update must not undo a newer one.
+    board.receive(kpiUpdate(11, { changed: { revenue: '175.00' } }));
+    expect(figures.data.value?.kpis.revenue).toBe('250.00');
+
+    // The funnel is read from the database after the KPIs went out; its own seq decides.
+    const funnel = [{ stage: 'lead', label: 'Lead', entered: 3, progressed: 0.5 }];
+    board.receive(kpiUpdate(11, { parts: { funnel } }));
+    expect(figures.data.value?.funnel).toEqual(funnel);
+
+    // Another scope's or period's update is not this one's.
+    board.receive(kpiUpdate(13, { period: 'quarter', changed: { revenue: '999.00' } }));
+    board.receive(kpiUpdate(13, { scope: 'all', changed: { revenue: '999.00' } }));
+    expect(figures.data.value?.kpis.revenue).toBe('250.00');
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks REST again only after a gap the board store had to fill', async () => {
+    const figures = await openTeamMonth();
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot({ seq: 10 }));
+    await flush();
+    board.receive(liveEvent.created(11));
+    await flush();
+    expect(load).toHaveBeenCalledTimes(1);
+
+    // Seq 13 after 11: 12 was missed, and pushed updates may have been lost with it.
+    load.mockResolvedValueOnce(answer(13, '300.00'));
+    expect(board.receive(liveEvent.created(13))).toBe('resync');
+    board.applyResync({ ok: true, mode: 'replay', events: [liveEvent.created(12), liveEvent.created(13)], head: 13 });
+    await flush();
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(figures.data.value?.kpis.revenue).toBe('300.00');
+  });
+
+  it('loads again after a reconnect, when updates sent meanwhile are lost', async () => {
+    await openTeamMonth();
+    load.mockResolvedValueOnce(answer(20, '400.00'));
+    useLiveStore().subscribed = { scope: { teamId: TEAM }, generation: 2, reconnected: true };
+    await flush();
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});
