@@ -39,61 +39,71 @@ test.describe('figures are pushed, not pulled', () => {
   test('a /tv, a team board and a manager dashboard make no REST request after their first load while deals change every second', async ({ browser, api }) => {
     const admin = await signIn(api.baseUrl, E2E_ADMIN.email, E2E_ADMIN.password);
     const call = <T>(method: string, path: string, body?: unknown) => rest<T>(api.baseUrl, admin, method, path, body);
-    const team = (await call<Team[]>('GET', '/api/teams'))[0];
-    const reps = (await call<Rep[]>('GET', '/api/reps')).filter((rep) => rep.teamId === team.id);
+    // A team and reps of its own: other specs move the demo's reps between teams.
+    const stamp = Date.now();
+    const team = await call<Team>('POST', '/api/teams', { name: `No polling team ${stamp}` });
+    const reps = [
+      await call<Rep>('POST', '/api/reps', { name: 'Rina Tanpa Polling', email: `rina.nopoll.${stamp}@e2e.salesboard.test`, teamId: team.id }),
+      await call<Rep>('POST', '/api/reps', { name: 'Sari Tanpa Polling', email: `sari.nopoll.${stamp}@e2e.salesboard.test`, teamId: team.id }),
+    ];
     const teamBoard = await call<{ id: string }>('POST', '/api/boards', {
-      name: `No polling ${Date.now()}`,
+      name: `No polling ${stamp}`,
       scope: { kind: 'team', id: team.id },
       scenes: [{ kind: 'quota', seconds: 600 }],
     });
-    const email = `manager.nopoll.${Date.now()}@e2e.salesboard.test`;
-    await call('POST', '/api/users', { email, name: 'Manajer Tanpa Polling', password: PASSWORD, role: 'manager', teamIds: [team.id] });
+    // A /tv without a board plays the first board by name: this one must not outlive the test.
+    try {
+      const email = `manager.nopoll.${stamp}@e2e.salesboard.test`;
+      await call('POST', '/api/users', { email, name: 'Manajer Tanpa Polling', password: PASSWORD, role: 'manager', teamIds: [team.id] });
 
-    const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
-    const teamTv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
-    const dashboard = await (await browser.newContext()).newPage();
-    await tv.goto('/tv');
-    await teamTv.goto(`/tv?board=${teamBoard.id}`);
-    await signInOnPage(dashboard, { email, password: PASSWORD }, '/');
-    const screens = [
-      { name: '/tv', page: tv, selector: 'main.wallboard' },
-      { name: 'team board', page: teamTv, selector: 'main.wallboard' },
-      { name: 'dashboard', page: dashboard, selector: 'main.dashboard' },
-    ];
-    // First load done: each screen holds its figures and its socket is live.
-    for (const screen of screens) {
-      await expect(screen.page.locator(screen.selector)).toHaveAttribute('data-kpis', /revenue/);
-      // Whatever else the first load asks for (the previous period, the won deals, the org lists) has been answered.
-      await screen.page.waitForLoadState('networkidle');
-    }
-    const calls = screens.map((screen) => recordRest(screen.page));
+      const tv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+      const teamTv = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+      const dashboard = await (await browser.newContext()).newPage();
+      await tv.goto('/tv');
+      await teamTv.goto(`/tv?board=${teamBoard.id}`);
+      await signInOnPage(dashboard, { email, password: PASSWORD }, '/');
+      const screens = [
+        { name: '/tv', page: tv, selector: 'main.wallboard' },
+        { name: 'team board', page: teamTv, selector: 'main.wallboard' },
+        { name: 'dashboard', page: dashboard, selector: 'main.dashboard' },
+      ];
+      // First load done: each screen holds its figures and its socket is live.
+      for (const screen of screens) {
+        await expect(screen.page.locator(screen.selector)).toHaveAttribute('data-kpis', /revenue/);
+        // Whatever else the first load asks for (the previous period, the won deals, the org lists) has been answered.
+        await screen.page.waitForLoadState('networkidle');
+      }
+      const calls = screens.map((screen) => recordRest(screen.page));
 
-    // A deal of the team changes every second for a minute: created, moved, won.
-    const started = Date.now();
-    let deal: Deal | null = null;
-    for (let step = 0; Date.now() - started < WATCH_MS; step++) {
-      const owner = reps[step % reps.length];
-      if (step % 3 === 0)
-        deal = await call<Deal>('POST', '/api/deals', {
-          name: `No polling ${step}`,
-          ownerId: owner.id,
-          amount: `${(step + 1) * 1_000_000}`,
-          stage: 'qualified',
-        });
-      else if (deal && step % 3 === 1) await call('POST', `/api/deals/${deal.id}/stage`, { stage: 'proposal' });
-      else if (deal) await call('POST', `/api/deals/${deal.id}/stage`, { stage: 'won' });
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+      // A deal of the team changes every second for a minute: created, moved, won.
+      const started = Date.now();
+      let deal: Deal | null = null;
+      for (let step = 0; Date.now() - started < WATCH_MS; step++) {
+        const owner = reps[step % reps.length];
+        if (step % 3 === 0)
+          deal = await call<Deal>('POST', '/api/deals', {
+            name: `No polling ${step}`,
+            ownerId: owner.id,
+            amount: `${(step + 1) * 1_000_000}`,
+            stage: 'qualified',
+          });
+        else if (deal && step % 3 === 1) await call('POST', `/api/deals/${deal.id}/stage`, { stage: 'proposal' });
+        else if (deal) await call('POST', `/api/deals/${deal.id}/stage`, { stage: 'won' });
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
 
-    for (const [index, screen] of screens.entries()) {
-      expect(calls[index], `${screen.name} asked REST after its first load`).toEqual([]);
-      // The scope the screen shows (a TV without a board plays the first board, whatever it is).
-      const scope = parseScopeKey((await screen.page.locator(screen.selector).getAttribute('data-scope')) ?? '');
-      if (!scope) throw new Error(`${screen.name} names no scope`);
-      const fresh = await call<KpisResponse>('GET', `/api/kpis?${new URLSearchParams({ period: 'month', ...scopeToQuery(scope) })}`);
-      await expect
-        .poll(async () => withoutClock(await heldKpis(screen.page, screen.selector)), { message: `${screen.name} holds other figures than GET /api/kpis` })
-        .toEqual(withoutClock(fresh.kpis));
+      for (const [index, screen] of screens.entries()) {
+        expect(calls[index], `${screen.name} asked REST after its first load`).toEqual([]);
+        // The scope the screen shows (a TV without a board plays the first board, whatever it is).
+        const scope = parseScopeKey((await screen.page.locator(screen.selector).getAttribute('data-scope')) ?? '');
+        if (!scope) throw new Error(`${screen.name} names no scope`);
+        const fresh = await call<KpisResponse>('GET', `/api/kpis?${new URLSearchParams({ period: 'month', ...scopeToQuery(scope) })}`);
+        await expect
+          .poll(async () => withoutClock(await heldKpis(screen.page, screen.selector)), { message: `${screen.name} holds other figures than GET /api/kpis` })
+          .toEqual(withoutClock(fresh.kpis));
+      }
+    } finally {
+      await call('DELETE', `/api/boards/${teamBoard.id}`);
     }
   });
 });
