@@ -20,6 +20,8 @@ import { screen } from './screen-model.mjs';
 
 const EVENT_PREFIX = Buffer.from('42/live,["event",{"seq":');
 const HEAD_PREFIX = Buffer.from('42/live,["head",{"seq":');
+/** Derived events computed together (boards, KPIs): counted, never applied by a screen (screen-model.mjs). */
+const FIGURES_PREFIX = Buffer.from('42/live,["figures",');
 const SNAPSHOT_PREFIX = Buffer.from('42/live,["snapshot",{"seq":');
 const TYPE_MARK = ',"type":"'.length;
 const MAX_RECONNECT_ATTEMPTS = 30;
@@ -113,6 +115,8 @@ function onFrame(conn, data) {
         screens.snapshots++;
         conn.screen.snapshot();
       }
+    } else if (startsWith(data, FIGURES_PREFIX)) {
+      derived++;
     } else if (startsWith(data, HEAD_PREFIX)) {
       conn.heads++;
     }

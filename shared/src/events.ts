@@ -157,9 +157,18 @@ export interface HeadMessage {
 
 export type Ack = { ok: true } | { ok: false; error: string };
 
+/** The figures one scope's audience gets from one recomputation (boards, KPIs), in one frame. */
+export type FiguresEvent = LiveEvent<'leaderboard.updated' | 'kpi.updated'>;
+
 export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   event: (event: LiveEvent) => void;
+  /**
+   * Derived events computed together, applied in order as if each came on `event`. A sales
+   * floor's cost grows with frames times screens: one frame per recomputation, not one per
+   * board and period, keeps it near what the events themselves cost.
+   */
+  figures: (events: FiguresEvent[]) => void;
   /** Every few seconds: the newest seq, and since when the server has lost its database, if it has. */
   head: (head: HeadMessage) => void;
 }

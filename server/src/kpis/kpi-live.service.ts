@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { DataSource } from 'typeorm';
 import {
   type BoardScope,
+  type FiguresEvent,
+  type KpiPeriodInfo,
   type Kpis,
   type KpiUpdatedPayload,
   LEADERBOARD_METRICS,
@@ -48,6 +50,8 @@ type DatabaseParts = Pick<LiveFigureParts, 'funnel' | 'stuck'>;
  * a marked scope is recomputed at most every 250 ms, and only what differs from what that
  * scope's audience was last sent goes out: the boards whose rows changed, the KPI fields and the
  * parts of GET /api/kpis's answer (period, breakdowns, funnel, stuck deals) whose values changed.
+ * What one recomputation yields leaves as one `figures` frame per audience, so a screen gets a
+ * frame or two per change however many boards and periods it moved.
  * Screens apply these over their first GET and never poll. The organisation's leaderboards go to
  * every caught-up socket (the wallboard needs no subscription); KPIs, and a team's or
  * territory's boards, to the sockets that subscribed to that scope.
@@ -167,10 +171,9 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     const seq = aggregates.seq;
     const now = new Date();
     const today = this.store.calendar.today(now);
-    // Organisation boards go to everyone; a team's or territory's to its subscribers; a rep has none.
-    const boardAudience = key === 'all' ? undefined : key;
-
     const boards: { entity: LeaderboardEntity; period: LivePeriod; rows: Map<string, LeaderboardRow[]> }[] = [];
+    const at = now.toISOString();
+    const kpiEvents: FiguresEvent[] = [];
     for (const period of LIVE_PERIODS) {
       const range = resolveRange(this.config, { period }, now);
       if (wantBoards) {
@@ -180,10 +183,12 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       }
       if (wantKpis) {
         const parts = { period: describePeriod(range), breakdowns: breakdownsOf(aggregates, scope, range) };
-        this.sendKpis(room, key, period, kpisOf(aggregates, scope, range), parts, seq, options.send);
+        const update = this.kpiUpdate(room, key, period, kpisOf(aggregates, scope, range), parts);
+        if (update) kpiEvents.push({ seq, type: 'kpi.updated', at, payload: update });
       }
     }
     // Metric first, then period, in the shared orders: the wallboard's revenue/month comes first.
+    const boardEvents: FiguresEvent[] = [];
     for (const metric of LEADERBOARD_METRICS) {
       for (const board of boards) {
         const rows = board.rows.get(metric) ?? [];
@@ -192,22 +197,35 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         const json = JSON.stringify(rows);
         if (room.sentBoards.get(id) === json) continue;
         room.sentBoards.set(id, json);
-        if (options.send)
-          this.publisher.publishDerived('leaderboard.updated', { metric, period: board.period, scope: boardScope, rows }, { audience: boardAudience, seq });
+        boardEvents.push({ seq, type: 'leaderboard.updated', at, payload: { metric, period: board.period, scope: boardScope, rows } });
       }
+    }
+    if (!options.send) return;
+    // Organisation boards go to everyone; a team's or territory's to its subscribers, with its
+    // KPIs in the same frame; a rep has no boards.
+    if (key === 'all') {
+      this.publisher.publishFigures(boardEvents);
+      this.publisher.publishFigures(kpiEvents, key);
+    } else {
+      this.publisher.publishFigures([...boardEvents, ...kpiEvents], key);
     }
   }
 
-  private sendKpis(room: ScopeRoom, key: string, period: LivePeriod, kpis: Partial<Kpis>, parts: Partial<LiveFigureParts>, seq: number, send: boolean): void {
+  /** What of one period's KPIs and parts differs from what the room was last sent, recorded as sent; null if nothing. */
+  private kpiUpdate(room: ScopeRoom, key: string, period: LivePeriod, kpis: Partial<Kpis>, parts: Partial<LiveFigureParts>): KpiUpdatedPayload | null {
     const changed = this.differences(room, period, kpis, '');
     const changedParts = this.differences(room, period, parts, 'part.');
-    if (!send || (Object.keys(changed).length === 0 && Object.keys(changedParts).length === 0)) return;
+    if (Object.keys(changed).length === 0 && Object.keys(changedParts).length === 0) return null;
     const payload: KpiUpdatedPayload = { period, scope: key, changed };
     if (Object.keys(changedParts).length > 0) payload.parts = changedParts;
-    this.publisher.publishDerived('kpi.updated', payload, { audience: key, seq });
+    return payload;
   }
 
-  /** The fields of `values` whose JSON differs from what this room was last sent for the period; records them as sent. */
+  /**
+   * The fields of `values` whose JSON differs from what this room was last sent for the period;
+   * records them as sent. The period's elapsed share moves with the clock, not with events:
+   * screens work it out themselves (elapsedShareAt), so it alone never makes the period news.
+   */
   private differences<T extends object>(room: ScopeRoom, period: LivePeriod, values: T, prefix: string): Partial<T> {
     let sent = room.sentKpis.get(period);
     if (!sent) {
@@ -216,7 +234,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const changed: Partial<T> = {};
     for (const [field, value] of Object.entries(values) as [keyof T & string, T[keyof T & string]][]) {
-      const json = JSON.stringify(value);
+      const json = JSON.stringify(prefix + field === 'part.period' ? { ...(value as KpiPeriodInfo), elapsedShare: undefined } : value);
       if (sent.get(prefix + field) === json) continue;
       sent.set(prefix + field, json);
       changed[field] = value;
@@ -241,7 +259,13 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     room.database.running = true;
     void this.readDatabaseParts(scope)
       .then(({ seq, parts }) => {
-        for (const [period, values] of parts) this.sendKpis(room, key, period, {}, values, seq, send);
+        const at = new Date().toISOString();
+        const events: FiguresEvent[] = [];
+        for (const [period, values] of parts) {
+          const update = this.kpiUpdate(room, key, period, {}, values);
+          if (update) events.push({ seq, type: 'kpi.updated', at, payload: update });
+        }
+        if (send) this.publisher.publishFigures(events, key);
         room.database.based = true;
       })
       .catch((error: unknown) => this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`))

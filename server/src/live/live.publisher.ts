@@ -4,6 +4,7 @@ import {
   type ClientToServerEvents,
   type DerivedEventPayloads,
   type DerivedEventType,
+  type FiguresEvent,
   type HeadMessage,
   type LiveEvent,
   type LoggedEvent,
@@ -52,6 +53,9 @@ export class LivePublisher {
   private namespace: LiveNamespace | null = null;
   private replayGreeting: (() => Promise<LiveEvent[]>) | null = null;
   private headTimer: NodeJS.Timeout | null = null;
+  /** When this node last broadcast a logged event (epoch ms). */
+  private lastBroadcastAt = 0;
+  private lastHeadStaleSince: string | undefined = undefined;
 
   constructor(
     private readonly stream: EventStreamService,
@@ -66,7 +70,15 @@ export class LivePublisher {
 
   attach(namespace: LiveNamespace): void {
     this.namespace = namespace;
-    this.headTimer = setInterval(() => this.room()?.emit('head', this.headMessage()), HEAD_INTERVAL_MS);
+    // A socket that misses an event sees the gap at the next one; `head` is for a quiet stream,
+    // where nothing else would tell it. While events flow it would cost a frame per screen for nothing.
+    // A change of `staleSince` always goes out: screens show it.
+    this.headTimer = setInterval(() => {
+      const head = this.headMessage();
+      const quiet = Date.now() - this.lastBroadcastAt >= HEAD_INTERVAL_MS;
+      if (quiet || head.staleSince !== this.lastHeadStaleSince) this.room()?.emit('head', head);
+      this.lastHeadStaleSince = head.staleSince;
+    }, HEAD_INTERVAL_MS);
     this.headTimer.unref();
   }
 
@@ -116,6 +128,15 @@ export class LivePublisher {
     // the whole cluster; aggregates are derived on every node, so each tells only its own sockets.
     if (target.role !== undefined) this.namespace?.to(roleRoom(target.role)).emit('event', event);
     else this.namespace?.local.to(target.audience !== undefined ? scopeRoom(target.audience) : CAUGHT_UP_ROOM).emit('event', event);
+  }
+
+  /**
+   * Sends derived events computed together as one `figures` frame, to the sockets of one scope
+   * (`audience`) or, without it, to every caught-up socket of this node (as publishDerived).
+   */
+  publishFigures(events: readonly FiguresEvent[], audience?: string): void {
+    if (events.length === 0) return;
+    this.namespace?.local.to(audience !== undefined ? scopeRoom(audience) : CAUGHT_UP_ROOM).emit('figures', [...events]);
   }
 
   /** Whether anyone would receive a derived event for this audience: no listener, no need to compute it. */
@@ -200,6 +221,7 @@ export class LivePublisher {
     if (!namespace) return;
     const local = namespace.local;
     const rooms = namespace.adapter.rooms;
+    this.lastBroadcastAt = Date.now();
     for (const event of events) {
       const audience = this.audience.audienceOf(event);
       if (audience === null) {

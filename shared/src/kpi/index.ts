@@ -1,4 +1,4 @@
-export { resolvePeriod, periodKeyOf, PERIOD_KINDS } from './period.js';
+export { elapsedShareAt, resolvePeriod, periodKeyOf, PERIOD_KINDS } from './period.js';
 export type { PeriodInput, PeriodRange, PeriodKind, PeriodGranularity } from './period.js';
 export { localDateOf, startOfLocalDay } from './zone.js';
 export { parseIsoDate, formatIsoDate } from './civil-date.js';

@@ -61,9 +61,19 @@ export function resolvePeriod(input: PeriodInput): PeriodRange {
     previousEnd: start,
     fromDate: formatIsoDate(span.first),
     toDate: formatIsoDate(addDays(span.next, -1)),
-    elapsedShare: clamp01((now.getTime() - start.getTime()) / (end.getTime() - start.getTime())),
+    elapsedShare: elapsedShareAt({ start, end }, now),
     workingDaysElapsed: workingDaysElapsed(span, now, start, timeZone),
   };
+}
+
+/**
+ * How much of a period has gone by at `now`, 0 to 1. A screen works it out from the period's
+ * bounds and its own clock: it moves with time, not with events, so the server does not push it.
+ */
+export function elapsedShareAt(period: { start: Date | string; end: Date | string }, now: Date | number): number {
+  const start = new Date(period.start).getTime();
+  const end = new Date(period.end).getTime();
+  return clamp01((new Date(now).getTime() - start) / (end - start));
 }
 
 export type PeriodGranularity = 'day' | 'week' | 'month' | 'quarter' | 'year';
