@@ -73,9 +73,21 @@ export default tseslint.config(
               message: 'a revocation or a TV scope change is an event on the bus (principal.revoked, display.scopesChanged) that the live module hears',
             },
             {
+              // org is the one other caller: a rep's move pins their closed deals in the same
+              // transaction (org.repository.ts beforeRepsMove, shared by PATCH /api/reps and the reps import).
+              target: `./server/src/{${[...DOMAIN.filter((feature) => feature !== 'deals' && feature !== 'org'), 'auth', 'events', 'live', 'common'].join(',')}}/**`,
+              from: './server/src/deals/deals.repository.ts',
+              message: 'deals are written through DealCommands (deals/deal-commands.service.ts), which keeps their invariants; the repository is its alone',
+            },
+            {
+              target: './server/src/events/**',
+              from: `./server/src/{${[...DOMAIN, 'auth', 'live'].join(',')}}/**`,
+              message: 'the event log knows no principals and no feature: it records a Caller (common/caller.ts) and announces commits on the bus',
+            },
+            {
               // The schema's entities are the one thing data-source.ts must list.
               target: './server/src/{common,config,database,observability}/**',
-              from: `./server/src/{${[...DOMAIN, 'live'].join(',')}}/**`,
+              from: `./server/src/{${[...DOMAIN, 'auth', 'events', 'live'].join(',')}}/**`,
               except: ['**/*.entity.ts', '**/*.entities.ts'],
               message: 'infrastructure knows no feature: the feature registers itself (as live-metrics.ts does) or listens on the bus',
             },

@@ -1,10 +1,10 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type Activity, logActivitySchema, type LogActivityInput } from '@salesboard/shared';
-import { Change } from '../common/change-context.decorator.js';
+import { Change } from '../auth/change-context.js';
 import { ApiZodBody } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { ChangeContext } from '../events/event-writer.service.js';
+import type { ChangeContext } from '../auth/change-context.js';
 import { ActivitiesService } from './activities.service.js';
 
 @ApiTags('activities')

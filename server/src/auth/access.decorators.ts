@@ -2,11 +2,8 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 import type { Request } from 'express';
 import type { Principal, Role } from './principal.js';
 
-export const PUBLIC_ROUTE = 'salesboard:public';
+export { Public, PUBLIC_ROUTE } from '../common/caller.js';
 export const ALLOWED_ROLES = 'salesboard:roles';
-
-/** No credential needed (health, login, pairing, webhooks with their own signature). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Only these roles may call the route; without it: reads for every role, writes for all but displays. */
 export const Allow = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);

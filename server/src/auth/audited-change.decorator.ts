@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { ChangeContext } from '../events/event-writer.service.js';
+import type { ChangeContext } from './change-context.js';
 import type { Principal } from './principal.js';
 
 /**

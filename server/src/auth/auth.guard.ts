@@ -4,7 +4,8 @@ import type { Response } from 'express';
 import { NO_RATE_LIMIT, RequestRateLimit } from '../common/rate-limit/request-rate-limit.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { ALLOWED_ROLES, PUBLIC_ROUTE, type RequestWithPrincipal } from './access.decorators.js';
-import { AuthService, unauthorized } from './auth.service.js';
+import { unauthorized } from '../common/errors.js';
+import { AuthService } from './auth.service.js';
 import { type Principal, READ_SCOPE_MISSING, readsData, type Role } from './principal.js';
 
 type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];

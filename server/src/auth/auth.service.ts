@@ -56,9 +56,7 @@ function firstValidIatMs(validAfterMs: number): number {
   return Math.floor(validAfterMs / 1000) * 1000 + 1000;
 }
 
-export function unauthorized(message = 'authorization: missing, malformed or expired credential'): UnauthorizedException {
-  return new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message });
-}
+import { unauthorized } from '../common/errors.js';
 
 /**
  * Memory-hard, per OWASP's argon2id guidance (19 MiB, 2 passes). WebAssembly rather than a

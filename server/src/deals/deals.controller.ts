@@ -14,11 +14,11 @@ import {
 } from '@salesboard/shared';
 import { CurrentPrincipal } from '../auth/access.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { Change } from '../common/change-context.decorator.js';
+import { Change } from '../auth/change-context.js';
 import { UuidParamPipe } from '../common/params.js';
 import { ApiZodBody, ApiZodQuery } from '../common/openapi.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { ChangeContext } from '../events/event-writer.service.js';
+import type { ChangeContext } from '../auth/change-context.js';
 import { DealCommands } from './deal-commands.service.js';
 import { DealsService } from './deals.service.js';
 

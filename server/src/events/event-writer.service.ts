@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { LoggedEventPayloads, LoggedEventType } from '@salesboard/shared';
-import type { Principal } from '../auth/principal.js';
+import type { Caller } from '../common/caller.js';
 import { AppEvents, type CommittedEvents } from './app-events.js';
 import { claimIdempotencyKey, recordIdempotentAnswer } from '../common/idempotency/idempotency.context.js';
 
 export const EVENTS_CHANNEL = 'salesboard_events';
 
-/** Who or what caused a change: stored with its events, carried into logs. */
-export interface ChangeContext {
+/**
+ * Who or what caused a change, as the log stores it with its events and carries it into logs.
+ * `principal` is the REST caller (absent for changes the system makes itself); the log needs
+ * only its kind, id and name, so it knows callers, not auth's principals.
+ */
+export interface LogContext {
   source: string;
   requestId?: string;
-  /**
-   * The caller of a REST write, whose rights the services check. Absent for changes the system
-   * makes itself (the simulator, a webhook whose signature was verified, an admin's import job).
-   */
-  principal?: Principal;
+  principal?: Caller;
 }
 
 /** A writing transaction: the change's own rows go through `manager`, its events through `emit`. */
@@ -38,7 +38,7 @@ export class EventWriter {
     private readonly bus: AppEvents,
   ) {}
 
-  async transaction<R>(context: ChangeContext, work: (tx: WriteTx) => Promise<R>): Promise<R> {
+  async transaction<R>(context: LogContext, work: (tx: WriteTx) => Promise<R>): Promise<R> {
     let committed: CommittedEvents | null = null;
     const result = await this.dataSource.transaction(async (manager) => {
       const idempotent = await claimIdempotencyKey(manager);
@@ -58,7 +58,7 @@ export class EventWriter {
    * writers per second (the benchmark saw sessions queue on this lock while Node sent the next
    * statement of a three-statement version).
    */
-  private async append(manager: EntityManager, events: { type: LoggedEventType; payload: unknown }[], context: ChangeContext): Promise<CommittedEvents> {
+  private async append(manager: EntityManager, events: { type: LoggedEventType; payload: unknown }[], context: LogContext): Promise<CommittedEvents> {
     const rows: { seq: string }[] = await manager.query(
       `WITH next AS (UPDATE event_seq SET seq = seq + $1 WHERE id = 1 RETURNING seq),
             written AS (
@@ -86,7 +86,7 @@ export class EventWriter {
  * The actor columns of a change's events: the REST caller as the audit log names it, or, for a
  * change nobody called for, `system` and the source (`pipedrive`, `hubspot`, `csv`, `simulator`).
  */
-function actorOf(context: ChangeContext): [kind: string, id: string, name: string | null] {
+function actorOf(context: LogContext): [kind: string, id: string, name: string | null] {
   const { principal } = context;
   return principal ? [principal.kind, principal.id, principal.name] : ['system', context.source, null];
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { unauthorized } from '../auth/auth.service.js';
+import { unauthorized } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 
 /**

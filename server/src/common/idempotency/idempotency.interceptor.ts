@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
-import type { RequestWithPrincipal } from '../../auth/access.decorators.js';
+import type { RequestWithCaller } from '../caller.js';
 import { from, type Observable, of, switchMap } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { badField, conflict } from '../errors.js';
@@ -41,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
+    const request = context.switchToHttp().getRequest<RequestWithCaller>();
     const header = request.headers['idempotency-key'];
     if (!WRITE_METHODS.has(request.method) || header === undefined) return next.handle();
     const key = Array.isArray(header) ? header[0] : header;

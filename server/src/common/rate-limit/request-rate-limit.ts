@@ -1,6 +1,6 @@
 import { Inject, Injectable, SetMetadata } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Principal } from '../../auth/principal.js';
+import type { Caller } from '../caller.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
 import { RateLimiter } from './rate-limiter.service.js';
 import { TooManyRequests } from './too-many.js';
@@ -27,7 +27,7 @@ export class RequestRateLimit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  check(request: Request, response: Response, principal: Principal | null): void {
+  check(request: Request, response: Response, principal: Caller | null): void {
     const signedIn = principal !== null && principal.kind !== 'anonymous';
     const perMinute = signedIn ? this.config.rateLimitPerMinute * (principal.kind === 'apiKey' ? API_KEY_FACTOR : 1) : this.config.rateLimitIpPerMinute;
     if (perMinute === 0) return;

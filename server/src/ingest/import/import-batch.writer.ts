@@ -6,7 +6,8 @@
  */
 import type { EntityManager } from 'typeorm';
 import { type BulkDeal, DealCommands } from '../../deals/deal-commands.service.js';
-import { type ChangeContext, EventWriter, type WriteTx } from '../../events/event-writer.service.js';
+import { EventWriter, type WriteTx } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { nameKey } from '../../org/org.entities.js';
 import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';
 import { OwnerResolver } from './owner-resolver.js';

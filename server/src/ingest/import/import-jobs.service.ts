@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DateFormat, ImportColumns, ImportJob, ImportJobStatus, ImportKind } from '@salesboard/shared';
 import { conflict, notFound } from '../../common/errors.js';
-import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { EventWriter } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { csvLine } from '../csv-write.js';
 import { emitDealsImported } from '../ingest-events.js';
 

@@ -6,7 +6,7 @@ import type { Request } from 'express';
 import { IMPORT_KINDS, IMPORT_MAPPING_SCHEMAS, type ImportJob, type ImportPreview } from '@salesboard/shared';
 import { jsonSchemaOf } from '../../common/openapi.js';
 import { UuidParamPipe } from '../../common/params.js';
-import type { ChangeContext } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { csvDownload } from '../csv-write.js';
 import { IngestChange } from '../ingest-change.decorator.js';
 import { ImportJobsService } from './import-jobs.service.js';

@@ -5,7 +5,8 @@
  */
 import type { EntityManager } from 'typeorm';
 import { idempotencyContext } from '../../common/idempotency/idempotency.context.js';
-import type { ChangeContext, EventWriter, WriteTx } from '../../events/event-writer.service.js';
+import type { EventWriter, WriteTx } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import type { Rejection } from './row-reader.js';
 
 export interface BatchOutcome {

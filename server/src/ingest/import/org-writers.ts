@@ -8,7 +8,8 @@
  * that event, and an organisation has hundreds of them, not the hundred thousand rows of a pipeline.
  */
 import type { EntityManager } from 'typeorm';
-import type { ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import type { EventWriter } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { nameKey } from '../../org/org.entities.js';
 import { beforeRepsMove } from '../../org/org.repository.js';
 import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';

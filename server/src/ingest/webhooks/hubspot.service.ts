@@ -17,7 +17,8 @@ import { DATE_RANGE, type HubspotEvent, hubspotWebhookSchema, isInstantInRange, 
 import { describeIssues } from '../../common/zod-validation.pipe.js';
 import { badField } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
-import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { EventWriter } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { dateIn, parseAmount, parseDate } from '../import/values.js';
 import { claimDelivery, type CrmDealPatch, CrmDeals, CrmRejection } from './crm-deals.js';
 import { CrmSettingsService } from './crm-settings.service.js';

@@ -13,7 +13,8 @@ import { DATE_RANGE_MESSAGE, isInstantInRange, type PipedriveDeal, pipedriveDeal
 import { badField } from '../../common/errors.js';
 import { describeIssues } from '../../common/zod-validation.pipe.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app.config.js';
-import { type ChangeContext, EventWriter } from '../../events/event-writer.service.js';
+import { EventWriter } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { StagesService } from '../../stages/stages.service.js';
 import { parseAmount, parseDate } from '../import/values.js';
 import { claimDelivery, type CrmDealPatch, CrmDeals, CrmRejection } from './crm-deals.js';

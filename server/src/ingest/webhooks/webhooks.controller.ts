@@ -18,7 +18,7 @@ import { Audited, type AuditedChange } from '../../auth/audited-change.decorator
 import { ApiZodBody, jsonSchemaOf } from '../../common/openapi.js';
 import { badField } from '../../common/errors.js';
 import { ZodValidationPipe } from '../../common/zod-validation.pipe.js';
-import type { ChangeContext } from '../../events/event-writer.service.js';
+import type { ChangeContext } from '../../auth/change-context.js';
 import { IngestChange } from '../ingest-change.decorator.js';
 import { CrmSettingsService } from './crm-settings.service.js';
 import { HubspotWebhookService } from './hubspot.service.js';
