@@ -22,7 +22,18 @@ import {
   type StageKind,
   toMinor,
 } from '@salesboard/shared';
-import { ACTIVITIES, type ActivityBucket, CLOSED, type ClosedBucket, CLOSING, type ClosingBucket, LEADS, type LeadBucket, type OpenTotals, signed } from './buckets.js';
+import {
+  ACTIVITIES,
+  type ActivityBucket,
+  CLOSED,
+  type ClosedBucket,
+  CLOSING,
+  type ClosingBucket,
+  LEADS,
+  type LeadBucket,
+  type OpenTotals,
+  signed,
+} from './buckets.js';
 import { CalendarSeries, type CycleStats, CycleSeries } from './calendar-series.js';
 import { dayNumberOf, type LocalCalendar } from './local-calendar.js';
 

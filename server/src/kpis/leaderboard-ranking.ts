@@ -18,7 +18,6 @@ import {
 import type { ActivityBucket, ClosedBucket } from './buckets.js';
 import type { KpiAggregates, NamedEntity } from './kpi-aggregates.js';
 
-
 /** Every metric's board for one entity kind, scope and period, computed in one pass over the entities. */
 export function rankBoards(
   aggregates: KpiAggregates,
