@@ -204,6 +204,38 @@ test.describe('the admin area', () => {
     }
   });
 
+  test("the audit log names its targets and shows the organisation's time, whatever the browser's zone", async ({ browser, baseURL }) => {
+    const team = await asAdmin<Team>(baseURL!, 'POST', '/teams', { name: `E2E Audit team ${unique()}` });
+    // A browser far from the organisation (Asia/Jakarta, the server's TZ_ORG): its own clock must not show.
+    const context = await browser.newContext({ timezoneId: 'America/Los_Angeles', baseURL });
+    const page = await context.newPage();
+    try {
+      await signInOnPage(page, E2E_ADMIN, '/admin/audit');
+      const audit = page.getByTestId('audit');
+      const row = audit
+        .getByTestId('audit-entry')
+        .filter({ has: page.locator('code', { hasText: /^team\.create$/ }) })
+        .filter({ hasText: team.name })
+        .first();
+      await expect(row.getByTestId('audit-target')).toHaveText(`${en('adminArea.audit.kind.team')} · ${team.name}`);
+      await expect(row.getByTestId('audit-target')).toHaveAttribute('title', `team:${team.id}`);
+      await expect(audit.locator('thead')).toContainText(en('adminArea.audit.whenIn', { zone: 'Asia/Jakarta' }));
+
+      const when = row.getByTestId('audit-when');
+      const at = (await when.getAttribute('datetime'))!;
+      const expected = (timeZone: string) =>
+        new Intl.DateTimeFormat('en-US', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(
+          new Date(at),
+        );
+      expect(expected('Asia/Jakarta')).not.toBe(expected('America/Los_Angeles'));
+      await expect(when).toHaveText(expected('Asia/Jakarta'));
+      // No target in the whole page is shown as a bare UUID.
+      for (const text of await audit.getByTestId('audit-target').allInnerTexts()) expect(text).not.toMatch(/^[a-zA-Z]+:[0-9a-f-]{36}$/);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a manager sees only displays, pairing and territories', async ({ page, baseURL }) => {
     const credentials = { email: `manager-${unique()}@e2e.salesboard.test`, password: 'manager password 1234' };
     await asAdmin<User>(baseURL!, 'POST', '/users', { ...credentials, name: 'E2E Section Manager', role: 'manager', teamIds: [] });

@@ -175,7 +175,10 @@ export interface AuditEntry {
   actorId: string | null;
   actorName: string | null;
   action: string;
+  /** `<entity>:<id>`: `team:<uuid>`, `stage:proposal`, `crm:hubspot`. */
   target: string | null;
+  /** What the target is called now, or the name the entry recorded once it is gone; null when neither is known. */
+  targetName: string | null;
   details: unknown;
   ip: string | null;
 }

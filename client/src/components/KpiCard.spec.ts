@@ -21,7 +21,8 @@ describe('KpiCard', () => {
       trend: { direction: 'down', text: '−2 days', good: true },
     });
 
-    expect(readableText(card.get('[data-testid="kpi-trend"]').element)).toBe('▼ Down −2 days on previous period, better');
+    // The sign says "down" once: no "Down" before it.
+    expect(readableText(card.get('[data-testid="kpi-trend"]').element)).toBe('▼ −2 days on previous period, better');
     expect(card.get('[data-testid="kpi-trend"]').attributes('data-good')).toBe('true');
   });
 
@@ -31,6 +32,23 @@ describe('KpiCard', () => {
     const definitionId = card.get('article').attributes('aria-describedby');
     expect(card.get(`[id="${definitionId}"]`).text()).toBe('Jumlah nilai deal yang dimenangkan.');
     expect(card.get('[data-testid="kpi-trend"]').text()).toBe('Tidak ada periode sebelumnya untuk dibandingkan');
+  });
+
+  it('opens its definition from the info mark only, and closes it with Escape', async () => {
+    const card = render({ kpi: 'winRate', label: 'Win rate', value: '60%', definition: 'Won ÷ closed.', trend: null }, 'en');
+    const bubble = () => card.get('[data-testid="kpi-definition"]');
+
+    await card.get('article').trigger('pointerenter');
+    await card.get('[data-testid="kpi-value"]').trigger('pointerenter');
+    expect(bubble().classes()).not.toContain('open');
+
+    await card.get('[data-testid="kpi-info"]').trigger('click');
+    expect(bubble().classes()).toContain('open');
+    expect(card.get('[data-testid="kpi-info"]').attributes('aria-expanded')).toBe('true');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await card.vm.$nextTick();
+    expect(bubble().classes()).not.toContain('open');
+    card.unmount();
   });
 
   it('uses the shared definitions word for word in English', () => {

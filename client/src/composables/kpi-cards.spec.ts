@@ -38,11 +38,11 @@ function cards(locale: 'en' | 'id', current: Kpis, previous: Kpis | null) {
 
 describe('KPI cards', () => {
   it('says how each figure moved against the previous period, with the arrow direction and whether it is good news', () => {
-    const now = cards('en', kpis(), kpis({ revenue: '1000000000.00', attainment: 0.5, cycleDays: 32, winRate: 0.6 }));
+    const now = cards('en', kpis(), kpis({ revenue: '1000000000.00', attainment: 0.5, cycleDays: 32, winRate: 0.6, coverage: 1.7 }));
 
     expect(plain(now.revenue.value)).toBe('Rp 1.2B');
     expect(now.revenue.trend).toEqual({ direction: 'up', text: '+20%', good: true });
-    expect(now.attainment.trend).toEqual({ direction: 'up', text: '+10 pts', good: true });
+    expect(now.coverage.trend).toEqual({ direction: 'down', text: '−0.2×', good: false });
     // Fewer days to close is better news, though the number went down.
     expect(now.cycleDays.trend).toEqual({ direction: 'down', text: '−2 days', good: true });
     expect(now.winRate.trend).toEqual({ direction: 'flat', text: '0 pts', good: null });
@@ -59,19 +59,47 @@ describe('KPI cards', () => {
   it('shows undefined ratios as a dash, never NaN', () => {
     const now = cards('en', kpis({ attainment: null, quota: null, winRate: null, cycleDays: null, velocity: null }), kpis());
 
-    expect(now.attainment.value).toBe('–');
-    expect(now.attainment.detail).toBe('no quota set');
-    expect(now.attainment.trend).toBeNull();
+    expect(now.winRate.value).toBe('–');
+    expect(now.revenue.detail).toBe('12 deals won · no quota set');
+    expect(now.revenue.progress).toBeUndefined();
+    expect(now.winRate.trend).toBeNull();
     expect(now.velocity.value).toBe('–');
+    expect(plain(now.forecast.detail)).toBe('commit Rp 1.6B');
   });
 
   it('words and formats everything in Bahasa Indonesia', () => {
     const now = cards('id', kpis(), kpis({ revenue: '1000000000.00' }));
 
     expect(plain(now.revenue.value)).toBe('Rp 1,2 M');
-    expect(plain(now.revenue.detail)).toBe('12 deal menang');
+    expect(plain(now.revenue.detail)).toBe('12 deal menang · 60% dari kuota Rp 2 M');
     expect(now.revenue.trend?.text).toBe('+20%');
-    expect(plain(now.attainment.detail)).toBe('dari kuota Rp 2 M');
     expect(now.coverage.value).toBe('1,5×');
+  });
+
+  it('puts revenue against quota with the pace of the period on the revenue card, and the forecast beside it', () => {
+    const { t } = createAppI18n('en').global;
+    const byKey = Object.fromEntries(buildKpiCards(kpis(), null, createFormatters('en-US', 'IDR'), t, 0.25).map((card) => [card.key, card]));
+
+    expect(plain(byKey.revenue.detail)).toBe('12 deals won · 60% of Rp 2B quota · pace 25%');
+    expect(byKey.revenue.progress).toEqual({ fill: 0.6, pace: 0.25 });
+    expect(plain(byKey.forecast.value)).toBe('Rp 1.9B');
+    expect(plain(byKey.forecast.detail)).toBe('95% of quota · commit Rp 1.6B');
+    expect(byKey.attainment).toBeUndefined();
+  });
+
+  it('writes every falling trend and negative change with the one minus sign, U+2212, and no words saying it again', () => {
+    const previous = kpis({ revenue: '2400000000.00', winRate: 0.7, cycleDays: 20, avgDealSize: '200000000.00', coverage: 2, returnOnSales: 0.4 });
+    for (const locale of ['en', 'id'] as const) {
+      const now = cards(locale, kpis({ growth: -0.48, incremental: '-1900000000.00' }), previous);
+      const texts = Object.values(now).flatMap((card) => [card.value, card.detail ?? '', card.trend?.text ?? '']);
+      expect(
+        texts.filter((text) => text.includes('-')),
+        locale,
+      ).toEqual([]);
+      expect(now.revenue.trend?.text).toBe('\u221250%');
+      expect(now.growth.value).toBe('\u221248%');
+      expect(plain(now.growth.detail)).toContain('\u2212Rp');
+      expect(now.winRate.trend?.text).toMatch(/^\u221210 (pts|poin)$/);
+    }
   });
 });

@@ -2,22 +2,27 @@ import { ratioOfMinor, toMinor, type KpiDefinitionKey, type Kpis } from '@salesb
 import type { KpiTrend } from '@/components/KpiCard.vue';
 import type { Formatters } from '@/i18n/format';
 
-/** The cards of the dashboard, in reading order. */
-export const KPI_CARD_KEYS = [
-  'revenue',
-  'attainment',
+/**
+ * The four figures a manager reads first: revenue against quota with its pace, pipeline
+ * coverage, win rate and the forecast. The rest are one click away (MORE_KPI_KEYS).
+ */
+export const HERO_KPI_KEYS = ['revenue', 'coverage', 'winRate', 'forecast'] as const satisfies readonly KpiDefinitionKey[];
+
+/** The other cards, in reading order; attainment is part of the revenue card. */
+export const MORE_KPI_KEYS = [
   'growth',
-  'winRate',
   'avgDealSize',
   'cycleDays',
   'openPipeline',
   'weightedPipeline',
-  'coverage',
   'velocity',
   'returnOnSales',
   'leadConversion',
   'activities',
 ] as const satisfies readonly KpiDefinitionKey[];
+
+/** The cards of the dashboard, in reading order. */
+export const KPI_CARD_KEYS = [...HERO_KPI_KEYS, ...MORE_KPI_KEYS] as const;
 
 export type KpiCardKey = (typeof KPI_CARD_KEYS)[number];
 
@@ -30,6 +35,8 @@ export interface KpiCardModel {
   /** undefined: not a flow over the period (compare `note`); null: nothing to compare with. */
   trend?: KpiTrend | null;
   note?: string;
+  /** A bar under the value: how far along (0–1, capped) and where the period's pace is. */
+  progress?: { fill: number; pace: number | null };
 }
 
 /** vue-i18n's `t`: key, named values and, for plural messages, the count choosing the form. */
@@ -69,7 +76,7 @@ const minorOf = (money: string | null | undefined) => (money === null || money =
  * The thirteen KPI cards for one period against the previous equal period. Pure, so the words
  * and arrows each card shows are tested without rendering.
  */
-export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Formatters, t: Translate): KpiCardModel[] {
+export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Formatters, t: Translate, elapsedShare: number | null = null): KpiCardModel[] {
   const money = (minor: bigint | null) => (minor === null ? t('common.notAvailable') : format.compactMoney(minor));
   const exact = (minor: bigint | null) => (minor === null ? undefined : format.money(minor));
   const percent = (ratio: number | null) => (ratio === null ? t('common.notAvailable') : format.percent(ratio));
@@ -83,25 +90,29 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
   const revenue = toMinor(current.revenue);
   const avgDeal = minorOf(current.avgDealSize);
   const velocity = minorOf(current.velocity);
+  const forecastShare = current.quota === null ? null : ratioOfMinor(toMinor(current.forecast.weighted), toMinor(current.quota));
 
   return [
     {
       key: 'revenue',
       value: money(revenue),
       exact: exact(revenue),
-      detail: t('kpi.detail.won', { count: format.count(current.won) }, current.won),
+      detail: [
+        t('kpi.detail.won', { count: format.count(current.won) }, current.won),
+        current.quota === null || current.attainment === null
+          ? t('kpi.detail.noQuota')
+          : t('kpi.detail.attainment', { share: format.percent(current.attainment), amount: format.compactMoney(toMinor(current.quota)) }),
+        current.attainment === null || elapsedShare === null ? null : t('kpi.detail.pace', { share: format.percent(elapsedShare) }),
+      ]
+        .filter(Boolean)
+        .join(' · '),
       trend: p ? trend(relative(revenue, toMinor(p.revenue)), change) : null,
-    },
-    {
-      key: 'attainment',
-      value: percent(current.attainment),
-      detail: current.quota === null ? t('kpi.detail.noQuota') : t('kpi.detail.ofQuota', { amount: format.compactMoney(toMinor(current.quota)) }),
-      trend: p ? trend(difference(current.attainment, p.attainment), points) : null,
+      progress: current.attainment === null ? undefined : { fill: Math.min(1, Math.max(0, current.attainment)), pace: elapsedShare },
     },
     {
       key: 'growth',
       value: current.growth === null ? t('common.notAvailable') : format.signedPercent(current.growth),
-      detail: t('kpi.detail.incremental', { amount: `${toMinor(current.incremental) > 0 ? '+' : ''}${format.compactMoney(toMinor(current.incremental))}` }),
+      detail: t('kpi.detail.incremental', { amount: format.signedCompactMoney(toMinor(current.incremental)) }),
       trend: undefined,
       note: t('kpi.trend.isComparison'),
     },
@@ -148,6 +159,19 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
       exact: exact(velocity),
       detail: t('kpi.detail.perDay'),
       trend: p ? trend(relative(velocity, minorOf(p.velocity)), change) : null,
+    },
+    {
+      key: 'forecast',
+      value: money(toMinor(current.forecast.weighted)),
+      exact: exact(toMinor(current.forecast.weighted)),
+      detail: [
+        forecastShare === null ? null : t('forecast.ofQuota', { share: format.percent(forecastShare) }),
+        t('kpi.detail.commit', { amount: format.compactMoney(toMinor(current.forecast.commit)) }),
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      trend: undefined,
+      note: t('kpi.trend.forecast'),
     },
     {
       key: 'returnOnSales',

@@ -14,8 +14,10 @@ export interface Formatters {
   decimal(value: number): string;
   /** 0.125 → "12.5%" / "12,5%". */
   percent(ratio: number): string;
-  /** 0.125 → "+12.5%", -0.03 → "−3%": a change. */
+  /** 0.125 → "+12.5%", -0.03 → "−3%": a change, its minus the true minus sign (U+2212). */
   signedPercent(ratio: number): string;
+  /** "+Rp 200M", "−Rp 1.9B": a change of an amount, compact, with the same minus sign. */
+  signedCompactMoney(minor: bigint | number): string;
   /** "14:05": a clock time in the given time zone (the viewer's when omitted). */
   time(iso: string): string;
   /** "28 Nov 2026" / "28 Nov 2026": a calendar day. ISO dates ("2026-11-28") are read as that day. */
@@ -27,6 +29,14 @@ export interface Formatters {
 }
 
 type NumericText = `${number}`;
+
+/** The minus sign every change is printed with: Intl gives a hyphen-minus, which reads as a dash beside "−2 days". */
+export const MINUS = '\u2212';
+
+/** A formatted number with its leading hyphen-minus (Intl's) made the true minus sign. */
+function trueMinus(text: string): string {
+  return text.replace(/^([^\d]*?)-/, `$1${MINUS}`);
+}
 
 /** Minor units, bigint for totals (exact at any size) or a number for one amount. */
 function exactDecimal(minor: bigint | number): NumericText {
@@ -49,6 +59,14 @@ export function createFormatters(intlLocale: string, currency: string, timeZone?
   const decimal = new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(intlLocale, { style: 'percent', maximumFractionDigits: 1 });
   const signedPercent = new Intl.NumberFormat(intlLocale, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+  const signedCompactMoney = new Intl.NumberFormat(intlLocale, {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    notation: 'compact',
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  });
   const time = new Intl.DateTimeFormat(intlLocale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
   const date = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
   // A calendar day has no zone: formatted at UTC noon it is the same day everywhere.
@@ -57,11 +75,12 @@ export function createFormatters(intlLocale: string, currency: string, timeZone?
   const relative = new Intl.RelativeTimeFormat(intlLocale, { numeric: 'auto' });
   return {
     money: (minor) => money.format(exactDecimal(minor)),
-    compactMoney: (minor) => compactMoney.format(exactDecimal(minor)),
+    compactMoney: (minor) => trueMinus(compactMoney.format(exactDecimal(minor))),
     count: (value) => count.format(value),
     decimal: (value) => decimal.format(value),
     percent: (ratio) => percent.format(ratio),
-    signedPercent: (ratio) => signedPercent.format(ratio),
+    signedPercent: (ratio) => trueMinus(signedPercent.format(ratio)),
+    signedCompactMoney: (minor) => trueMinus(signedCompactMoney.format(exactDecimal(minor))),
     time: (iso) => time.format(new Date(iso)),
     date: (value) => (ISO_DATE.test(value) ? civilDate.format(new Date(`${value}T12:00:00Z`)) : date.format(new Date(value))),
     dateTime: (iso) => dateTime.format(new Date(iso)),

@@ -63,6 +63,44 @@ async function insertAudit(manager: EntityManager, actor: Principal, facts: Audi
   );
 }
 
+/**
+ * The tables whose rows an audit target (`<entity>:<id>`) names, and the column a person knows
+ * each by. Entities written elsewhere (an import job, a CRM) are named by the entry's details.
+ */
+const TARGET_TABLES: Record<string, { table: string; key: 'id' | 'key'; name: string }> = {
+  user: { table: 'users', key: 'id', name: 'name' },
+  team: { table: 'teams', key: 'id', name: 'name' },
+  rep: { table: 'reps', key: 'id', name: 'name' },
+  territory: { table: 'territories', key: 'id', name: 'name' },
+  account: { table: 'accounts', key: 'id', name: 'name' },
+  product: { table: 'products', key: 'id', name: 'name' },
+  apiKey: { table: 'api_keys', key: 'id', name: 'name' },
+  display: { table: 'displays', key: 'id', name: 'name' },
+  board: { table: 'boards', key: 'id', name: 'name' },
+  importJob: { table: 'import_jobs', key: 'id', name: 'file_name' },
+  stage: { table: 'stages', key: 'key', name: 'label' },
+};
+
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * SQL for the name of `a.target` now: its row's name, else (a deleted board, a revoked display)
+ * the `name` the entry recorded when that is a plain string. Ids are matched as uuids only when
+ * they look like one, so a malformed target names nothing rather than failing the whole page.
+ */
+const TARGET_NAME_SQL = `COALESCE(CASE split_part(a.target, ':', 1)
+  ${Object.entries(TARGET_TABLES)
+    .map(([kind, { table, key, name }]) => {
+      const id = `split_part(a.target, ':', 2)`;
+      const lookup =
+        key === 'id'
+          ? `CASE WHEN ${id} ~ '${UUID_PATTERN}' THEN (SELECT t.${name} FROM ${table} t WHERE t.id = ${id}::uuid) END`
+          : `(SELECT t.${name} FROM ${table} t WHERE t.${key} = ${id})`;
+      return `WHEN '${kind}' THEN ${lookup}`;
+    })
+    .join('\n  ')}
+  END, CASE WHEN jsonb_typeof(a.details -> 'name') = 'string' THEN a.details ->> 'name' END)`;
+
 interface AuditRow {
   id: string;
   at: Date;
@@ -71,6 +109,7 @@ interface AuditRow {
   actor_name: string | null;
   action: string;
   target: string | null;
+  target_name: string | null;
   details: unknown;
   ip: string | null;
 }
@@ -104,7 +143,8 @@ export class AuditService {
     params.push(query.limit ?? DEFAULT_LIMIT);
     const rows: AuditRow[] = await this.dataSource.query(
       `WITH page AS (SELECT at FROM audit_log ${filter} ORDER BY at DESC, id DESC LIMIT $${params.length})
-       SELECT * FROM audit_log ${filter} ${filter ? 'AND' : 'WHERE'} at >= date_trunc('milliseconds', (SELECT min(at) FROM page))
+       SELECT a.*, ${TARGET_NAME_SQL} AS target_name
+         FROM audit_log a ${filter} ${filter ? 'AND' : 'WHERE'} at >= date_trunc('milliseconds', (SELECT min(at) FROM page))
         ORDER BY at DESC, id DESC`,
       params,
     );
@@ -116,6 +156,7 @@ export class AuditService {
       actorName: r.actor_name,
       action: r.action,
       target: r.target,
+      targetName: r.target_name,
       details: r.details,
       ip: r.ip,
     }));

@@ -133,7 +133,8 @@ export class AuthController {
   })
   @ApiZodQuery(auditQuerySchema)
   @ApiOkResponse({
-    description: '`AuditEntry[]`: `{ id, at, actorKind, actorId, actorName, action, target, details, ip }`, details as `{ field: { from, to } }`.',
+    description:
+      '`AuditEntry[]`: `{ id, at, actorKind, actorId, actorName, action, target, targetName, details, ip }`: target as `<entity>:<id>`, targetName what it is called now (or the name recorded once it is gone; null when neither is known), details as `{ field: { from, to } }`.',
   })
   auditLog(@Query(new ZodValidationPipe(auditQuerySchema, 'query')) query: AuditQuery): Promise<AuditEntry[]> {
     return this.audit.list(query);
