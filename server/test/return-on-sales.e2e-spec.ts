@@ -6,6 +6,8 @@
 import { jest } from '@jest/globals';
 import type { ImportJob, KpisResponse, Product } from '@salesboard/shared';
 import { bootIngestApp, type IngestTestApp } from './fixtures/ingest-app.js';
+import type { QueryRunner } from 'typeorm';
+import { ProductMarginUnknown1765000000000 } from '../src/database/migrations/1765000000000-ProductMarginUnknown.js';
 import { REAL_TIMERS } from './support/clock.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 
@@ -70,5 +72,23 @@ describe('return on sales with products of unknown margin', () => {
     const second = (await upload('products', 'name,marginPct\nCable kit,0\n')).body as ImportJob;
     expect(second).toMatchObject({ updated: 1, unchanged: 0 });
     expect((await products()).get('Cable kit')?.marginPct).toBe('0.00');
+  });
+
+  it('migrates the placeholders a deals import stored at price 0 and margin 0 to unknown, and keeps a real 0 % margin', async () => {
+    const migration = new ProductMarginUnknown1765000000000();
+    const runner = { query: (sql: string) => t.db.query(sql) } as unknown as QueryRunner;
+    await migration.down(runner); // back to NOT NULL, unknown margins stored as 0 as they used to be
+    await t.db.query(`INSERT INTO products (name, list_price, margin_pct) VALUES ('Placeholder', 0, 0), ('Free sample', 0, 12.5), ('Giveaway', 25000, 0)`);
+    await migration.up(runner);
+    const rows = await t.db.query<{ name: string; margin_pct: string | null }>(
+      `SELECT name, margin_pct::text AS margin_pct FROM products WHERE name IN ('Placeholder', 'Free sample', 'Giveaway', 'Rack Pro', 'Loss leader') ORDER BY name`,
+    );
+    expect(rows).toEqual([
+      { name: 'Free sample', margin_pct: '12.50' },
+      { name: 'Giveaway', margin_pct: '0.00' },
+      { name: 'Loss leader', margin_pct: '0.00' }, // given 0 % with a list price: a margin someone gave
+      { name: 'Placeholder', margin_pct: null },
+      { name: 'Rack Pro', margin_pct: null },
+    ]);
   });
 });
