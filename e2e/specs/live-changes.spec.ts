@@ -43,7 +43,9 @@ function dealThatMovesTheBoard(deals: Deal[], board: LeaderboardRow[]) {
     const others = board.filter((row) => row.id !== deal.ownerId).map((row) => revenue.get(row.id) ?? 0n);
     if (others.some((value) => value === after)) return [];
     const rank = 1 + others.filter((value) => value > after).length;
-    return rank < before.rank && rank <= 10 ? [{ deal, rankBefore: before.rank, rankAfter: rank, revenueAfter: after }] : [];
+    // A rep with nothing yet has no rank: any place is up from there.
+    const rankBefore = before.rank ?? board.length + 1;
+    return rank < rankBefore && rank <= 10 ? [{ deal, rankBefore, rankAfter: rank, revenueAfter: after }] : [];
   });
   candidates.sort((a, b) => b.rankBefore - b.rankAfter - (a.rankBefore - a.rankAfter));
   return candidates[0];

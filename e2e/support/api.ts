@@ -1,5 +1,5 @@
 /** The REST API as the tests drive it: the same calls a CRM script or an admin would make. */
-import type { ApiError, Deal, HealthStatus, Snapshot } from '@salesboard/shared';
+import type { ApiError, Deal, HealthStatus, LeaderboardResponse, Rep, Snapshot } from '@salesboard/shared';
 import { E2E_ADMIN } from './server-process.js';
 
 export class ApiCallError extends Error {
@@ -51,6 +51,18 @@ export class Api {
 
   changeStage(dealId: string, stage: string): Promise<Deal> {
     return this.call('POST', `/api/deals/${dealId}/stage`, { stage });
+  }
+
+  createRep(body: { name: string; email: string; teamId?: string | null }): Promise<Rep> {
+    return this.call('POST', '/api/reps', body);
+  }
+
+  createDeal(body: { name: string; ownerId: string; amount: string; stage?: string }): Promise<Deal> {
+    return this.call('POST', '/api/deals', body);
+  }
+
+  leaderboard(query: string): Promise<LeaderboardResponse> {
+    return this.call('GET', `/api/leaderboard?${query}`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {

@@ -1,5 +1,5 @@
 /** `kpi.updated` and `leaderboard.updated` on the socket: only to the scopes that changed, coalesced, with only what changed. */
-import type { LiveEvent, Rep, Team } from '@salesboard/shared';
+import type { LeaderboardResponse, LiveEvent, Rep, Team } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -58,8 +58,15 @@ describe('live KPI and leaderboard updates', () => {
     expect(teamBoard.payload).toMatchObject({
       metric: 'revenue',
       period: 'month',
-      rows: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }, { rank: 2 }],
+      // The teammate with nothing yet this month is listed, unranked.
+      rows: [
+        { rank: 1, id: org.reps[0].id, value: '125000000.00' },
+        { rank: null, id: org.reps[1].id, value: '0.00', movement: null },
+      ],
     });
+    // What the socket pushed is what REST answers for the same board.
+    const rest = (await t.keyApi.get(`/api/leaderboard?metric=revenue&period=month&teamId=${org.team.id}`).expect(200)).body as LeaderboardResponse;
+    expect(teamBoard.payload.rows).toEqual(rest.rows);
     const orgBoard = (await wallboard.waitForEvent(
       (e) => e.type === 'leaderboard.updated' && e.payload.rows[0]?.value === '125000000.00',
     )) as Derived<'leaderboard.updated'>;

@@ -123,6 +123,7 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
       velocity: ((v: number) => `${Math.floor(v / 100)}.${String(v % 100).padStart(2, '0')}`)(Math.round((2 * 33_000_000_000 * 4) / (5 * cycleSum))),
       forecast: { closed: '330000000.00', commit: '370000000.00', bestCase: '370000000.00', weighted: '354000000.00', runRate: '330000000.00' },
       returnOnSales: 0.25, // only A has a product, at 25 %
+      returnOnSalesRevenueShare: 120 / 330, // A's 120 M of the 330 M won
       leadConversion: 0.5,
       activities: { call: 3, email: 1, meeting: 0, demo: 0, total: 4, perRepPerDay: 4 / (3 * 20) },
     });
@@ -164,7 +165,7 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
     expect(territory.kpis.revenue).toBe('230000000.00'); // rep 3 has no territory
   });
 
-  it('ranks reps and teams with ties broken by name, and rank movement since the start of the day', async () => {
+  it('ranks reps and teams with ties sharing a rank, and movement only by a rep’s own results since the start of the day', async () => {
     const november = await board('metric=revenue&from=2031-11-01&to=2031-11-30');
     expect(november.rows.map(({ rank, name, value }) => [rank, name, value])).toEqual([
       [1, 'Rep 1', '120000000.00'],
@@ -172,10 +173,10 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
       [3, 'Rep 3', '100000000.00'],
     ]);
     const won = await board('metric=won&from=2031-11-01&to=2031-11-30');
-    expect(won.rows.map(({ name, value }) => [name, value])).toEqual([
-      ['Rep 2', 2],
-      ['Rep 1', 1], // tied with rep 3 on 1: by name
-      ['Rep 3', 1],
+    expect(won.rows.map(({ rank, name, value }) => [rank, name, value])).toEqual([
+      [1, 'Rep 2', 2],
+      [2, 'Rep 1', 1], // tied with rep 3 on 1: one rank, listed by name
+      [2, 'Rep 3', 1],
     ]);
     const teams = await board('metric=attainment&entity=teams&from=2031-11-01&to=2031-11-30');
     expect(teams.scope).toBe('teams');
@@ -189,9 +190,17 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
     await move(await createDeal(t.keyApi, rep3.id, { amount: '200000000', stage: 'negotiation' }), 'won');
     const december = await board('metric=revenue&period=month');
     expect(december.rows.map(({ rank, name, value, movement }) => [rank, name, value, movement])).toEqual([
-      [1, 'Rep 3', '200000000.00', 2],
-      [2, 'Rep 2', '70000000.00', -1],
-      [3, 'Rep 1', '0.00', -1],
+      [1, 'Rep 3', '200000000.00', null], // nothing at the start of the day: new on the board, not "up 2"
+      [2, 'Rep 2', '70000000.00', 0], // passed, but by someone else's win: no drop
+      [null, 'Rep 1', '0.00', null], // nothing yet this month: not ranked, rather than "3rd, down 1"
+    ]);
+    // Rep 2 then wins 150 M and retakes the lead: rep 2 led at the start of the day (no place gained), rep 3 is 2nd without a drop.
+    await move(await createDeal(t.keyApi, org.reps[1].id, { amount: '150000000', stage: 'negotiation' }), 'won');
+    const later = await board('metric=revenue&period=month');
+    expect(later.rows.map(({ rank, name, movement }) => [rank, name, movement])).toEqual([
+      [1, 'Rep 2', 0],
+      [2, 'Rep 3', null],
+      [null, 'Rep 1', null],
     ]);
     const teamBoard = await board(`metric=revenue&period=month&teamId=${org.team.id}`);
     expect(teamBoard.rows.map((row) => row.name)).toEqual(['Rep 2', 'Rep 1']);

@@ -61,8 +61,8 @@ export interface Product {
   id: string;
   name: string;
   listPrice: MoneyString;
-  /** Margin in percent, 0–100, two decimals. */
-  marginPct: string;
+  /** Margin in percent, 0–100, two decimals; null when unknown (return on sales leaves its deals out). */
+  marginPct: string | null;
 }
 
 export interface Stage {

@@ -40,13 +40,15 @@ export interface DealStagePayload {
   to: string;
 }
 
+/** One row of a board; the rules (shared ranks, no rank for nothing yet, movement) are in kpi/leaderboard.ts. */
 export interface LeaderboardRow {
-  rank: number;
+  /** Competition rank (1, 2, 2, 4): equal values share it. Null: nothing yet this period, not ranked. */
+  rank: number | null;
   id: string;
   name: string;
   /** Money metrics as decimal strings, counts and ratios as numbers; null for an undefined ratio. */
   value: string | number | null;
-  /** Places gained since the start of the day (positive is up); null when new today. */
+  /** Places the rep's own results moved them since the start of the day (positive is up); null when new today or not ranked. */
   movement: number | null;
 }
 

@@ -75,7 +75,8 @@ export type CreateAccountInput = z.infer<typeof createAccountSchema>;
 export const createProductSchema = z.strictObject({
   name: nameSchema,
   listPrice: moneySchema,
-  marginPct: z.number().min(0).max(100),
+  /** Left out or null: unknown, which return on sales does not count as 0 %. */
+  marginPct: z.number().min(0).max(100).nullish(),
 });
 export type CreateProductInput = z.infer<typeof createProductSchema>;
 

@@ -18,9 +18,20 @@ describe('ForecastBars', () => {
       'Closed Rp 600M 50% of quota',
       'Commit Rp 900M 75% of quota',
       'Best case Rp 1.3B ✓ 108.3% of quota',
-      'Weighted Rp 1B 83.3% of quota',
+      'Weighted forecast Rp 1B 83.3% of quota',
       'Run rate –',
     ]);
+  });
+
+  it('names its weighted figure apart from the weighted pipeline, and says which deals it weighs where there is room', () => {
+    const wide = (locale: 'en' | 'id') =>
+      readableText(
+        mount(ForecastBars, { props: { forecast, quota: null, currency: 'IDR' }, global: { plugins: [createAppI18n(locale)] } }).get(
+          'li[data-key="weighted"] .label',
+        ).element,
+      );
+    expect(wide('en')).toBe('Weighted forecast won + open deals closing this period × win probability');
+    expect(wide('id')).toBe('Prakiraan tertimbang menang + deal terbuka yang tutup periode ini × peluang menang');
   });
 
   it('says when there is no quota to compare with', () => {

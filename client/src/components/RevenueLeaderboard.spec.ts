@@ -39,6 +39,17 @@ describe('RevenueLeaderboard', () => {
     ]);
   });
 
+  it('shows a shared rank as tied and a rep with nothing yet without a rank or movement', () => {
+    const shown = [
+      makeLeaderboardRow({ rank: 1, id: 'rep-ayu', name: 'Ayu Lestari', value: '200000000.00', movement: 0 }),
+      makeLeaderboardRow({ rank: 1, id: 'rep-budi', name: 'Budi Santoso', value: '200000000.00', movement: 1 }),
+      makeLeaderboardRow({ rank: null, id: 'rep-citra', name: 'Citra', value: '0.00', movement: null }),
+    ];
+    expect(renderRows('en', shown)).toEqual(['=1 AL Ayu Lestari Rp 200M – Same', '=1 BS Budi Santoso Rp 200M ▲ Up 1', '– CI Citra Rp 0']);
+    const wrapper = mount(RevenueLeaderboard, { props: { rows: shown, currency: 'IDR' }, global: { plugins: [createAppI18n('id')] } });
+    expect(wrapper.findAll('.rank').map((rank) => rank.attributes('aria-label'))).toEqual(['Seri di peringkat 1', 'Seri di peringkat 1', 'Belum berperingkat']);
+  });
+
   it('shows the top ten only, so the list fits the screen', () => {
     const many = Array.from({ length: 14 }, (_, index) => makeLeaderboardRow({ rank: index + 1, id: `rep-${index}`, name: `Rep ${index + 1}` }));
     const shown = renderRows('en', many);

@@ -23,6 +23,7 @@ function kpis(overrides: Partial<Kpis> = {}): Kpis {
     velocity: '40000000.00',
     forecast: { closed: '1200000000.00', commit: '1600000000.00', bestCase: '2300000000.00', weighted: '1900000000.00', runRate: '2400000000.00' },
     returnOnSales: 0.35,
+    returnOnSalesRevenueShare: 1,
     leadConversion: 0.25,
     activities: { call: 40, email: 30, meeting: 20, demo: 10, total: 100, perRepPerDay: 2.5 },
     ...overrides,
@@ -65,6 +66,22 @@ describe('KPI cards', () => {
     expect(now.winRate.trend).toBeNull();
     expect(now.velocity.value).toBe('–');
     expect(plain(now.forecast.detail)).toBe('commit Rp 1.6B');
+  });
+
+  it('shows return on sales as unknown, not 0 %, when no won deal has a known margin, and the share it covers otherwise', () => {
+    const none = cards('en', kpis({ returnOnSales: null, returnOnSalesRevenueShare: 0 }), kpis());
+    expect([none.returnOnSales.value, none.returnOnSales.detail, none.returnOnSales.trend]).toEqual(['unknown', 'no won deal has a known margin', null]);
+    const part = cards('en', kpis({ returnOnSales: 0.3, returnOnSalesRevenueShare: 0.62 }), null);
+    expect([part.returnOnSales.value, part.returnOnSales.detail]).toEqual(['30%', 'over 62% of revenue']);
+    expect(cards('en', kpis(), null).returnOnSales.detail).toBeUndefined(); // every won deal's margin known
+    const id = cards('id', kpis({ returnOnSales: null, returnOnSalesRevenueShare: 0 }), null);
+    expect([id.returnOnSales.value, id.returnOnSales.detail]).toEqual(['tidak diketahui', 'tak ada deal menang dengan margin yang diketahui']);
+    expect(cards('id', kpis({ returnOnSalesRevenueShare: 0.62 }), null).returnOnSales.detail).toBe('atas 62% pendapatan');
+  });
+
+  it('tells the weighted pipeline (every open deal) from the forecast’s weighted figure', () => {
+    expect(cards('en', kpis(), null).weightedPipeline.detail).toBe('all open deals, any close date');
+    expect(cards('id', kpis(), null).weightedPipeline.detail).toBe('semua deal terbuka, kapan pun tutupnya');
   });
 
   it('words and formats everything in Bahasa Indonesia', () => {

@@ -145,6 +145,8 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
       key: 'weightedPipeline',
       value: money(toMinor(current.weightedPipeline)),
       exact: exact(toMinor(current.weightedPipeline)),
+      // Not the forecast's weighted figure, which counts only deals closing in the period.
+      detail: t('kpi.detail.weightedPipeline'),
       trend: undefined,
       note: t('kpi.trend.current'),
     },
@@ -175,7 +177,9 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
     },
     {
       key: 'returnOnSales',
-      value: percent(current.returnOnSales),
+      // Unknown is not zero: no won deal with a known margin gives no figure at all.
+      value: current.returnOnSales === null ? t('kpi.unknown') : format.percent(current.returnOnSales),
+      detail: returnOnSalesDetail(current, format, t),
       trend: p ? trend(difference(current.returnOnSales, p.returnOnSales), points) : null,
     },
     {
@@ -190,4 +194,11 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
       trend: p ? trend(relative(current.activities.total, p.activities.total), change) : null,
     },
   ];
+}
+
+/** Which share of revenue return on sales is computed over, when that is not all of it. */
+function returnOnSalesDetail(current: Kpis, format: Formatters, t: Translate): string | undefined {
+  const share = current.returnOnSalesRevenueShare;
+  if (share === null || share >= 1) return undefined;
+  return current.returnOnSales === null ? t('kpi.detail.noKnownMargin') : t('kpi.detail.overShareOfRevenue', { share: format.percent(share) });
 }

@@ -68,9 +68,10 @@ export class AggregateLoader {
     return rows.length ? toRepInfo(rows[0], calendar) : null;
   }
 
-  async productMarginBp(id: string): Promise<number | null> {
-    const rows: { margin_pct: string }[] = await this.dataSource.query('SELECT margin_pct::text AS margin_pct FROM products WHERE id = $1', [id]);
-    return rows.length ? marginBpOf(rows[0].margin_pct) : null;
+  /** The product's margin in basis points (null: unknown); undefined when there is no such product. */
+  async productMarginBp(id: string): Promise<number | null | undefined> {
+    const rows: { margin_pct: string | null }[] = await this.dataSource.query('SELECT margin_pct::text AS margin_pct FROM products WHERE id = $1', [id]);
+    return rows.length ? marginBpOrNull(rows[0].margin_pct) : undefined;
   }
 
   private async loadOrg(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
@@ -80,8 +81,8 @@ export class AggregateLoader {
     for (const t of territories) aggregates.upsertTerritory({ id: t.id, name: t.name, createdDay: calendar.dayOf(t.created_at.getTime()) });
     const reps: RepLoadRow[] = await manager.query('SELECT id, name, team_id, territory_id, active, created_at FROM reps');
     for (const rep of reps) aggregates.upsertRep(toRepInfo(rep, calendar));
-    const products: { id: string; margin_pct: string }[] = await manager.query('SELECT id, margin_pct::text AS margin_pct FROM products');
-    for (const product of products) aggregates.upsertProduct(product.id, marginBpOf(product.margin_pct));
+    const products: { id: string; margin_pct: string | null }[] = await manager.query('SELECT id, margin_pct::text AS margin_pct FROM products');
+    for (const product of products) aggregates.upsertProduct(product.id, marginBpOrNull(product.margin_pct));
     const quotas: { rep_id: string | null; team_id: string | null; period: QuotaPeriod; period_start: string; amount: string }[] = await manager.query(
       `SELECT rep_id, team_id, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, amount::text AS amount FROM quotas`,
     );
@@ -200,4 +201,8 @@ function toRepInfo(row: RepLoadRow, calendar: LocalCalendar): RepInfo {
     active: row.active,
     createdDay: calendar.dayOf(row.created_at.getTime()),
   };
+}
+
+function marginBpOrNull(marginPct: string | null): number | null {
+  return marginPct === null ? null : marginBpOf(marginPct);
 }

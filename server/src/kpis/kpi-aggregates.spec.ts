@@ -216,11 +216,10 @@ describe('KpiAggregates', () => {
           return { revenue: totals.revenueMinor, won: kpis.won, attainment: kpis.attainment, activities: kpis.activities.total, winRate: kpis.winRate };
         };
         for (const metric of ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const) {
-          const before = members.map(([id, name, scope]) => ({ id, name, value: values(startOfDay, scope)[metric] }));
-          const startOfDayRanks = new Map(rankLeaderboard(before, { metric }).map((row) => [row.id, row.rank]));
+          const baseline = new Map(members.map(([id, , scope]) => [id, values(startOfDay, scope)[metric]]));
           const expected = rankLeaderboard(
             members.map(([id, name, scope]) => ({ id, name, value: values(range, scope)[metric] })),
-            { metric, startOfDayRanks },
+            { metric, baseline },
           );
           expect({ entity, metric, rows: boards.get(metric) }).toEqual({ entity, metric, rows: expected });
         }

@@ -50,7 +50,7 @@ export interface DealFacts {
   createdAtMs: number;
   closedAtMs: number | null;
   expectedCloseDay: number | null;
-  /** Basis points of the deal's product margin; null without a product. */
+  /** Basis points of the deal's product margin; null without a product or when its margin is unknown. */
   marginBp: number | null;
 }
 
@@ -107,7 +107,8 @@ export class KpiAggregates {
   readonly reps = new Map<string, RepInfo>();
   readonly teams = new Map<string, NamedEntity>();
   readonly territories = new Map<string, NamedEntity>();
-  private readonly productMargins = new Map<string, number>();
+  /** Basis points; null for a product whose margin is unknown. */
+  private readonly productMargins = new Map<string, number | null>();
   private readonly quotasByRep = new Map<string, Map<string, QuotaRow>>();
   private readonly quotasByTeam = new Map<string, Map<string, QuotaRow>>();
   private readonly deals = new Map<string, DealFacts>();
@@ -295,7 +296,7 @@ export class KpiAggregates {
     return { touched, needsRebuild };
   }
 
-  upsertProduct(id: string, marginBp: number): void {
+  upsertProduct(id: string, marginBp: number | null): void {
     this.productMargins.set(id, marginBp);
   }
 

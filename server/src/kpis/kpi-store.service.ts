@@ -153,7 +153,7 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
       touched = result.touched;
     } else if (event.type === 'org.changed' && event.payload.entity === 'product') {
       const marginBp = await this.loader.productMarginBp(event.payload.id);
-      if (marginBp !== null) aggregates.upsertProduct(event.payload.id, marginBp);
+      if (marginBp !== undefined) aggregates.upsertProduct(event.payload.id, marginBp);
       touched = new Set();
     } else {
       touched = aggregates.apply(event);

@@ -53,7 +53,10 @@ export class KpisController {
 
   @ApiOperation({
     summary: 'Reps or teams ranked by revenue, won, attainment, activities or winRate',
-    description: `${PERIOD_NOTE} Ties break by name, then id. Movement is places gained since the start of the local day (null for whoever is new today).`,
+    description:
+      `${PERIOD_NOTE} Equal values share a rank (1, 2, 2, 4) and are listed by name, then id. Rank is null for nothing yet this period ` +
+      '(no value, or 0 on every board but winRate). Movement is the places a member’s own results moved them since the start of the local day, ' +
+      'against the others’ start-of-day values (null when new today, without a result then, or not ranked).',
   })
   @ApiZodQuery(leaderboardQuerySchema)
   @ApiOkResponse({ description: '`{ seq, asOf, metric, entity, scope, period, rows: [{ rank, id, name, value, movement }] }`' })

@@ -1,7 +1,8 @@
 /**
- * Leaderboards from the aggregates. Movement compares with the same board computed from
+ * Leaderboards from the aggregates. The baseline of movement is each member's value from
  * everything dated before today (local): the standing at the start of the day, recomputable
- * at any time and on every node, so it survives restarts and agrees across replicas.
+ * at any time and on every node, so it survives restarts and agrees across replicas. How ranks
+ * and movement follow from the values is rankLeaderboard's rule, in shared.
  */
 import {
   type BoardScope,
@@ -37,7 +38,7 @@ export function rankBoards(
       : [...aggregates.teams.values()].map((team) => ({ entity: team, scope: { kind: 'team', id: team.id } }));
 
   const now = metrics.map((): LeaderboardEntry[] => []);
-  const before = metrics.map((): LeaderboardEntry[] => []);
+  const before = metrics.map(() => new Map<string, number | bigint | null>());
   const withQuota = metrics.includes('attainment');
   for (const member of members) {
     const { id, name, createdDay } = member.entity;
@@ -48,14 +49,13 @@ export function rankBoards(
     metrics.forEach((metric, i) => {
       now[i].push({ id, name, value: current[metric] });
       // Whoever appeared today had no place at the start of it: movement null.
-      if (createdDay < today) before[i].push({ id, name, value: atStartOfDay[metric] });
+      if (createdDay < today) before[i].set(id, atStartOfDay[metric]);
     });
   }
 
   const boards = new Map<LeaderboardMetric, LeaderboardRow[]>();
   metrics.forEach((metric, i) => {
-    const startOfDayRanks = new Map(rankLeaderboard(before[i], { metric }).map((row) => [row.id, row.rank]));
-    boards.set(metric, rankLeaderboard(now[i], { metric, startOfDayRanks }));
+    boards.set(metric, rankLeaderboard(now[i], { metric, baseline: before[i] }));
   });
   return boards;
 }

@@ -43,7 +43,8 @@ export class ProductEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') name: string;
   @Column('numeric', { name: 'list_price', precision: 17, scale: 2 }) listPrice: string;
-  @Column('numeric', { name: 'margin_pct', precision: 5, scale: 2 }) marginPct: string;
+  /** null: unknown, left out of return on sales (not 0 %). */
+  @Column('numeric', { name: 'margin_pct', precision: 5, scale: 2, nullable: true }) marginPct: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -107,7 +107,11 @@ export class OrgService {
 
   createProduct(input: CreateProductInput, context: AuditedChange): Promise<Product> {
     return this.create(context, 'product', async (manager) => {
-      const product = manager.create(ProductEntity, { name: input.name, listPrice: input.listPrice, marginPct: input.marginPct.toFixed(2) });
+      const product = manager.create(ProductEntity, {
+        name: input.name,
+        listPrice: input.listPrice,
+        marginPct: input.marginPct == null ? null : input.marginPct.toFixed(2),
+      });
       return mapProduct(await manager.save(product));
     });
   }
@@ -373,5 +377,5 @@ export function mapAccount(a: AccountEntity): Account {
   return { id: a.id, name: a.name, territoryId: a.territoryId };
 }
 export function mapProduct(p: ProductEntity): Product {
-  return { id: p.id, name: p.name, listPrice: normalizeMoney(p.listPrice), marginPct: Number(p.marginPct).toFixed(2) };
+  return { id: p.id, name: p.name, listPrice: normalizeMoney(p.listPrice), marginPct: p.marginPct === null ? null : Number(p.marginPct).toFixed(2) };
 }

@@ -58,6 +58,7 @@ describe('computeKpis', () => {
         runRate: '24000.00',
       },
       returnOnSales: 0.25,
+      returnOnSalesRevenueShare: 10000 / 12000, // 2 000 of the 12 000 won carry no known margin
       leadConversion: 0.25,
       activities: { call: 10, email: 20, meeting: 5, demo: 5, total: 40, perRepPerDay: 2 },
     });
@@ -82,9 +83,15 @@ describe('computeKpis', () => {
       velocity: null,
       forecast: { closed: '0.00', commit: '0.00', bestCase: '0.00', weighted: '0.00', runRate: null },
       returnOnSales: null,
+      returnOnSalesRevenueShare: null,
       leadConversion: null,
       activities: { call: 0, email: 0, meeting: 0, demo: 0, total: 0, perRepPerDay: null },
     });
+  });
+
+  it('leaves return on sales unknown, not 0, when no won deal has a known margin, and says it covers none of the revenue', () => {
+    const kpis = computeKpis({ ...handWorked, marginBpMinor: 0n, marginRevenueMinor: 0n }, halfway);
+    expect([kpis.returnOnSales, kpis.returnOnSalesRevenueShare]).toEqual([null, 0]);
   });
 
   it('leaves quota, attainment and coverage null when no quota is set', () => {

@@ -31,7 +31,10 @@ export interface Kpis {
     weighted: MoneyString;
     runRate: MoneyString | null;
   };
+  /** Margin ÷ revenue over won deals whose margin is known; null when none is (unknown is not zero). */
   returnOnSales: number | null;
+  /** The share of revenue returnOnSales covers: revenue of won deals with a known margin ÷ all revenue; null without revenue. */
+  returnOnSalesRevenueShare: number | null;
   leadConversion: number | null;
   activities: {
     call: number;
@@ -76,6 +79,7 @@ export function computeKpis(t: KpiTotals, range: Pick<PeriodRange, 'elapsedShare
       runRate: range.elapsedShare > 0 ? formatEstimate(Number(revenue) / range.elapsedShare) : null,
     },
     returnOnSales: ratioOfMinor(t.marginBpMinor, t.marginRevenueMinor * 10_000n),
+    returnOnSalesRevenueShare: ratioOfMinor(t.marginRevenueMinor, revenue),
     leadConversion: ratio(t.leadsConverted, t.leadsCreated),
     activities: {
       ...t.activities,

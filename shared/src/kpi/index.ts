@@ -13,6 +13,6 @@ export { KPI_DEFINITIONS } from './definitions.js';
 export type { KpiDefinitionKey } from './definitions.js';
 export { computeFunnel, stuckDeals, DEFAULT_STUCK_AFTER_DAYS } from './funnel.js';
 export type { FunnelStage, StuckStage, StuckDeal } from './funnel.js';
-export { rankLeaderboard, LEADERBOARD_METRICS } from './leaderboard.js';
+export { rankLeaderboard, hasResult, tiedRanks, LEADERBOARD_METRICS } from './leaderboard.js';
 export type { LeaderboardEntry, LeaderboardMetric, RankOptions } from './leaderboard.js';
 export { divRoundHalfUp, marginBpOf, ratioOfMinor } from './exact.js';

@@ -43,6 +43,7 @@ const KPI_ROWS: Record<FlatKey, { label: string; unit: Unit }> = {
   'forecast.weighted': { label: 'Forecast: weighted', unit: 'money' },
   'forecast.runRate': { label: 'Forecast: run rate', unit: 'money' },
   returnOnSales: { label: 'Return on sales', unit: 'ratio' },
+  returnOnSalesRevenueShare: { label: 'Return on sales: share of revenue covered', unit: 'ratio' },
   leadConversion: { label: 'Lead conversion', unit: 'ratio' },
   'activities.call': { label: 'Calls', unit: 'activities' },
   'activities.email': { label: 'Emails', unit: 'activities' },

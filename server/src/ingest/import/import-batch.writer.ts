@@ -159,7 +159,8 @@ export class ImportBatchWriter {
     if (missing.size > 0 && this.settings.createProducts) {
       const names = [...missing.values()].sort();
       const created: { id: string; name: string }[] = await tx.manager.query(
-        `INSERT INTO products (name, list_price, margin_pct) SELECT name, 0, 0 FROM unnest($1::text[]) AS n(name)
+        // Known by name alone: the margin is unknown (NULL), not 0 %, so return on sales leaves these deals out.
+        `INSERT INTO products (name, list_price, margin_pct) SELECT name, 0, NULL FROM unnest($1::text[]) AS n(name)
          ON CONFLICT (name) DO NOTHING RETURNING id, name`,
         [names],
       );

@@ -253,7 +253,7 @@ interface ProductRecord {
   id: string;
   name: string;
   list_price: string;
-  margin_pct: string;
+  margin_pct: string | null;
 }
 
 /** Products by name key; a price or margin the file leaves empty stays as it is. */
@@ -285,14 +285,14 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
           continue;
         }
         const next = { ...found, list_price: row.listPrice ?? found.list_price, margin_pct: row.marginPct ?? found.margin_pct };
-        if (Number(next.list_price) === Number(found.list_price) && Number(next.margin_pct) === Number(found.margin_pct)) outcome.unchanged++;
+        if (sameNumber(next.list_price, found.list_price) && sameNumber(next.margin_pct, found.margin_pct)) outcome.unchanged++;
         else updates.push(next);
       }
       if (creates.length) {
         const created: ProductRecord[] = await tx.manager.query(
           `INSERT INTO products (name, list_price, margin_pct) SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[])
            ON CONFLICT (name) DO NOTHING RETURNING id, name, list_price::text, margin_pct::text`,
-          [creates.map((c) => c.name), creates.map((c) => c.listPrice ?? '0'), creates.map((c) => c.marginPct ?? '0')],
+          [creates.map((c) => c.name), creates.map((c) => c.listPrice ?? '0'), creates.map((c) => c.marginPct)],
         );
         for (const p of created) this.products.set(nameKey(p.name), p);
         for (const p of created) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
@@ -399,4 +399,9 @@ export class ActivitiesWriter implements KindWriter<ActivityImportRow> {
       return { reason: ids.length === 0 ? `deal: no deal with the id or name "${text}"` : `deal: ${ids.length} deals are named "${text}"; give the deal's id` };
     };
   }
+}
+
+/** Equal numeric texts ("12.5", "12.50"); null (an unknown margin) equals only null, not 0. */
+function sameNumber(a: string | null, b: string | null): boolean {
+  return a === null || b === null ? a === b : Number(a) === Number(b);
 }
