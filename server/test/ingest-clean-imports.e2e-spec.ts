@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import type { ImportJob } from '@salesboard/shared';
+import type { ImportJob, ImportPreview } from '@salesboard/shared';
 import { createOrg, type Org } from './support/fixtures.js';
-import { bootIngestApp, type IngestTestApp } from './fixtures/ingest-app.js';
+import { bootIngestApp, countRows, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
 
 /** A CSV file as spreadsheets write it: cells with a comma, quote or line break quoted. */
 function csvOf(rows: string[][]): Buffer {
@@ -32,6 +32,147 @@ describe('clean imports', () => {
     await t.api.post('/api/accounts').send({ name: 'PT Maju Jaya' }).expect(201);
   });
   afterAll(async () => t.close());
+
+  const HEADER = ['Record ID', 'Deal Name', 'Deal Stage', 'Amount', 'Deal owner', 'Associated Company', 'Product'];
+  /** A file whose names are each a typo or a spelling away from what exists, and one that is nothing like anything. */
+  const TYPOS = csvOf([
+    HEADER,
+    ['s-1', 'Spelt right', 'Lead', '100', 'Rep 1', 'PT Maju Jaya', 'GTX Pro'],
+    ['s-2', 'Owner swapped letters', 'Lead', '100', 'Budi Santsoo', 'PT Maju Jaya', 'GTX Pro'],
+    ['s-3', 'Product without its space', 'Lead', '100', 'Rep 1', 'PT Maju Jaya', 'GTXPro'],
+    ['s-4', 'Account missing a letter', 'Lead', '100', 'Rep 1', 'PT Maju Jya', 'GTX Pro'],
+    ['s-5', 'Stage misspelt', 'Negotation', '100', 'Rep 1', 'PT Maju Jaya', 'GTX Pro'],
+    ['s-6', 'Product like nothing', 'Lead', '100', 'Rep 1', 'PT Maju Jaya', 'Zebra Kit'],
+  ]);
+  const dealsOf = (ids: string[]) =>
+    t.db.query<{ external_id: string; name: string; stage: string; owner: string; account: string | null; product: string | null }>(
+      `SELECT d.external_id, d.name, d.stage, r.name AS owner, a.name AS account, p.name AS product
+         FROM deals d JOIN reps r ON r.id = d.owner_id LEFT JOIN accounts a ON a.id = d.account_id LEFT JOIN products p ON p.id = d.product_id
+        WHERE d.external_id = ANY($1) ORDER BY d.external_id`,
+      [ids],
+    );
+
+  describe('did you mean', () => {
+    beforeAll(async () => {
+      await t.api.post('/api/reps').send({ name: 'Budi Santoso', email: 'budi@example.co.id', teamId: org.team.id }).expect(201);
+    });
+
+    it('names the nearest rep, product, account and stage in the reason of a rejected row', async () => {
+      const job = await importDeals(TYPOS, { createAccounts: false });
+      expect(job).toMatchObject({ created: 1, rejected: 5, repsCreated: 0, accountsCreated: 0, productsCreated: 0 });
+      expect((await rejectedOf(job)).map((r) => r.slice(0, 2))).toEqual([
+        ['3', 'owner: no rep named "Budi Santsoo"; did you mean "Budi Santoso"? (set createReps to create reps)'],
+        ['4', 'product: no product named "GTXPro"; did you mean "GTX Pro"? (map it in mapping.products, or set createProducts to create it)'],
+        ['5', 'account: no account named "PT Maju Jya"; did you mean "PT Maju Jaya"? (map it in mapping.accounts, or set createAccounts to create it)'],
+        ['6', 'stage: "Negotation" is not mapped to a stage of the pipeline; did you mean "negotiation"? (add it to mapping.stages)'],
+        ['7', 'product: no product named "Zebra Kit" (map it in mapping.products, or set createProducts to create it)'],
+      ]);
+    });
+
+    it('lists each owner, account, product and stage value in the preview with what it names, or the nearest name', async () => {
+      const preview = (await upload('/api/import/preview', TYPOS).expect(200)).body as ImportPreview;
+      expect(preview.names.owners).toEqual([
+        { value: 'Rep 1', count: 5, match: 'Rep 1', suggestion: null },
+        { value: 'Budi Santsoo', count: 1, match: null, suggestion: 'Budi Santoso' },
+      ]);
+      expect(preview.names.accounts).toEqual([
+        { value: 'PT Maju Jaya', count: 5, match: 'PT Maju Jaya', suggestion: null },
+        { value: 'PT Maju Jya', count: 1, match: null, suggestion: 'PT Maju Jaya' },
+      ]);
+      expect(preview.names.products).toEqual([
+        { value: 'GTX Pro', count: 4, match: 'GTX Pro', suggestion: null },
+        { value: 'GTXPro', count: 1, match: null, suggestion: 'GTX Pro' },
+        { value: 'Zebra Kit', count: 1, match: null, suggestion: null },
+      ]);
+      expect(preview.stages).toEqual([
+        { value: 'Lead', count: 5, stage: 'lead', suggestion: null },
+        { value: 'Negotation', count: 1, stage: null, suggestion: 'negotiation' },
+      ]);
+    });
+  });
+
+  describe('value mappings of the owner, account and product columns', () => {
+    const MAPPING = {
+      owners: { 'budi santsoo': 'budi@example.co.id' },
+      accounts: { 'PT Maju Jya': 'PT Maju Jaya' },
+      products: { GTXPro: 'GTX Pro', 'Zebra Kit': 'gtx basic' },
+      stages: { Negotation: 'negotiation' },
+      createAccounts: false,
+    };
+
+    it('shows in the preview what each mapped value will name', async () => {
+      const preview = (await upload('/api/import/preview', TYPOS, MAPPING).expect(200)).body as ImportPreview;
+      expect(preview.names.owners.find((v) => v.value === 'Budi Santsoo')).toEqual({ value: 'Budi Santsoo', count: 1, match: 'Budi Santoso', suggestion: null });
+      expect(preview.names.accounts.find((v) => v.value === 'PT Maju Jya')).toMatchObject({ match: 'PT Maju Jaya', suggestion: null });
+      expect(preview.names.products.filter((v) => v.match === null)).toEqual([]);
+      expect(preview.names.products.find((v) => v.value === 'Zebra Kit')).toMatchObject({ match: 'GTX Basic' });
+      expect(preview.stages.find((v) => v.value === 'Negotation')).toMatchObject({ stage: 'negotiation' });
+    });
+
+    it('imports the mapped rows onto the existing rep, account and product, creating none, and changes nothing the second time', async () => {
+      const counts = async () => Promise.all(['reps', 'accounts', 'products'].map((table) => countRows(t.db, table)));
+      const before = await counts();
+      const job = await importDeals(TYPOS, MAPPING);
+      expect(job).toMatchObject({ status: 'completed', rejected: 0, repsCreated: 0, accountsCreated: 0, productsCreated: 0 });
+      expect(await counts()).toEqual(before);
+      expect((await dealsOf(['s-2', 's-3', 's-4', 's-5', 's-6'])).map((d) => [d.external_id, d.stage, d.owner, d.account, d.product])).toEqual([
+        ['s-2', 'lead', 'Budi Santoso', 'PT Maju Jaya', 'GTX Pro'],
+        ['s-3', 'lead', 'Rep 1', 'PT Maju Jaya', 'GTX Pro'],
+        ['s-4', 'lead', 'Rep 1', 'PT Maju Jaya', 'GTX Pro'],
+        ['s-5', 'negotiation', 'Rep 1', 'PT Maju Jaya', 'GTX Pro'],
+        ['s-6', 'lead', 'Rep 1', 'PT Maju Jaya', 'GTX Basic'],
+      ]);
+      expect(await importDeals(TYPOS, MAPPING)).toMatchObject({ created: 0, updated: 0, unchanged: 6, rejected: 0 });
+    });
+
+    it('refuses a mapping to a rep, account or product that does not exist, or to a name two reps share, naming the field and writing nothing', async () => {
+      await t.api.post('/api/reps').send({ name: 'Sari Dewi', email: 'sari.a@example.co.id', teamId: org.team.id }).expect(201);
+      await t.api.post('/api/reps').send({ name: 'Sari Dewi', email: 'sari.b@example.co.id', teamId: org.team.id }).expect(201);
+      const jobs = await countRows(t.db, 'import_jobs');
+      const head = await seqHead(t.db);
+      const refuse = async (mapping: object, message: string) => {
+        for (const path of ['/api/import/deals', '/api/import/preview']) {
+          const response = await upload(path, TYPOS, mapping).expect(400);
+          expect(response.body).toMatchObject({ statusCode: 400, message });
+        }
+      };
+      await refuse({ products: { GTXPro: 'GTX Pr0' } }, 'mapping.products.GTXPro: no product named "GTX Pr0"; did you mean "GTX Pro"?');
+      await refuse({ accounts: { 'PT Maju Jya': 'PT Nowhere' } }, 'mapping.accounts.PT Maju Jya: no account named "PT Nowhere"');
+      await refuse({ owners: { 'Budi Santsoo': 'Budi Santos' } }, 'mapping.owners.Budi Santsoo: no rep named "Budi Santos"; did you mean "Budi Santoso"?');
+      await refuse({ owners: { 'Budi Santsoo': 'Sari Dewi' } }, 'mapping.owners.Budi Santsoo: 2 reps are named "Sari Dewi"; give their email instead');
+      await refuse({ owners: { 'Budi Santsoo': '' } }, 'mapping.owners.Budi Santsoo: must not be empty');
+      expect(await countRows(t.db, 'import_jobs')).toBe(jobs);
+      expect(await seqHead(t.db)).toBe(head);
+    });
+  });
+
+  describe('a deals file without a name column', () => {
+    it('names each deal from its account and product as the demo does, spelt as the records are', async () => {
+      const file = csvOf([
+        ['Record ID', 'Company', 'Product', 'Amount', 'Deal owner'],
+        ['n-1', 'pt  maju jaya', 'gtx pro', '100', 'Rep 1'],
+        ['n-2', 'CV Tanpa Produk', '', '200', 'Rep 1'],
+        ['n-3', '', 'GTXPro', '300', 'Rep 2'],
+        ['n-4', '', '', '400', 'Rep 2'],
+      ]);
+      const job = await importDeals(file, { products: { GTXPro: 'GTX Pro' } });
+      expect(job).toMatchObject({ status: 'completed', created: 3, rejected: 1, columns: { account: 'Company', product: 'Product' } });
+      expect(job.columns).not.toHaveProperty('name');
+      expect((await dealsOf(['n-1', 'n-2', 'n-3'])).map((d) => [d.external_id, d.name])).toEqual([
+        ['n-1', 'PT Maju Jaya – GTX Pro'],
+        ['n-2', 'CV Tanpa Produk'],
+        ['n-3', 'GTX Pro'],
+      ]);
+      expect((await rejectedOf(job)).map((r) => r.slice(0, 2))).toEqual([
+        ['5', 'name: the file has no name column, and the row has no account or product to name the deal by'],
+      ]);
+    });
+
+    it('is still a 400 naming the field when no column holds a name, an account or a product', async () => {
+      const response = await upload('/api/import/deals', csvOf([['Record ID', 'Amount', 'Deal owner'], ['m-1', '100', 'Rep 1']])).expect(400);
+      expect(response.body.message).toMatch(/^mapping\.columns\.name: no column holds the deal name, nor an account or product to name deals by/);
+    });
+  });
 
   describe('a rejected row writes nothing', () => {
     /** What an import can leave behind, by the names and keys a user sees (ids and clocks differ between runs). */

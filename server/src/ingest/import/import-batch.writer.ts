@@ -5,6 +5,7 @@
  * counters. No per-deal events: the import emits one summary at the end (see ImportService).
  */
 import type { EntityManager } from 'typeorm';
+import { dealNameOf } from '@salesboard/shared';
 import { type BulkDeal, DealCommands } from '../../deals/deal-commands.service.js';
 import { type ChangeContext, EventWriter, type WriteTx } from '../../events/event-writer.service.js';
 import { nameKey } from '../../org/org.entities.js';
@@ -157,7 +158,8 @@ export class ImportBatchWriter {
       if (createdAt && closedAt && createdAt > closedAt) createdAt = closedAt;
       deals.push({
         externalId: row.externalId,
-        name: row.name,
+        // Named as the demo names deals, with the names as the records spell them ("PT Maju Jaya", not "pt maju jaya").
+        name: row.nameFromReferences ? (dealNameOf(spelt(account), spelt(product)) ?? row.name) : row.name,
         accountId,
         productId,
         ownerId: owner.id,
@@ -171,4 +173,9 @@ export class ImportBatchWriter {
     }
     return deals;
   }
+}
+
+/** A reference as its record spells it, or as the file does for one created by this import. */
+function spelt(reference: NamedRecord | string | null): string | null {
+  return typeof reference === 'string' ? reference : (reference?.name ?? null);
 }

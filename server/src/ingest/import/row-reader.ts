@@ -25,6 +25,8 @@ export interface ImportRow {
   cells: string[];
   externalId: string;
   name: string;
+  /** The file has no name column: the name is made from the account and product, spelt as the records are once found. */
+  nameFromReferences: boolean;
   amount: string;
   currency: string;
   stage: Stage;
@@ -183,6 +185,7 @@ export class RowReader {
         cells,
         externalId,
         name,
+        nameFromReferences: !named,
         amount,
         currency: currencyText || this.o.currency,
         stage,
