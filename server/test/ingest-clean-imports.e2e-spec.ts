@@ -102,7 +102,12 @@ describe('clean imports', () => {
 
     it('shows in the preview what each mapped value will name', async () => {
       const preview = (await upload('/api/import/preview', TYPOS, MAPPING).expect(200)).body as ImportPreview;
-      expect(preview.names.owners.find((v) => v.value === 'Budi Santsoo')).toEqual({ value: 'Budi Santsoo', count: 1, match: 'Budi Santoso', suggestion: null });
+      expect(preview.names.owners.find((v) => v.value === 'Budi Santsoo')).toEqual({
+        value: 'Budi Santsoo',
+        count: 1,
+        match: 'Budi Santoso',
+        suggestion: null,
+      });
       expect(preview.names.accounts.find((v) => v.value === 'PT Maju Jya')).toMatchObject({ match: 'PT Maju Jaya', suggestion: null });
       expect(preview.names.products.filter((v) => v.match === null)).toEqual([]);
       expect(preview.names.products.find((v) => v.value === 'Zebra Kit')).toMatchObject({ match: 'GTX Basic' });
@@ -169,7 +174,13 @@ describe('clean imports', () => {
     });
 
     it('is still a 400 naming the field when no column holds a name, an account or a product', async () => {
-      const response = await upload('/api/import/deals', csvOf([['Record ID', 'Amount', 'Deal owner'], ['m-1', '100', 'Rep 1']])).expect(400);
+      const response = await upload(
+        '/api/import/deals',
+        csvOf([
+          ['Record ID', 'Amount', 'Deal owner'],
+          ['m-1', '100', 'Rep 1'],
+        ]),
+      ).expect(400);
       expect(response.body.message).toMatch(/^mapping\.columns\.name: no column holds the deal name, nor an account or product to name deals by/);
     });
   });
@@ -208,7 +219,12 @@ describe('clean imports', () => {
     const pick = (...options: Pick[]) => fc.constantFrom(...options);
     const row = fc.record({
       name: pick({ text: 'Racks for the warehouse', good: true }, { text: 'Second phase, support', good: true }, { text: '', good: false }),
-      stage: pick({ text: 'Lead', good: true }, { text: 'Contract Sent', good: true }, { text: 'Closed Won', good: true }, { text: 'Verbal Commit', good: false }),
+      stage: pick(
+        { text: 'Lead', good: true },
+        { text: 'Contract Sent', good: true },
+        { text: 'Closed Won', good: true },
+        { text: 'Verbal Commit', good: false },
+      ),
       amount: pick({ text: '1500000', good: true }, { text: '2.500,50', good: true }, { text: '12.5M', good: false }),
       owner: pick(
         { text: 'Rep 1', good: true },
@@ -216,7 +232,12 @@ describe('clean imports', () => {
         { text: 'Agus Baru', good: false },
         { text: 'Nobody Known <nobody@example.co.id>', good: false },
       ),
-      account: pick({ text: 'PT Maju Jaya', good: true }, { text: 'pt  maju jaya', good: true }, { text: 'CV Baru Sekali', good: false }, { text: '', good: true }),
+      account: pick(
+        { text: 'PT Maju Jaya', good: true },
+        { text: 'pt  maju jaya', good: true },
+        { text: 'CV Baru Sekali', good: false },
+        { text: '', good: true },
+      ),
       product: pick({ text: 'GTX Pro', good: true }, { text: 'gtx basic', good: true }, { text: 'Widget X', good: false }, { text: '', good: true }),
       /** A bad row may carry a good row's id: rejected, it must not take the id from the row it shares it with. */
       sharesId: fc.boolean(),
@@ -240,7 +261,16 @@ describe('clean imports', () => {
           const goodIds = lines.filter((l) => l.good).map((l) => l.id);
           for (const l of lines) if (!l.good && l.r.sharesId && goodIds.length) l.id = goodIds[l.line % goodIds.length];
           const header = ['Record ID', 'Deal Name', 'Deal Stage', 'Amount', 'Close Date', 'Deal owner', 'Associated Company', 'Product'];
-          const cells = (l: (typeof lines)[number]) => [l.id, l.r.name.text, l.r.stage.text, l.r.amount.text, '2026-01-15', l.r.owner.text, l.r.account.text, l.r.product.text];
+          const cells = (l: (typeof lines)[number]) => [
+            l.id,
+            l.r.name.text,
+            l.r.stage.text,
+            l.r.amount.text,
+            '2026-01-15',
+            l.r.owner.text,
+            l.r.account.text,
+            l.r.product.text,
+          ];
 
           await reset();
           const mixed = await importDeals(csvOf([header, ...lines.map(cells)]), options);

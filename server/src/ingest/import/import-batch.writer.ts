@@ -95,8 +95,14 @@ export class ImportBatchWriter {
   private async resolve(manager: EntityManager, rows: (ImportRow & KeyedRow)[], rejections: Rejection[]): Promise<KeptRow[]> {
     if (rows.length === 0) return [];
     const owners = await this.owners.find(manager, rows);
-    const accounts = await this.accounts.find(manager, rows.flatMap((row) => (row.account ? [row.account] : [])));
-    const products = await this.products.find(manager, rows.flatMap((row) => (row.product ? [row.product] : [])));
+    const accounts = await this.accounts.find(
+      manager,
+      rows.flatMap((row) => (row.account ? [row.account] : [])),
+    );
+    const products = await this.products.find(
+      manager,
+      rows.flatMap((row) => (row.product ? [row.product] : [])),
+    );
     const kept: KeptRow[] = [];
     for (const row of rows) {
       const reject = (reason: string) => rejections.push({ line: row.line, reason, cells: row.cells });
