@@ -185,6 +185,20 @@ describe('clean imports', () => {
     });
   });
 
+  it('creates no rep for an activity rejected for its deal, and imports the activity that shares its id after it', async () => {
+    const reps = await countRows(t.db, 'reps');
+    const file = csvOf([
+      ['Activity ID', 'Type', 'Date', 'Assigned to', 'Deal'],
+      ['a-1', 'Call', '2026-01-10 09:00', 'Nova Baru', 'No such deal'],
+      ['a-1', 'Call', '2026-01-10 09:00', 'Rep 1', ''],
+    ]);
+    const job = (await upload('/api/import/activities', file, { createReps: true }).expect(201)).body as ImportJob;
+    expect(job).toMatchObject({ created: 1, rejected: 1, repsCreated: 0 });
+    expect((await rejectedOf(job)).map((r) => r.slice(0, 2))).toEqual([['2', 'deal: no deal with the id or name "No such deal"']]);
+    expect(await countRows(t.db, 'reps')).toBe(reps);
+    expect(await t.db.query("SELECT r.name FROM activities a JOIN reps r ON r.id = a.rep_id WHERE a.external_id = 'a-1'")).toEqual([{ name: 'Rep 1' }]);
+  });
+
   describe('a rejected row writes nothing', () => {
     /** What an import can leave behind, by the names and keys a user sees (ids and clocks differ between runs). */
     const state = async () => ({
