@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KpisResponse } from '@salesboard/shared';
+import type { Deal, KpisResponse } from '@salesboard/shared';
 import type { Api } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
 import { E2E_DIR } from '../support/paths.js';
@@ -10,7 +10,9 @@ import { compactMoney, message } from '../support/wallboard.js';
 
 /**
  * A HubSpot deals export as HubSpot writes it (BOM, CRLF, quoted commas, its own stage names), with
- * one stage value no pipeline of ours knows ("Pilot Running") and one row without a deal name (line 5).
+ * one stage value no pipeline of ours knows ("Pilot Running"), one row without a deal name (line 5),
+ * and names spelt their own way: the demo's products "SalesboardGrowth" and "Training Pakage", and
+ * its rep "Budi Santsoo".
  */
 const FIXTURE = join(E2E_DIR, 'fixtures/hubspot-deals-e2e.csv');
 const OPEN_AMOUNT = 4_000_000_000n + 2_500_000_000n + 1_500_000_000n;
@@ -22,6 +24,15 @@ async function openPipeline(api: Api): Promise<string> {
 }
 
 const wholeRupiah = (amount: string) => BigInt(amount.split('.')[0]);
+
+async function readAsAdmin<T>(api: Api, path: string): Promise<T> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    headers: { Authorization: `Bearer ${await api.adminToken()}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  expect(response.ok, `GET ${path} answered ${response.status}`).toBe(true);
+  return (await response.json()) as T;
+}
 
 test.describe('importing a CRM export from the admin pages', () => {
   test('an admin previews a HubSpot export, maps its unknown stage, imports it with live progress and downloads the rejected row', async ({ page, api }) => {
@@ -57,10 +68,25 @@ test.describe('importing a CRM export from the admin pages', () => {
     await expect(page.getByTestId('unknown-values')).toContainText('Pilot Running');
     await page.getByLabel('Stage for “Pilot Running”').selectOption('demo');
     await expect(stageRow('Pilot Running')).toHaveAttribute('data-unknown', 'false');
-    await expect(page.getByTestId('unknown-values')).toHaveCount(0);
 
-    // The owner named in the file is new here.
+    // Product names that match none of ours as written are listed with the nearest one offered, not applied.
+    const productRow = (value: string) => page.getByTestId('products-row').and(page.locator(`[data-value="${value}"]`));
+    await expect(page.getByTestId('products-row')).toHaveCount(2);
+    await expect(page.getByTestId('unknown-values')).toContainText('SalesboardGrowth');
+    await expect(productRow('SalesboardGrowth').getByRole('combobox')).toHaveValue('');
+    await expect(productRow('SalesboardGrowth').getByTestId('suggestion')).toHaveText('Did you mean “Salesboard Growth”?');
+    await productRow('SalesboardGrowth').getByTestId('suggestion').click();
+    await expect(productRow('SalesboardGrowth').getByRole('combobox')).toHaveValue('Salesboard Growth');
+    await expect(productRow('SalesboardGrowth')).toHaveAttribute('data-unknown', 'false');
+    await page.getByLabel('Product for “Training Pakage”').selectOption('Training Package');
+
+    // The owner named in the file is new here, and one owner is a demo rep misspelt: they would be created, unless mapped.
     await page.getByLabel(message('en', 'importer.options.createReps')).check();
+    const ownerRow = (value: string) => page.getByTestId('owners-row').and(page.locator(`[data-value="${value}"]`));
+    await expect(ownerRow('Budi Santsoo')).toContainText(message('en', 'importer.names.new'));
+    await ownerRow('Budi Santsoo').getByTestId('suggestion').click();
+    await expect(ownerRow('Budi Santsoo').getByRole('combobox')).toHaveValue('Budi Santoso');
+    await expect(page.getByTestId('unknown-values')).toHaveCount(0);
 
     await page.screenshot({ path: test.info().outputPath('import-mapping.png'), fullPage: true });
     await page.getByTestId('import-start').click();
@@ -75,6 +101,7 @@ test.describe('importing a CRM export from the admin pages', () => {
     await expect(summary.getByTestId('summary-rejected')).toHaveAttribute('data-count', '1');
     await expect(summary.getByTestId('summary-repsCreated')).toHaveAttribute('data-count', '1');
     await expect(summary.getByTestId('summary-accountsCreated')).toHaveAttribute('data-count', '4');
+    await expect(summary.getByTestId('summary-productsCreated')).toHaveAttribute('data-count', '0');
     await expect(page.getByTestId('progress-rejected')).toContainText('1');
 
     await page.screenshot({ path: test.info().outputPath('import-summary.png'), fullPage: true });
@@ -92,6 +119,20 @@ test.describe('importing a CRM export from the admin pages', () => {
     expect(rows[0]).toMatch(/^5,/);
     expect(rows[0]).toMatch(/name/i);
     expect(rows[0]).toContain('9010004');
+
+    // The mapped names went to the existing product and rep.
+    const [products, reps, deals] = await Promise.all([
+      readAsAdmin<{ id: string; name: string }[]>(api, '/api/products'),
+      readAsAdmin<{ id: string; name: string }[]>(api, '/api/reps'),
+      readAsAdmin<Deal[]>(api, '/api/deals?limit=1000'),
+    ]);
+    const idOf = (list: { id: string; name: string }[], name: string) => list.find((item) => item.name === name)?.id;
+    const deal = (name: string) => deals.find((d) => d.name === name);
+    expect(deal('E2E Import Nusantara Foods pilot')?.productId).toBe(idOf(products, 'Salesboard Growth'));
+    expect(deal('E2E Import Bali Resorts Ubud wing')?.productId).toBe(idOf(products, 'Training Package'));
+    expect(deal('E2E Import Bali Resorts Ubud wing')?.ownerId).toBe(idOf(reps, 'Budi Santoso'));
+    expect(products.map((p) => p.name)).not.toContain('SalesboardGrowth');
+    expect(reps.map((r) => r.name)).not.toContain('Budi Santsoo');
 
     // The recent imports list has it too.
     const job = page.getByTestId('import-jobs').getByRole('row', { name: /hubspot-deals-e2e\.csv/ });

@@ -259,12 +259,12 @@ describe('CSV import of deals', () => {
     expect(preview.rows).toHaveLength(7);
     expect(preview.rows[2][1]).toBe('Samudra Biru fleet\nincl. support');
     expect(preview.stages).toEqual([
-      { value: 'Closed Won', count: 2, stage: 'won' },
-      { value: 'Appointment Scheduled', count: 1, stage: 'qualified' },
-      { value: 'Closed Lost', count: 1, stage: 'lost' },
-      { value: 'Contract Sent', count: 1, stage: 'negotiation' },
-      { value: 'Qualified To Buy', count: 1, stage: 'qualified' },
-      { value: 'Verbal Commit', count: 1, stage: null },
+      { value: 'Closed Won', count: 2, stage: 'won', suggestion: null },
+      { value: 'Appointment Scheduled', count: 1, stage: 'qualified', suggestion: null },
+      { value: 'Closed Lost', count: 1, stage: 'lost', suggestion: null },
+      { value: 'Contract Sent', count: 1, stage: 'negotiation', suggestion: null },
+      { value: 'Qualified To Buy', count: 1, stage: 'qualified', suggestion: null },
+      { value: 'Verbal Commit', count: 1, stage: null, suggestion: null },
     ]);
   });
 

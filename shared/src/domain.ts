@@ -151,3 +151,15 @@ export const DEFAULT_STAGES: readonly Stage[] = [
   { key: 'won', label: 'Won', position: 6, probability: 100, forecastCategory: 'closed', kind: 'won', stuckAfterDays: 0 },
   { key: 'lost', label: 'Lost', position: 7, probability: 0, forecastCategory: 'omitted', kind: 'lost', stuckAfterDays: 0 },
 ];
+
+/**
+ * The name a deal gets when nobody wrote one: who buys, what ("PT Maju Jaya – Salesboard Growth"),
+ * as reps name their deals. The demo names its deals so, and an import of a file without a name
+ * column names each row's deal so. With only one of the two, that one is the name.
+ */
+export function dealNameOf(account: string, product: string): string;
+export function dealNameOf(account: string | null, product: string | null): string | null;
+export function dealNameOf(account: string | null, product: string | null): string | null {
+  const parts = [account, product].map((part) => part?.trim() ?? '').filter(Boolean);
+  return parts.length ? parts.join(' – ') : null;
+}

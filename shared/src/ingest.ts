@@ -19,6 +19,8 @@ export const DATE_FORMATS = ['iso', 'mdy', 'dmy'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 const headerSchema = textSchema.trim().min(1, { message: 'must not be empty' }).max(200);
+/** A rep's email or name, an account's or a product's name. */
+const referenceSchema = textSchema.trim().min(1, { message: 'must not be empty' }).max(320);
 
 /**
  * The `mapping` form field of `POST /api/import/deals` and `/api/import/preview`, as JSON.
@@ -29,6 +31,14 @@ export const importMappingSchema = z.strictObject({
   columns: z.partialRecord(z.enum(IMPORT_FIELDS), headerSchema.nullable()).optional(),
   /** The file's stage value → our stage key, matched case- and space-insensitively. */
   stages: z.record(headerSchema, stageKeySchema).optional(),
+  /**
+   * The file's values of the owner, account and product columns → the existing rep (their email
+   * or name), account or product they mean, matched as stages are: "GTXPro" → "GTX Pro". A target
+   * that names nothing is a 400; a value left out is read as written.
+   */
+  owners: z.record(headerSchema, referenceSchema).optional(),
+  accounts: z.record(headerSchema, referenceSchema).optional(),
+  products: z.record(headerSchema, referenceSchema).optional(),
   /** How slashed dates are read; `auto` (the default) decides from the file's first rows. */
   dateFormat: z.enum(['auto', ...DATE_FORMATS]).optional(),
   /** The currency of amounts when the file has no currency column; default: the organisation's. */
@@ -128,6 +138,20 @@ export interface ImportJob {
   rejectedCsvUrl: string;
 }
 
+/** The deal columns that name a record of ours, each with its value mapping of the same name in the mapping. */
+export const IMPORT_NAME_COLUMNS = ['owners', 'accounts', 'products'] as const;
+export type ImportNameColumn = (typeof IMPORT_NAME_COLUMNS)[number];
+
+/** A distinct value of a name column as the import will read it. */
+export interface ImportNameValue {
+  value: string;
+  count: number;
+  /** The existing record it names (a rep's name, or their email when two reps share it), after the mapping; null: none. */
+  match: string | null;
+  /** When it names none: the nearest existing name (case, spaces and punctuation aside, then a few typos), or null. */
+  suggestion: string | null;
+}
+
 /** What `POST /api/import/preview` answers: enough for the admin UI to confirm a mapping. */
 export interface ImportPreview {
   kind: ImportKind;
@@ -141,8 +165,13 @@ export interface ImportPreview {
   columns: ImportColumns;
   unmappedHeaders: string[];
   dateFormat: DateFormat;
-  /** The distinct values of the stage column, most frequent first, with the stage each would go to. */
-  stages: { value: string; count: number; stage: string | null }[];
+  /**
+   * The distinct values of the stage column, most frequent first, with the stage each would go
+   * to, and for one that goes nowhere the nearest stage key (a suggestion, not applied).
+   */
+  stages: { value: string; count: number; stage: string | null; suggestion: string | null }[];
+  /** Deals only (else empty): the distinct values of the owner, account and product columns. */
+  names: Record<ImportNameColumn, ImportNameValue[]>;
   /** Activities only (else empty): the distinct values of the type column and the type each would be. */
   activityTypes: { value: string; count: number; type: ActivityType | null }[];
 }

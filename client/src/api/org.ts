@@ -1,4 +1,4 @@
-import type { Rep, Stage, Team, Territory } from '@salesboard/shared';
+import type { Product, Rep, Stage, Team, Territory } from '@salesboard/shared';
 import { getJson } from './http';
 
 export function listTeams(signal?: AbortSignal): Promise<Team[]> {
@@ -15,4 +15,8 @@ export function listReps(signal?: AbortSignal): Promise<Rep[]> {
 
 export function listStages(signal?: AbortSignal): Promise<Stage[]> {
   return getJson<Stage[]>('/stages', { signal });
+}
+
+export function listProducts(signal?: AbortSignal): Promise<Product[]> {
+  return getJson<Product[]>('/products', { signal });
 }

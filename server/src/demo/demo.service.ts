@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type SeededDeal, DealCommands } from '../deals/deal-commands.service.js';
 import { EventWriter, type WriteTx } from '../events/event-writer.service.js';
 import type { Stage } from '@salesboard/shared';
-import { fromMinor, toMinor } from '@salesboard/shared';
+import { dealNameOf, fromMinor, toMinor } from '@salesboard/shared';
 import { nameKey } from '../org/org.entities.js';
 import { StagesService } from '../stages/stages.service.js';
 import { DEMO_PRODUCTS, DEMO_REP_NAMES, DEMO_TEAMS, DEMO_TERRITORIES, demoAccountNames, emailOf, seededRandom } from './demo-data.js';
@@ -127,10 +127,9 @@ export class DemoService {
       }
       const expectedClose = new Date(createdAt.getTime() + (30 + random() * 60) * DAY_MS).toISOString().slice(0, 10);
       const account = pick(accounts);
-      // Named as reps name their deals: who buys, what.
       deals.push({
         id: crypto.randomUUID(),
-        name: `${account.name} – ${product.name}`,
+        name: dealNameOf(account.name, product.name),
         accountId: account.id,
         productId: product.id,
         ownerId: rep.id,

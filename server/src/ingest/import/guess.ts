@@ -3,6 +3,7 @@
  * (HubSpot, Salesforce and Pipedrive names), and which of our stages a CRM's stage value means.
  */
 import type { ImportColumns, ImportField, Stage } from '@salesboard/shared';
+import { NameMatcher } from './name-matcher.js';
 import { looseKey } from './values.js';
 
 /** Header names per field, reduced by looseKey, most specific first. */
@@ -75,4 +76,19 @@ export function guessStage(value: string, stages: readonly Stage[]): Stage | nul
     return stages.find((s) => s.key === target) ?? null;
   }
   return null;
+}
+
+/**
+ * For a stage value that is none of ours nor a known synonym: the stage key of the nearest of
+ * our keys, labels and the synonyms above ("Negotation" → negotiation, "Closed Wonn" → won).
+ */
+export function stageMatcher(stages: readonly Stage[]): NameMatcher<string> {
+  const entries: { name: string; target: string }[] = [];
+  for (const stage of stages) entries.push({ name: stage.key, target: stage.key }, { name: stage.label, target: stage.key });
+  for (const names of Object.values(STAGE_SYNONYMS))
+    for (const name of names) {
+      const stage = guessStage(name, stages);
+      if (stage) entries.push({ name, target: stage.key });
+    }
+  return new NameMatcher(entries);
 }

@@ -19,10 +19,14 @@ import {
   type DateFormat,
   IMPORT_KINDS,
   IMPORT_MAPPING_SCHEMAS,
+  IMPORT_NAME_COLUMNS,
   type ImportColumns,
+  type ImportField,
   type ImportJob,
   type ImportKind,
   type ImportMappingOf,
+  type ImportNameColumn,
+  type ImportNameValue,
   type ImportPreview,
   type Stage,
 } from '@salesboard/shared';
@@ -38,12 +42,14 @@ import type { ChangeContext } from '../../auth/change-context.js';
 import { LivePublisher } from '../../live/live.publisher.js';
 import { StagesService } from '../../stages/stages.service.js';
 import { type CsvRecord, openCsv } from './csv-source.js';
-import { guessStage } from './guess.js';
+import { guessStage, stageMatcher } from './guess.js';
 import { DealCommands } from '../../deals/deal-commands.service.js';
 import { ImportBatchWriter } from './import-batch.writer.js';
 import { ImportJobsService } from './import-jobs.service.js';
 import { guessActivityType, planKindColumns } from './kind-columns.js';
 import { type CsvUpload, receiveCsv, SECOND_FILE } from './multipart.js';
+import { NameColumns } from './name-columns.js';
+import type { NameMatcher } from './name-matcher.js';
 import { readAccount, readActivity, readProduct, readRep, type Read } from './org-rows.js';
 import { AccountsWriter, ActivitiesWriter, type KindWriter, ProductsWriter, RepsWriter } from './org-writers.js';
 import { planColumns, type Rejection, RowReader } from './row-reader.js';
@@ -58,6 +64,9 @@ const PREVIEW_ROWS = 10;
 const PREVIEW_VALUES = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The deal field of each column whose values name a record, and its value mapping. */
+const NAME_COLUMN_OF = { owner: 'owners', account: 'accounts', product: 'products' } as const satisfies Partial<Record<ImportField, ImportNameColumn>>;
+
 /** A kind's import once the file's header is known: its columns, and how its rows are read and written. */
 interface KindImport<R = unknown> {
   columns: ImportColumns;
@@ -66,8 +75,13 @@ interface KindImport<R = unknown> {
   dateFormat: DateFormat | null;
   /** The cells of a record that hold dates: the evidence for M/D against D/M. */
   dates(record: CsvRecord): string[];
-  /** The column whose distinct values the preview lists (deal stages, activity types), and where each would go. */
-  values: { at: number; target(value: string): string | null } | null;
+  /**
+   * The column whose distinct values the preview lists (deal stages, activity types), where each
+   * would go, and for one that goes nowhere the nearest target (deal stages).
+   */
+  values: { at: number; target(value: string): string | null; suggest?(value: string): string | null } | null;
+  /** Deals: the columns naming reps, accounts and products, whose distinct values the preview lists with what each names. */
+  names: { column: ImportNameColumn; at: number; describe(values: { value: string; count: number }[]): Promise<ImportNameValue[]> }[];
   start(jobId: string, dateFormat: DateFormat, context: ChangeContext): { read(record: CsvRecord): Read<R>; writer: KindWriter<R> };
 }
 
@@ -120,19 +134,23 @@ export class ImportService {
       const csv = await openCsv(upload.file, () => skipped++);
       const plan = prepared(csv.headers, true);
       const rows: string[][] = [];
-      const valueCounts = new Map<string, number>();
+      const valueCounts = new ValueCounts();
+      const nameCounts = plan.names.map(() => new ValueCounts());
       const evidence = new DateFormatEvidence();
       let rowCount = 0;
       for await (const record of csv.records) {
         rowCount++;
         if (rows.length < PREVIEW_ROWS) rows.push(record.cells);
         for (const date of plan.dates(record)) evidence.add(date);
-        const value = plan.values ? (record.cells[plan.values.at] ?? '').trim() : '';
-        if (value && (valueCounts.has(value) || valueCounts.size < PREVIEW_VALUES)) valueCounts.set(value, (valueCounts.get(value) ?? 0) + 1);
+        if (plan.values) valueCounts.add(record.cells[plan.values.at]);
+        plan.names.forEach(({ at }, i) => nameCounts[i].add(record.cells[at]));
       }
-      const values = [...valueCounts.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([value, count]) => ({ value, count, target: plan.values?.target(value) ?? null }));
+      const values = valueCounts.list().map(({ value, count }) => {
+        const target = plan.values?.target(value) ?? null;
+        return { value, count, target, suggestion: target === null ? (plan.values?.suggest?.(value) ?? null) : null };
+      });
+      const names = Object.fromEntries(IMPORT_NAME_COLUMNS.map((column) => [column, [] as ImportNameValue[]])) as ImportPreview['names'];
+      for (const [i, { column, describe }] of plan.names.entries()) names[column] = await describe(nameCounts[i].list());
       return {
         kind,
         fileName: upload.fileName,
@@ -143,8 +161,9 @@ export class ImportService {
         columns: plan.columns,
         unmappedHeaders: plan.unmappedHeaders,
         dateFormat: plan.dateFormat ?? evidence.decide(csv.delimiter),
-        stages: kind === 'deals' ? values.map(({ value, count, target }) => ({ value, count, stage: target })) : [],
+        stages: kind === 'deals' ? values.map(({ value, count, target, suggestion }) => ({ value, count, stage: target, suggestion })) : [],
         activityTypes: kind === 'activities' ? values.map(({ value, count, target }) => ({ value, count, type: target as ActivityType | null })) : [],
+        names,
       };
     } finally {
       upload.abandon();
@@ -305,6 +324,7 @@ export class ImportService {
       dateFormat: 'iso',
       dates: () => [],
       values: null,
+      names: [],
       start: (jobId, _dateFormat, context) => start(jobId, context) as ReturnType<KindImport['start']>,
     };
   }
@@ -312,12 +332,19 @@ export class ImportService {
   private async prepareDeals(mapping: ImportMappingOf<'deals'>, forImport: boolean): Promise<Prepared> {
     const stageMap = this.stageMap(mapping.stages ?? {});
     if (forImport) await this.requireRep(mapping.defaultOwnerId);
+    const names = await NameColumns.prepare(this.dataSource.manager, mapping);
     return (headers, forPreview) => {
       const plan = planColumns(headers, mapping.columns, !forPreview);
+      const nameColumns = (['owner', 'account', 'product'] as const).flatMap((field) => {
+        const at = plan.index[field];
+        const column = NAME_COLUMN_OF[field];
+        return at === undefined ? [] : [{ column, at, describe: (values: { value: string; count: number }[]) => names.describe(column, values) }];
+      });
       if (!forPreview && plan.index.owner === undefined && !mapping.defaultOwnerId) {
         throw badField('mapping.defaultOwnerId', `is required when no column holds the owner (the file's columns: ${headers.join(', ')})`);
       }
       const stages = this.stages.list();
+      let suggestions: NameMatcher<string> | null = null;
       const dateColumns = [plan.index.closeDate, plan.index.createdAt].filter((at): at is number => at !== undefined);
       return {
         columns: plan.columns,
@@ -327,13 +354,19 @@ export class ImportService {
         values:
           plan.index.stage === undefined
             ? null
-            : { at: plan.index.stage, target: (value) => (stageMap.get(looseKey(value)) ?? guessStage(value, stages))?.key ?? null },
+            : {
+                at: plan.index.stage,
+                target: (value) => (stageMap.get(looseKey(value)) ?? guessStage(value, stages))?.key ?? null,
+                suggest: (value) => (suggestions ??= stageMatcher(stages)).nearest(value)?.target ?? null,
+              },
+        names: nameColumns,
         start: (jobId, dateFormat, context) => {
           const reader = new RowReader({
             headers,
             plan,
             stages,
             stageMap,
+            nameMaps: names.maps,
             dateFormat,
             currency: mapping.currency ?? this.config.currency,
             today: dateIn(this.config.timeZone),
@@ -376,6 +409,7 @@ export class ImportService {
         dateFormat: mapping.dateFormat && mapping.dateFormat !== 'auto' ? mapping.dateFormat : null,
         dates: (record) => (at === undefined || !record.cells[at] ? [] : [record.cells[at]]),
         values: typeAt === undefined ? null : { at: typeAt, target: (value) => types.get(looseKey(value)) ?? guessActivityType(value, fromSubject) },
+        names: [],
         start: (jobId, dateFormat, context) => {
           const days = new ZonedDays(this.config.timeZone);
           const writer = new ActivitiesWriter(
@@ -438,6 +472,20 @@ export class ImportService {
         : `${name}: came after the file and was not applied; send it before the file`,
     );
     await this.dataSource.query('UPDATE import_jobs SET warnings = warnings || $2::jsonb WHERE id = $1', [jobId, JSON.stringify(warnings)]);
+  }
+}
+
+/** The distinct values of a column and how often each occurs, the first PREVIEW_VALUES of them, most frequent first. */
+class ValueCounts {
+  private readonly counts = new Map<string, number>();
+
+  add(cell: string | undefined): void {
+    const value = (cell ?? '').trim();
+    if (value && (this.counts.has(value) || this.counts.size < PREVIEW_VALUES)) this.counts.set(value, (this.counts.get(value) ?? 0) + 1);
+  }
+
+  list(): { value: string; count: number }[] {
+    return [...this.counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([value, count]) => ({ value, count }));
   }
 }
 

@@ -329,27 +329,44 @@ export class ActivitiesWriter implements KindWriter<ActivityImportRow> {
     this.idHeader = settings.idHeader;
   }
 
+  /** A row is rejected before its rep is created, and a rejected row does not take its id from a later one. */
   write(rows: ActivityImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
     return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
-      const fresh = await dropSeen(tx.manager, this.job.jobId, rows, rejections, (row, first) =>
-        this.idHeader
-          ? `duplicate: ${this.idHeader} "${row.externalId}" already appeared on line ${first}`
-          : `duplicate: the same type, rep, time, deal and note as line ${first} (map an id column to import both)`,
-      );
-      if (fresh.length === 0) return;
-      const { answers, created } = await this.owners.resolve(tx, fresh);
-      outcome.repsCreated += created;
-      const deals = await this.deals(tx.manager, fresh);
-      const writes: { row: ActivityImportRow; repId: string; dealId: string | null }[] = [];
-      for (const row of fresh) {
-        const owner = answers.get(row) ?? { reason: 'owner: could not be resolved' };
-        if ('reason' in owner) {
-          reject(rejections, row, owner.reason);
-          continue;
-        }
+      if (rows.length === 0) return;
+      const owners = await this.owners.find(tx.manager, rows);
+      const deals = await this.deals(tx.manager, rows);
+      const kept: { row: ActivityImportRow; dealId: string | null }[] = [];
+      for (const row of rows) {
+        const owner = owners.get(row) ?? { reason: 'owner: could not be resolved' };
         const deal = row.deal === null ? null : deals(row.deal);
-        if (deal !== null && 'reason' in deal) reject(rejections, row, deal.reason);
-        else writes.push({ row, repId: owner.id, dealId: deal?.id ?? null });
+        if ('reason' in owner) reject(rejections, row, owner.reason);
+        else if (deal !== null && 'reason' in deal) reject(rejections, row, deal.reason);
+        else kept.push({ row, dealId: deal?.id ?? null });
+      }
+      const fresh = new Set(
+        await dropSeen(
+          tx.manager,
+          this.job.jobId,
+          kept.map((k) => k.row),
+          rejections,
+          (row, first) =>
+            this.idHeader
+              ? `duplicate: ${this.idHeader} "${row.externalId}" already appeared on line ${first}`
+              : `duplicate: the same type, rep, time, deal and note as line ${first} (map an id column to import both)`,
+        ),
+      );
+      const unique = kept.filter((k) => fresh.has(k.row));
+      const { answers, created } = await this.owners.create(
+        tx,
+        unique.map((k) => k.row),
+        owners,
+      );
+      outcome.repsCreated += created;
+      const writes: { row: ActivityImportRow; repId: string; dealId: string | null }[] = [];
+      for (const { row, dealId } of unique) {
+        const owner = answers.get(row) ?? { reason: 'owner: could not be resolved' };
+        if ('reason' in owner) reject(rejections, row, owner.reason);
+        else writes.push({ row, repId: owner.id, dealId });
       }
       if (writes.length === 0) return;
       writes.sort((a, b) => (a.row.externalId < b.row.externalId ? -1 : 1));

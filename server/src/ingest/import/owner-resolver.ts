@@ -1,13 +1,19 @@
 /**
- * Finds the rep a row names (by email, else by name, case- and space-insensitive), creating the
- * missing ones when the import allows. Deals and activities name their rep the same way.
+ * Finds the rep a row names (by email, else by name, case- and space-insensitive), and creates
+ * the missing ones when the import allows. Deals and activities name their rep the same way.
+ * Finding writes nothing: the batch first decides which rows it keeps, and only then creates the
+ * reps those rows need, so a row rejected for another reason creates no rep.
  */
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { nameKey } from '../../org/org.entities.js';
 import type { WriteTx } from '../../events/event-writer.service.js';
+import { didYouMean, MATCHER_CANDIDATES, NameMatcher } from './name-matcher.js';
 import type { OwnerRef } from './row-reader.js';
 
 export type OwnerAnswer = { id: string } | { reason: string };
+/** What a row's owner names before anything is written: a rep, a rep the import will create, or why neither. */
+export type OwnerLookup = OwnerAnswer | { create: OwnerRef };
 
 interface RepRow {
   id: string;
@@ -16,34 +22,54 @@ interface RepRow {
 }
 
 export class OwnerResolver {
-  private repsByEmail: Map<string, string> | null = null;
-  private readonly repsByName = new Map<string, string[]>();
+  private loaded = false;
+  private readonly byId = new Map<string, RepRow>();
+  private readonly byEmail = new Map<string, string>();
+  private readonly byName = new Map<string, string[]>();
+  private matchers: { names: NameMatcher<string>; emails: NameMatcher<string> } | null = null;
 
   constructor(private readonly settings: { createReps: boolean; defaultOwnerId: string | null }) {}
 
-  /** Each row's rep, or the reason it has none; `created` counts the reps made for the batch. */
-  async resolve<R extends { owner: OwnerRef | null }>(tx: WriteTx, rows: R[]): Promise<{ answers: Map<R, OwnerAnswer>; created: number }> {
-    if (!this.repsByEmail) {
-      const reps: RepRow[] = await tx.manager.query('SELECT id, name, email FROM reps ORDER BY created_at, id');
-      this.repsByEmail = new Map();
-      for (const rep of reps) this.indexRep(rep);
-    }
-    const answers = new Map<R, OwnerAnswer>();
-    const missing = new Map<string, OwnerRef>();
+  /** Reads the reps once per import; the ones it creates are added as they are. */
+  async load(manager: EntityManager): Promise<void> {
+    if (this.loaded) return;
+    const reps: RepRow[] = await manager.query('SELECT id, name, email FROM reps ORDER BY created_at, id');
+    for (const rep of reps) this.index(rep);
+    this.loaded = true;
+  }
+
+  /** Each row's rep, the rep to create for it, or the reason it has none. Writes nothing. */
+  async find<R extends { owner: OwnerRef | null }>(manager: EntityManager, rows: R[]): Promise<Map<R, OwnerLookup>> {
+    await this.load(manager);
+    const answers = new Map<R, OwnerLookup>();
     for (const row of rows) {
       if (!row.owner) {
         const id = this.settings.defaultOwnerId;
         answers.set(row, id ? { id } : { reason: 'owner: is empty and no defaultOwnerId was given' });
         continue;
       }
-      const found = this.findRep(row.owner);
+      const found = this.lookup(row.owner);
       if (found) answers.set(row, found);
-      else if (this.settings.createReps) {
-        if (!missing.has(newRepEmail(row.owner))) missing.set(newRepEmail(row.owner), row.owner);
-      } else answers.set(row, { reason: `owner: no rep named "${row.owner.text}" (set createReps to create reps)` });
+      else if (this.settings.createReps) answers.set(row, { create: row.owner });
+      else answers.set(row, { reason: `owner: no rep named "${row.owner.text}"${didYouMean(this.suggest(row.owner))} (set createReps to create reps)` });
+    }
+    return answers;
+  }
+
+  /**
+   * Creates the reps the kept rows need (those whose lookup said `create`) and answers each
+   * row's rep. Sorted, so concurrent imports creating the same reps wait for each other instead
+   * of deadlocking; those another import created meanwhile are found by their email.
+   */
+  async create<R>(tx: WriteTx, rows: R[], lookups: Map<R, OwnerLookup>): Promise<{ answers: Map<R, OwnerAnswer>; created: number }> {
+    const answers = new Map<R, OwnerAnswer>();
+    const missing = new Map<string, OwnerRef>();
+    for (const row of rows) {
+      const lookup = lookups.get(row) ?? { reason: 'owner: could not be resolved' };
+      if (!('create' in lookup)) answers.set(row, lookup);
+      else if (!missing.has(newRepEmail(lookup.create))) missing.set(newRepEmail(lookup.create), lookup.create);
     }
     if (missing.size === 0) return { answers, created: 0 };
-    // Sorted, so concurrent imports creating the same reps wait for each other instead of deadlocking.
     const sorted = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
     const emails = sorted.map(([email]) => email);
     const names = sorted.map(([, ref]) => ref.name ?? ref.email?.split('@')[0] ?? ref.text);
@@ -52,32 +78,52 @@ export class OwnerResolver {
        ON CONFLICT (email) DO NOTHING RETURNING id, name, email`,
       [names, emails],
     );
-    // Those another import created meanwhile are found by their email.
     const all: RepRow[] = await tx.manager.query('SELECT id, name, email FROM reps WHERE email = ANY($1::text[])', [emails]);
-    for (const rep of all) this.indexRep(rep);
+    for (const rep of all) this.index(rep);
     for (const rep of created) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
     for (const row of rows) {
-      if (answers.has(row) || !row.owner) continue;
-      const id = this.repsByEmail?.get(newRepEmail(row.owner));
-      answers.set(row, id ? { id } : { reason: `owner: could not create rep "${row.owner.text}"` });
+      const lookup = lookups.get(row);
+      if (!lookup || !('create' in lookup)) continue;
+      const id = this.byEmail.get(newRepEmail(lookup.create));
+      answers.set(row, id ? { id } : { reason: `owner: could not create rep "${lookup.create.text}"` });
     }
     return { answers, created: created.length };
   }
 
-  private findRep(ref: OwnerRef): OwnerAnswer | null {
-    const byEmail = ref.email ? this.repsByEmail?.get(ref.email) : undefined;
+  /** The rep a reference names, the reason it names several, or null for none (after `load`). */
+  lookup(ref: OwnerRef): OwnerAnswer | null {
+    const byEmail = ref.email ? this.byEmail.get(ref.email) : undefined;
     if (byEmail) return { id: byEmail };
-    const named = ref.name ? (this.repsByName.get(nameKey(ref.name)) ?? []) : [];
+    const named = ref.name ? (this.byName.get(nameKey(ref.name)) ?? []) : [];
     if (named.length > 1) return { reason: `owner: ${named.length} reps are named "${ref.name}"; give their email instead` };
     return named.length === 1 ? { id: named[0] } : null;
   }
 
-  private indexRep(rep: RepRow): void {
-    this.repsByEmail?.set(rep.email.toLowerCase(), rep.id);
+  /** How a rep is shown to the person importing: their name, or their email when another rep has the same name. */
+  shownAs(id: string): string {
+    const rep = this.byId.get(id);
+    if (!rep) return id;
+    return (this.byName.get(nameKey(rep.name)) ?? []).length > 1 ? rep.email : rep.name;
+  }
+
+  /** The nearest existing rep to a reference that names none, as it would be written to name them. */
+  suggest(ref: OwnerRef): string | null {
+    this.matchers ??= {
+      names: new NameMatcher([...this.byId.values()].slice(0, MATCHER_CANDIDATES).map((rep) => ({ name: rep.name, target: rep.id }))),
+      emails: new NameMatcher([...this.byId.values()].slice(0, MATCHER_CANDIDATES).map((rep) => ({ name: rep.email, target: rep.id }))),
+    };
+    const match = ref.name ? this.matchers.names.nearest(ref.name) : ref.email ? this.matchers.emails.nearest(ref.email) : null;
+    return match ? (ref.name ? this.shownAs(match.target) : (this.byId.get(match.target)?.email ?? null)) : null;
+  }
+
+  private index(rep: RepRow): void {
+    this.byId.set(rep.id, rep);
+    this.byEmail.set(rep.email.toLowerCase(), rep.id);
     const key = nameKey(rep.name);
-    const ids = this.repsByName.get(key) ?? [];
+    const ids = this.byName.get(key) ?? [];
     if (!ids.includes(rep.id)) ids.push(rep.id);
-    this.repsByName.set(key, ids);
+    this.byName.set(key, ids);
+    this.matchers = null;
   }
 }
 

@@ -4,12 +4,13 @@
  * products are resolved against the database by the batch writer.
  */
 import { createHash } from 'node:crypto';
-import type { DateFormat, ImportColumns, ImportField, ImportMapping, Stage } from '@salesboard/shared';
-import { IMPORT_FIELDS } from '@salesboard/shared';
+import type { DateFormat, ImportColumns, ImportField, ImportMapping, ImportNameColumn, Stage } from '@salesboard/shared';
+import { dealNameOf, IMPORT_FIELDS } from '@salesboard/shared';
 import { badField } from '../../common/errors.js';
 import { nameKey } from '../../org/org.entities.js';
 import type { CsvRecord } from './csv-source.js';
-import { guessColumns, guessStage } from './guess.js';
+import { guessColumns, guessStage, stageMatcher } from './guess.js';
+import { didYouMean, type NameMatcher } from './name-matcher.js';
 import { looseKey, parseAmount, parseDate } from './values.js';
 
 export interface OwnerRef {
@@ -24,6 +25,8 @@ export interface ImportRow {
   cells: string[];
   externalId: string;
   name: string;
+  /** The file has no name column: the name is made from the account and product, spelt as the records are once found. */
+  nameFromReferences: boolean;
   amount: string;
   currency: string;
   stage: Stage;
@@ -50,8 +53,9 @@ const MAX_TEXT = 200;
 
 /**
  * The columns to read: the caller's mapping where given (a header the file does not have is a
- * 400 naming it), guesses for the rest. Without a name column there is nothing to import
- * (a preview still shows the file, to let the user pick one).
+ * 400 naming it), guesses for the rest. Without a name column, deals are named from their
+ * account and product as the demo names them; without those either there is nothing to name
+ * a deal by (a preview still shows the file, to let the user pick a column).
  */
 export function planColumns(headers: string[], requested: ImportMapping['columns'] = {}, requireName = true): ColumnPlan {
   const guessed = guessColumns(headers);
@@ -72,16 +76,24 @@ export function planColumns(headers: string[], requested: ImportMapping['columns
     columns[field] = header;
     index[field] = headers.indexOf(header);
   }
-  if (index.name === undefined && requireName) {
+  if (index.name === undefined && index.account === undefined && index.product === undefined && requireName) {
     throw badField(
       Object.keys(columns).length ? 'mapping.columns.name' : 'file',
       Object.keys(columns).length
-        ? `no column holds the deal name; map one of: ${headers.join(', ')}`
+        ? `no column holds the deal name, nor an account or product to name deals by; map one of: ${headers.join(', ')}`
         : `no column could be mapped to a deal field (its columns: ${headers.join(', ')}); send a mapping`,
     );
   }
   const used = new Set(Object.values(columns));
   return { columns, index, unmappedHeaders: headers.filter((h) => h !== '' && !used.has(h)) };
+}
+
+/** The value mappings of the owner, account and product columns, by looseKey of the file's value. */
+export type NameMaps = Record<ImportNameColumn, Map<string, string>>;
+
+/** A cell of a name column as the import reads it: the name the mapping gives it, else as written. */
+export function mappedName(maps: NameMaps, column: ImportNameColumn, text: string): string {
+  return maps[column].get(looseKey(text)) ?? text;
 }
 
 export interface RowReaderOptions {
@@ -90,6 +102,8 @@ export interface RowReaderOptions {
   stages: readonly Stage[];
   /** The caller's stage mapping, keyed by looseKey of the file's value. */
   stageMap: Map<string, Stage>;
+  /** The caller's owner, account and product mappings: looseKey of the file's value → the name it means. */
+  nameMaps: NameMaps;
   dateFormat: DateFormat;
   currency: string;
   /** Today in the organisation's time zone: nothing can have closed after it. */
@@ -101,6 +115,7 @@ type Read = { row: ImportRow } | { rejection: Rejection };
 export class RowReader {
   private readonly stageByValue = new Map<string, Stage | null>();
   private readonly firstOpen: Stage;
+  private stageSuggestions: NameMatcher<string> | null = null;
 
   constructor(private readonly o: RowReaderOptions) {
     const first = o.stages.find((s) => s.kind === 'open');
@@ -120,9 +135,17 @@ export class RowReader {
       return at === undefined ? '' : (cells[at] ?? '').trim();
     };
 
-    const name = cell('name');
-    if (!name) return reject('name: is empty');
-    if (name.length > MAX_TEXT) return reject(`name: longer than ${MAX_TEXT} characters`);
+    const accountText = cell('account');
+    const productText = cell('product');
+    const account = accountText ? mappedName(this.o.nameMaps, 'accounts', accountText) : null;
+    const product = productText ? mappedName(this.o.nameMaps, 'products', productText) : null;
+    if (account && account.length > MAX_TEXT) return reject(`account: longer than ${MAX_TEXT} characters`);
+    if (product && product.length > MAX_TEXT) return reject(`product: longer than ${MAX_TEXT} characters`);
+    const named = this.o.plan.index.name !== undefined;
+    const name = named ? cell('name') : (dealNameOf(account, product) ?? '');
+    if (!name) return reject(named ? 'name: is empty' : 'name: the file has no name column, and the row has no account or product to name the deal by');
+    if (name.length > MAX_TEXT)
+      return reject(named ? `name: longer than ${MAX_TEXT} characters` : `name: "${name}" is longer than ${MAX_TEXT} characters; map a name column`);
 
     const stage = this.stageOf(cell('stage'), cell('status'));
     if (typeof stage === 'string') return reject(stage);
@@ -150,10 +173,6 @@ export class RowReader {
     const currencyText = cell('currency').toUpperCase();
     if (currencyText && !/^[A-Z]{3}$/.test(currencyText)) return reject(`currency: "${cell('currency')}" is not an ISO 4217 code like IDR`);
 
-    const account = cell('account') || null;
-    const product = cell('product') || null;
-    if (account && account.length > MAX_TEXT) return reject(`account: longer than ${MAX_TEXT} characters`);
-    if (product && product.length > MAX_TEXT) return reject(`product: longer than ${MAX_TEXT} characters`);
     const ownerText = cell('owner');
 
     let externalId = cell('externalId');
@@ -166,12 +185,13 @@ export class RowReader {
         cells,
         externalId,
         name,
+        nameFromReferences: !named,
         amount,
         currency: currencyText || this.o.currency,
         stage,
         closeDate: closeDate?.ok ? closeDate.value : null,
         createdDate: createdDate?.ok ? createdDate.value : null,
-        owner: ownerText ? ownerRef(ownerText) : null,
+        owner: ownerText ? ownerRef(mappedName(this.o.nameMaps, 'owners', ownerText)) : null,
         account,
         product,
       },
@@ -197,7 +217,9 @@ export class RowReader {
       stage = this.o.stageMap.get(key) ?? guessStage(value, this.o.stages);
       this.stageByValue.set(key, stage);
     }
-    return stage ?? `stage: "${value}" is not mapped to a stage of the pipeline (add it to mapping.stages)`;
+    if (stage) return stage;
+    this.stageSuggestions ??= stageMatcher(this.o.stages);
+    return `stage: "${value}" is not mapped to a stage of the pipeline${didYouMean(this.stageSuggestions.nearest(value)?.target)} (add it to mapping.stages)`;
   }
 
   private dateOf(text: string) {
