@@ -68,7 +68,9 @@ export function screenPlan(spec) {
         path: apiPath('/leaderboard', { metric: 'revenue', period: 'month', ...scope }),
       });
     return {
-      subscribe: scope,
+      // stores/figures.ts asks for the boards it holds; a TV of the organisation holds none (its
+      // board is the wallboard's, which comes without asking).
+      subscribe: spec.teamId ? { ...scope, boards: [`revenue|month|team:${spec.teamId}`] } : scope,
       startup: [apiPath('/auth/me')],
       queries,
       board: apiPath(`/boards/${spec.boardId}`),
@@ -86,7 +88,7 @@ export function screenPlan(spec) {
     ...spec.wonStages.map((stage) => ({ name: 'deals', path: apiPath('/deals', { stage, ...scope, limit: 1000, offset: 0 }) })),
   ];
   return {
-    subscribe: scope,
+    subscribe: { ...scope, boards: [`revenue|month|${spec.teamId ? `team:${spec.teamId}` : 'all'}`] },
     startup: [apiPath('/auth/me')],
     queries,
     board: null,

@@ -17,7 +17,7 @@ describe('live KPI and leaderboard updates', () => {
     client.events.filter((e): e is Derived<'kpi.updated'> => e.type === 'kpi.updated' && (scope === undefined || e.payload.scope === scope));
   const boardUpdates = (client: RecordingClient) => client.events.filter((e): e is Derived<'leaderboard.updated'> => e.type === 'leaderboard.updated');
 
-  const subscribed = async (scope: Record<string, string>) => {
+  const subscribed = async (scope: Record<string, string | string[]>) => {
     const client = connectLive(t.baseUrl, { token: t.apiKey });
     clients.push(client);
     await client.waitForSnapshot();
@@ -35,8 +35,9 @@ describe('live KPI and leaderboard updates', () => {
   afterAll(async () => t.close());
 
   it('sends a win to the team that won it and to the organisation, not to another team', async () => {
-    const teamA = await subscribed({ teamId: org.team.id });
-    const other = await subscribed({ teamId: teamB.id });
+    // Each shows its team's revenue board of the month, as a team's dashboard does.
+    const teamA = await subscribed({ teamId: org.team.id, boards: [`revenue|month|team:${org.team.id}`] });
+    const other = await subscribed({ teamId: teamB.id, boards: [`revenue|month|team:${teamB.id}`] });
     const wallboard = connectLive(t.baseUrl, { token: t.apiKey });
     clients.push(wallboard);
     await wallboard.waitForSnapshot();
@@ -78,10 +79,13 @@ describe('live KPI and leaderboard updates', () => {
     expect(other.events.slice(before.other).some((e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${teamB.id}`)).toBe(false);
     // The wallboard subscribed to nothing: the organisation's boards, but no KPIs.
     expect(kpiUpdates(wallboard).length).toBe(0);
-    // Only boards the win changed (revenue, won, winRate of each period and entity), never activities.
+    // Only boards some screen shows: here the wallboard's own (revenue of the month), which every
+    // caught-up socket gets; the win moved won and win-rate boards too, which nobody shows.
     const afterWin = boardUpdates(wallboard).filter((e) => e.seq >= update.seq);
-    expect(afterWin.length).toBeGreaterThan(0);
-    expect(afterWin.every((e) => e.payload.metric !== 'activities')).toBe(true);
+    expect(afterWin.map((e) => `${e.payload.metric}|${e.payload.period}|${e.payload.scope}`)).toEqual(['revenue|month|all']);
+    expect(boardUpdates(teamA).filter((e) => e.seq >= update.seq && e.payload.scope !== 'all').map((e) => `${e.payload.metric}|${e.payload.period}`)).toEqual([
+      'revenue|month',
+    ]);
     expect(before.teamA).toBeLessThan(teamA.events.length);
   });
 
@@ -108,5 +112,30 @@ describe('live KPI and leaderboard updates', () => {
     expect(deal.stage).toBe('won');
     await sleep(400);
     expect(kpiUpdates(client, `team:${teamB.id}`)).toHaveLength(0);
+  });
+
+  it('pushes the boards a socket shows, of the organisation or of its own scope, and no board of a team it did not subscribe to', async () => {
+    const shows = ['won|quarter|all', 'revenue|year|teams', `revenue|month|team:${teamB.id}`];
+    const client = await subscribed({ repId: org.reps[1].id, boards: shows });
+    await createDeal(t.keyApi, repB.id, { amount: '7000000', stage: 'won' });
+    const wonBoard = (await client.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.metric === 'won')) as Derived<'leaderboard.updated'>;
+    expect(wonBoard.payload).toMatchObject({ period: 'quarter', scope: 'all' });
+    expect(wonBoard.payload.rows.find((row) => row.id === repB.id)?.value).toBeGreaterThanOrEqual(1);
+    await client.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.scope === 'teams' && e.payload.period === 'year');
+    await sleep(400);
+    // team B's board: asked for, but the socket follows a rep of team A, so it is not joined.
+    const keys = new Set(boardUpdates(client).map((e) => `${e.payload.metric}|${e.payload.period}|${e.payload.scope}`));
+    expect([...keys].sort()).toEqual(['revenue|month|all', 'revenue|year|teams', 'won|quarter|all']);
+  });
+
+  it('refuses a board key it cannot read, naming the field', async () => {
+    const client = connectLive(t.baseUrl, { token: t.apiKey });
+    clients.push(client);
+    await client.waitForSnapshot();
+    for (const boards of [['revenue|fortnight|all'], ['profit|month|all'], [`revenue|month|rep:${repB.id}`], ['revenue|month']]) {
+      const answer = (await client.socket.timeout(5000).emitWithAck('subscribe', { boards })) as { ok: boolean; error?: string };
+      expect(answer.ok).toBe(false);
+      expect(answer.error).toMatch(/boards\.0/);
+    }
   });
 });

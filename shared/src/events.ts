@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
 import type { DealDeletedPayload, DealsImportedPayload, ImportJob } from './ingest.js';
-import type { KpiUpdatedPayload } from './kpi-api.js';
+import { type KpiUpdatedPayload, leaderboardKeySchema } from './kpi-api.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -139,6 +139,12 @@ export const subscribeSchema = z.strictObject({
   teamId: z.uuid().optional(),
   territoryId: z.uuid().optional(),
   repId: z.uuid().optional(),
+  /**
+   * The live boards the page shows (`leaderboardKey`), pushed as they change: the organisation's
+   * and those of the scope subscribed. Others are not computed for this socket; the wallboard's
+   * board (WALLBOARD_BOARD_KEY) comes without asking.
+   */
+  boards: z.array(leaderboardKeySchema).max(50).optional(),
 });
 export type SubscribeInput = z.infer<typeof subscribeSchema>;
 

@@ -9,7 +9,7 @@ import type { Kpis } from './kpi/formulas.js';
 import type { FunnelStage } from './kpi/funnel.js';
 import { LEADERBOARD_METRICS, type LeaderboardMetric } from './kpi/leaderboard.js';
 import { PERIOD_KINDS, type PeriodKind } from './kpi/period.js';
-import { type BoardScope, type Scope, scopeFromQuery, type ScopeQuery, scopeKey } from './scope.js';
+import { type BoardScope, parseScopeKey, type Scope, scopeFromQuery, type ScopeQuery, scopeKey } from './scope.js';
 import { idSchema, isoDateSchema } from './schemas.js';
 
 export const LEADERBOARD_ENTITIES = ['reps', 'teams'] as const;
@@ -114,6 +114,36 @@ export type LeaderboardQuery = z.output<typeof leaderboardQuerySchema>;
 export function leaderboardScopeKey(entity: LeaderboardEntity, scope: Scope): string {
   return entity === 'teams' ? 'teams' : scopeKey(scope);
 }
+
+/**
+ * A live board as `subscribe { boards }` and the server name it: `revenue|month|all`,
+ * `activities|today|team:<id>`, `won|quarter|teams` (metric, live period, board scope).
+ */
+export function leaderboardKey(metric: string, period: string, boardScope: string): string {
+  return `${metric}|${period}|${boardScope}`;
+}
+
+/** The board every caught-up socket gets without asking: the wallboard's, also in the snapshot. */
+export const WALLBOARD_BOARD_KEY = leaderboardKey('revenue', 'month', 'all');
+
+/** A live board's key, checked: a known metric, a live period and a board scope (`all`, `teams`, `team:<id>`, `territory:<id>`). */
+export const leaderboardKeySchema = z
+  .string()
+  .max(120)
+  .refine(
+    (key) => {
+      const [metric, period, boardScope, extra] = key.split('|');
+      if (extra !== undefined || boardScope === undefined) return false;
+      const scope = boardScope === 'teams' ? { kind: 'teams' } : parseScopeKey(boardScope);
+      return (
+        (LEADERBOARD_METRICS as readonly string[]).includes(metric) &&
+        (LIVE_PERIODS as readonly string[]).includes(period) &&
+        scope !== null &&
+        scope.kind !== 'rep'
+      );
+    },
+    { message: 'must be metric|period|scope, like revenue|month|all or activities|today|team:<id>' },
+  );
 
 export interface KpiPeriodInfo {
   kind: PeriodKind;

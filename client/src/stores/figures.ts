@@ -12,10 +12,10 @@ import {
   scopeFromQuery,
   scopeKey,
   scopesOfQuery,
-  type ScopeQuery,
   scopeToQuery,
   startLiveFigures,
   type SubscribeInput,
+  WALLBOARD_BOARD_KEY,
 } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { shallowRef, watch, type ShallowRef } from 'vue';
@@ -65,6 +65,8 @@ export const useFiguresStore = defineStore('figures', () => {
   const boards = new Map<string, Entry<LeaderboardResponse>>();
   /** The scope keys the server has accepted a subscription for: their figures are pushed. */
   const pushedKeys = shallowRef<ReadonlySet<string>>(new Set());
+  /** The boards (`leaderboardKey`) that subscription asked for: the server sends only boards some page shows. */
+  const pushedBoards = shallowRef<ReadonlySet<string>>(new Set());
 
   const entries = () => [...kpis.values(), ...boards.values()] as Entry<unknown>[];
 
@@ -73,7 +75,7 @@ export const useFiguresStore = defineStore('figures', () => {
     if (!entry.scope) return false;
     // A board of the organisation (`all`, or `teams`, which is ranked across it) comes to every caught-up socket.
     const boardOfAll = boards.get(entry.key) === entry && entry.scope.kind === 'all';
-    if (boardOfAll) return live.state === 'live' && board.ready;
+    if (boardOfAll) return live.state === 'live' && board.ready && (entry.key === WALLBOARD_BOARD_KEY || pushedBoards.value.has(entry.key));
     return pushedKeys.value.has(scopeKey(entry.scope));
   }
 
@@ -125,9 +127,10 @@ export const useFiguresStore = defineStore('figures', () => {
       .filter(wantsPush);
     if (scopes.length === 0) return null;
     const narrow = scopes.filter((scope) => scope.kind !== 'all');
-    if (narrow.length === 0) return {};
-    const input: ScopeQuery = {};
+    const input: SubscribeInput = {};
     for (const scope of narrow) Object.assign(input, { ...scopeToQuery(scope), ...input });
+    const shown = [...boards.values()].filter((entry) => entry.users > 0 && entry.scope && entry.scope.kind !== 'rep').map((entry) => entry.key);
+    if (shown.length > 0) input.boards = shown.sort();
     return input;
   }
 
@@ -144,6 +147,7 @@ export const useFiguresStore = defineStore('figures', () => {
     () => live.subscribed,
     (accepted) => {
       pushedKeys.value = new Set(accepted ? scopesOfQuery(accepted.scope).map(scopeKey) : []);
+      pushedBoards.value = new Set(accepted?.scope.boards ?? []);
       if (!accepted) {
         asked = '';
         return;

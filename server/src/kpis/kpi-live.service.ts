@@ -9,6 +9,7 @@ import {
   LEADERBOARD_METRICS,
   type LeaderboardEntity,
   type LeaderboardRow,
+  leaderboardKey,
   leaderboardScopeKey,
   LIVE_PERIODS,
   type LiveEvent,
@@ -38,8 +39,11 @@ interface ScopeRoom {
   /** What was last sent, per board and per period and KPI field or part, as JSON: the base of the next diff. */
   sentBoards: Map<string, string>;
   sentKpis: Map<LivePeriod, Map<string, string>>;
-  /** The funnel and stuck deals, read from the database after the aggregates' figures went out. */
-  database: { running: boolean; again: boolean; based: boolean };
+  /**
+   * The funnel and stuck deals, read from the database. `waiting`: the scope's figures computed
+   * meanwhile, sent in one frame with the read's result; null while nothing is to be sent (a baseline).
+   */
+  database: { running: boolean; again: boolean; based: boolean; waiting: FiguresEvent[] | null };
 }
 
 /** The parts of a (scope, period)'s figures read from the database rather than the aggregates. */
@@ -97,10 +101,10 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       const boards = key !== 'all' && !key.startsWith('rep:') && room.sentBoards.size === 0;
       const kpis = room.sentKpis.size === 0;
       // Started before the subscribe is answered, so its reads begin before the client's first GET.
-      if (!room.database.based) this.sendDatabaseParts(key, false);
+      if (!room.database.based) this.sendDatabaseParts(key, null);
       if (!boards && !kpis) continue;
       try {
-        this.compute(key, { send: false, boards, kpis });
+        this.compute(key, { boards, kpis });
       } catch (error) {
         this.logger.warn(`live KPI baseline for ${key} failed: ${String(error)}`);
       }
@@ -134,7 +138,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     // Deals become stuck with the clock, not with an event: read the stuck lists again.
-    for (const key of this.rooms.keys()) if (this.publisher.hasAudience(key)) this.sendDatabaseParts(key);
+    for (const key of this.rooms.keys()) if (this.publisher.hasAudience(key)) this.sendDatabaseParts(key, []);
   }
 
   private schedule(key: string): void {
@@ -149,8 +153,11 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         // wallboard's first update after its snapshot is a real change, not a catch-up.
         const boards = !key.startsWith('rep:') && (key === 'all' || this.publisher.hasAudience(key));
         const kpis = this.publisher.hasAudience(key);
-        this.compute(key, { send: true, boards, kpis });
-        if (kpis) this.sendDatabaseParts(key);
+        const figures = this.compute(key, { boards, kpis });
+        this.publisher.publishFigures(figures.everyone);
+        // The scope's frame waits for its funnel and stuck deals, so its screens get one frame per change.
+        if (kpis) this.sendDatabaseParts(key, figures.scope);
+        else this.publisher.publishFigures(figures.scope, key);
       } catch (error) {
         this.logger.warn(`live KPI update for ${key} failed: ${String(error)}`);
       }
@@ -158,15 +165,17 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Recomputes one scope's boards and KPIs for the live periods and sends what differs from what
-   * was sent before; with `send: false` it only records them (a baseline).
+   * Recomputes one scope's boards and KPIs for the live periods and returns what differs from what
+   * was sent before, recorded as sent: the organisation's boards for every caught-up socket, the
+   * rest for the scope's room. A caller that only wants a baseline drops the answer.
    */
-  private compute(key: string, options: { send: boolean; boards: boolean; kpis: boolean }): void {
+  private compute(key: string, options: { boards: boolean; kpis: boolean }): { everyone: FiguresEvent[]; scope: FiguresEvent[] } {
     const { boards: wantBoards, kpis: wantKpis } = options;
-    if (!wantBoards && !wantKpis) return;
+    const none = { everyone: [], scope: [] };
+    if (!wantBoards && !wantKpis) return none;
     const room = this.room(key);
     const scope = parseScopeKey(key);
-    if (!scope) return;
+    if (!scope) return none;
     const aggregates = this.store.current;
     const seq = aggregates.seq;
     const now = new Date();
@@ -193,22 +202,19 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       for (const board of boards) {
         const rows = board.rows.get(metric) ?? [];
         const boardScope = leaderboardScopeKey(board.entity, scope);
-        const id = `${metric}|${board.period}|${boardScope}`;
+        const id = leaderboardKey(metric, board.period, boardScope);
+        // A board no screen shows is not sent: its baseline stays, so a later holder, who loads
+        // it after subscribing, gets every change from then on.
+        if (!this.publisher.showsBoard(id)) continue;
         const json = JSON.stringify(rows);
         if (room.sentBoards.get(id) === json) continue;
         room.sentBoards.set(id, json);
         boardEvents.push({ seq, type: 'leaderboard.updated', at, payload: { metric, period: board.period, scope: boardScope, rows } });
       }
     }
-    if (!options.send) return;
     // Organisation boards go to everyone; a team's or territory's to its subscribers, with its
     // KPIs in the same frame; a rep has no boards.
-    if (key === 'all') {
-      this.publisher.publishFigures(boardEvents);
-      this.publisher.publishFigures(kpiEvents, key);
-    } else {
-      this.publisher.publishFigures([...boardEvents, ...kpiEvents], key);
-    }
+    return key === 'all' ? { everyone: boardEvents, scope: kpiEvents } : { everyone: [], scope: [...boardEvents, ...kpiEvents] };
   }
 
   /** What of one period's KPIs and parts differs from what the room was last sent, recorded as sent; null if nothing. */
@@ -244,19 +250,26 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The funnel of each live period and the stuck deals, read from the database (stage history and
-   * the clock, not additive totals) after the aggregates' update went out; sent as `kpi.updated`
-   * parts where they changed. One read per scope at a time: changes meanwhile ask for one more.
-   * With `send: false` (a socket joined a scope that has none) it only records the baseline.
+   * the clock, not additive totals), sent as `kpi.updated` parts where they changed, in one frame
+   * with `leading` (the scope's figures just computed). One read per scope at a time: changes
+   * meanwhile ask for one more. With `leading` null (a socket joined a scope that has none) it
+   * only records the baseline.
    */
-  private sendDatabaseParts(key: string, send = true): void {
+  private sendDatabaseParts(key: string, leading: FiguresEvent[] | null): void {
     const room = this.room(key);
     const scope = parseScopeKey(key);
     if (!scope) return;
+    if (leading) room.database.waiting = [...(room.database.waiting ?? []), ...leading];
     if (room.database.running) {
       room.database.again = true;
       return;
     }
     room.database.running = true;
+    const sendWaiting = (events: FiguresEvent[]) => {
+      const waiting = room.database.waiting;
+      room.database.waiting = null;
+      if (waiting) this.publisher.publishFigures([...waiting, ...events], key);
+    };
     void this.readDatabaseParts(scope)
       .then(({ seq, parts }) => {
         const at = new Date().toISOString();
@@ -265,15 +278,18 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
           const update = this.kpiUpdate(room, key, period, {}, values);
           if (update) events.push({ seq, type: 'kpi.updated', at, payload: update });
         }
-        if (send) this.publisher.publishFigures(events, key);
+        sendWaiting(events);
         room.database.based = true;
       })
-      .catch((error: unknown) => this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`))
+      .catch((error: unknown) => {
+        this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`);
+        sendWaiting([]);
+      })
       .finally(() => {
         room.database.running = false;
         if (room.database.again) {
           room.database.again = false;
-          this.sendDatabaseParts(key);
+          this.sendDatabaseParts(key, []);
         }
       });
   }
@@ -294,7 +310,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
   private room(key: string): ScopeRoom {
     let room = this.rooms.get(key);
     if (!room) {
-      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false, based: false } };
+      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false, based: false, waiting: null } };
       this.rooms.set(key, room);
     }
     return room;

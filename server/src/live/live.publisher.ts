@@ -13,6 +13,7 @@ import {
   scopesOfQuery,
   type ServerToClientEvents,
   type SubscribeInput,
+  WALLBOARD_BOARD_KEY,
 } from '@salesboard/shared';
 import { type Principal, seesEveryDeal } from '../auth/principal.js';
 import { AppEvents, type RevokedPrincipal } from '../events/app-events.js';
@@ -36,6 +37,11 @@ const SCOPE_ROOM_PREFIX = 'scope:';
 
 function scopeRoom(scopeKey: string): string {
   return `${SCOPE_ROOM_PREFIX}${scopeKey}`;
+}
+/** Rooms of the live boards sockets show (`board:revenue|month|all`): nobody sends to them, they count holders. */
+const BOARD_ROOM_PREFIX = 'board:';
+function boardRoom(boardKey: string): string {
+  return `${BOARD_ROOM_PREFIX}${boardKey}`;
 }
 /** Caught-up sockets by the role of their credential (`role:admin`), for events meant for one role. */
 function roleRoom(role: Principal['role']): string {
@@ -156,14 +162,28 @@ export class LivePublisher {
     else this.bus.emit('live.scopeJoined', scopesOfQuery(scope).map(scopeKey));
   }
 
-  /** `{}` is the whole organisation; each id given adds that team's, territory's or rep's room. */
+  /**
+   * `{}` is the whole organisation; each id given adds that team's, territory's or rep's room.
+   * Each board asked for joins a board room, if it is the organisation's or one of those scopes'
+   * (whose access `subscribe` checked): the rooms only say which boards anyone shows, so only
+   * those are sent.
+   */
   private joinScopeRooms(socket: LiveSocket): void {
     const scope = socket.data.scope as SubscribeInput | undefined;
-    for (const room of socket.rooms) if (room.startsWith(SCOPE_ROOM_PREFIX)) void socket.leave(room);
+    for (const room of socket.rooms) if (room.startsWith(SCOPE_ROOM_PREFIX) || room.startsWith(BOARD_ROOM_PREFIX)) void socket.leave(room);
     if (!scope) return;
     const joined = scopesOfQuery(scope).map(scopeKey);
     for (const key of joined) void socket.join(scopeRoom(key));
+    for (const board of scope.boards ?? []) {
+      const boardScope = board.slice(board.lastIndexOf('|') + 1);
+      if (boardScope === 'all' || boardScope === 'teams' || joined.includes(boardScope)) void socket.join(boardRoom(board));
+    }
     this.bus.emit('live.scopeJoined', joined);
+  }
+
+  /** Whether a socket of this node shows this live board (`leaderboardKey`); the wallboard's always counts. */
+  showsBoard(key: string): boolean {
+    return key === WALLBOARD_BOARD_KEY || (this.namespace?.adapter.rooms.get(boardRoom(key))?.size ?? 0) > 0;
   }
 
   /**
