@@ -76,16 +76,16 @@ export function textLayoutProblems(page: Page, rootSelector = 'body', trim = 0.1
           right: Math.max(...boxes.map((b) => b.right)),
           bottom: Math.max(...boxes.map((b) => b.bottom)),
         };
-        let hidden = false;
-        for (const { box, by } of clipBoxes(element)) {
-          const outside = whole.right <= box.left + 1 || whole.left >= box.right - 1 || whole.bottom <= box.top + 1 || whole.top >= box.bottom - 1;
-          if (outside) {
-            hidden = true; // wholly outside what shows it: not on screen
-            break;
-          }
+        // Wholly outside any box that shows it: not on screen at all (decided before any cut is reported).
+        const clips = clipBoxes(element);
+        const outside = (box: Box) => whole.right <= box.left + 1 || whole.left >= box.right - 1 || whole.bottom <= box.top + 1 || whole.top >= box.bottom - 1;
+        const hidden = clips.some(({ box }) => outside(box));
+        if (!hidden) {
           const inset = (whole.bottom - whole.top) * trim;
-          const cut = whole.left < box.left - 1 || whole.right > box.right + 1 || whole.top + inset < box.top - 1 || whole.bottom - inset > box.bottom + 1;
-          if (cut) problems.push({ kind: 'clipped', text, detail: `text at ${round(whole)} is cut by ${by} at ${round(box)}` });
+          for (const { box, by } of clips) {
+            const cut = whole.left < box.left - 1 || whole.right > box.right + 1 || whole.top + inset < box.top - 1 || whole.bottom - inset > box.bottom + 1;
+            if (cut) problems.push({ kind: 'clipped', text, detail: `text at ${round(whole)} is cut by ${by} at ${round(box)}` });
+          }
         }
         if (hidden) continue;
         const style = getComputedStyle(element);
