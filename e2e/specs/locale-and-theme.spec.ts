@@ -3,17 +3,17 @@ import { message, openWallboard } from '../support/wallboard.js';
 
 test.describe('wallboard set up by its URL', () => {
   test('?lang=id shows Indonesian labels and money in id-ID format', async ({ page }) => {
-    await openWallboard(page, '?lang=id');
+    await openWallboard(page, '?lang=id&scene=leaderboard');
 
     await expect(page.locator('html')).toHaveAttribute('lang', 'id');
     await expect(page.locator('#pipeline-title')).toHaveText(message('id', 'pipeline.title'));
-    await expect(page.locator('#leaderboard-title')).toHaveText(message('id', 'leaderboard.title'));
+    await expect(page.getByTestId('scene').last()).toHaveAttribute('aria-label', message('id', 'scenes.leaderboard.title'));
     await expect(page.locator('#feed-title')).toHaveText(message('id', 'feed.title'));
     await expect(page.getByTestId('connection-status')).toContainText(message('id', 'connection.live'));
 
     // Compact on the board, "Rp 605,4 jt" / "Rp 13 M": a decimal comma and Indonesian magnitudes.
     const rows = page.getByTestId('leaderboard-row');
-    await expect(rows).toHaveCount(10);
+    await expect(rows).toHaveCount(8);
     const values = await rows.locator('.value').allTextContents();
     for (const value of values) expect(value).toMatch(/^Rp\s?\d{1,3}(,\d)?(\s?(rb|jt|M|T))?$/);
     expect(

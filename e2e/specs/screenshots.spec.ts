@@ -33,8 +33,8 @@ test.describe('screenshots', () => {
   for (const theme of ['dark', 'light'] as const) {
     test(`/tv at 1920x1080, ${theme}`, async ({ page }, testInfo) => {
       await page.setViewportSize({ width: 1920, height: 1080 });
-      await openWallboard(page, theme === 'light' ? '?theme=light' : '');
-      await expect(page.getByTestId('leaderboard-row')).toHaveCount(10);
+      await openWallboard(page, theme === 'light' ? '?scene=leaderboard&theme=light' : '?scene=leaderboard');
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(8);
       await expect(page.getByTestId('feed-item').first()).toBeVisible();
       await waitForChartSettled(page);
       const path = join(ARTIFACTS_DIR, `tv-1920x1080-${theme}.png`);

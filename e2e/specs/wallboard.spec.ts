@@ -3,8 +3,8 @@ import { rest } from '../support/rest.js';
 import { chartInk, expectPipelineToMatchServer, headSeq, openWallboard } from '../support/wallboard.js';
 
 test.describe('the wallboard at /tv', () => {
-  test('shows the demo organisation live: the pipeline drawn, the top ten reps, the current seq', async ({ page, api }) => {
-    await openWallboard(page);
+  test('shows the demo organisation live: the pipeline drawn, the top eight reps, the current seq', async ({ page, api }) => {
+    await openWallboard(page, '?scene=leaderboard');
     const snapshot = await api.snapshot();
 
     await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
@@ -14,9 +14,12 @@ test.describe('the wallboard at /tv', () => {
     await expect(page.getByTestId('pipeline-chart').locator('tbody tr')).toHaveCount(openStages.length);
     await expectPipelineToMatchServer(page, api);
 
-    const rows = page.getByTestId('leaderboard-row');
-    await expect(rows).toHaveCount(10);
-    await expect(rows.locator('.name')).toHaveText(snapshot.leaderboard.slice(0, 10).map((row) => row.name));
+    // The race is the stage's first scene: eight reps at most, each name whole (shortened, never cut).
+    const rows = page.getByTestId('stage').getByTestId('leaderboard-row');
+    await expect(rows).toHaveCount(8);
+    expect(await rows.getByTestId('scene-name').evaluateAll((names) => names.map((name) => name.getAttribute('data-name')))).toEqual(
+      snapshot.leaderboard.slice(0, 8).map((row) => row.name),
+    );
 
     expect(await headSeq(page)).toBe((await api.health()).seq);
   });
@@ -42,8 +45,9 @@ test.describe('the wallboard at /tv', () => {
   ]) {
     test(`fits ${width}x${height} without scroll bars or clipped panels`, async ({ page }) => {
       await page.setViewportSize({ width, height });
-      await openWallboard(page);
-      await expect(page.getByTestId('leaderboard-row')).toHaveCount(10);
+      // The race, whatever the first board plays: its rows are the tallest scene's.
+      await openWallboard(page, '?scene=leaderboard');
+      await expect(page.getByTestId('leaderboard-row')).toHaveCount(8);
       await expect.poll(() => chartInk(page)).toBeGreaterThan(1_000);
       // A scene sliding in overflows its panel for the length of its entrance: measure the layout at rest.
       await page.waitForFunction(

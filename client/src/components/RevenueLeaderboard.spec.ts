@@ -21,21 +21,22 @@ function renderRows(locale: AppLocale, shown = rows) {
 }
 
 describe('RevenueLeaderboard', () => {
-  it('shows rank, initials, name, compact revenue and movement in English', () => {
+  it('shows rank, initials, name, a change of place only when there is one, compact revenue and the gap to the next rank in English', () => {
+    // 1 250 M − 980.5 M = 269.5 M; 980.5 M − 75 M = 905.5 M; 75 M − 0 = 75 M.
     expect(renderRows('en')).toEqual([
-      '1 AL Ayu Lestari Rp 1.3B ▲ Up 2',
-      '2 BS Budi Santoso Rp 980.5M ▼ Down 1',
-      '3 CI Citra Rp 75M – Same',
-      '4 DA Dewi Anggraini Rp 0 ★ New',
+      '1 AL Ayu Lestari ▲ Up 2 Rp 1.3B Rp 269.5M ahead',
+      '2 BS Budi Santoso ▼ Down 1 Rp 980.5M Rp 269.5M behind #1',
+      '3 CI Citra Rp 75M Rp 905.5M behind #2',
+      '4 DA Dewi Anggraini ★ New Rp 0 Rp 75M behind #3',
     ]);
   });
 
   it('shows the same standings in Bahasa Indonesia with Indonesian number forms', () => {
     expect(renderRows('id')).toEqual([
-      '1 AL Ayu Lestari Rp 1,3 M ▲ Naik 2',
-      '2 BS Budi Santoso Rp 980,5 jt ▼ Turun 1',
-      '3 CI Citra Rp 75 jt – Tetap',
-      '4 DA Dewi Anggraini Rp 0 ★ Baru',
+      '1 AL Ayu Lestari ▲ Naik 2 Rp 1,3 M unggul Rp 269,5 jt',
+      '2 BS Budi Santoso ▼ Turun 1 Rp 980,5 jt Rp 269,5 jt di belakang #1',
+      '3 CI Citra Rp 75 jt Rp 905,5 jt di belakang #2',
+      '4 DA Dewi Anggraini ★ Baru Rp 0 Rp 75 jt di belakang #3',
     ]);
   });
 
@@ -45,16 +46,17 @@ describe('RevenueLeaderboard', () => {
       makeLeaderboardRow({ rank: 1, id: 'rep-budi', name: 'Budi Santoso', value: '200000000.00', movement: 1 }),
       makeLeaderboardRow({ rank: null, id: 'rep-citra', name: 'Citra', value: '0.00', movement: null }),
     ];
-    expect(renderRows('en', shown)).toEqual(['=1 AL Ayu Lestari Rp 200M – Same', '=1 BS Budi Santoso Rp 200M ▲ Up 1', '– CI Citra Rp 0']);
+    // Tied reps show no gap between them; holding a place is no news on the wall ("Same" is not shown).
+    expect(renderRows('en', shown)).toEqual(['=1 AL Ayu Lestari Rp 200M', '=1 BS Budi Santoso ▲ Up 1 Rp 200M', '– CI Citra Rp 0 Rp 200M behind #1']);
     const wrapper = mount(RevenueLeaderboard, { props: { rows: shown, currency: 'IDR' }, global: { plugins: [createAppI18n('id')] } });
     expect(wrapper.findAll('.rank').map((rank) => rank.attributes('aria-label'))).toEqual(['Seri di peringkat 1', 'Seri di peringkat 1', 'Belum berperingkat']);
   });
 
-  it('shows the top ten only, so the list fits the screen', () => {
+  it('shows the top eight only, so every name reads from across the floor', () => {
     const many = Array.from({ length: 14 }, (_, index) => makeLeaderboardRow({ rank: index + 1, id: `rep-${index}`, name: `Rep ${index + 1}` }));
     const shown = renderRows('en', many);
-    expect(shown).toHaveLength(10);
-    expect(shown.at(-1)).toContain('Rep 10');
+    expect(shown).toHaveLength(8);
+    expect(shown.at(-1)).toContain('Rep 8');
   });
 
   it('says so when nobody has won a deal this month', () => {

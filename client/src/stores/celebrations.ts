@@ -5,6 +5,16 @@ import { computed, shallowRef } from 'vue';
 /** How big a moment a win gets, from its amount against the month's average deal. */
 export type CelebrationTier = 'normal' | 'big' | 'huge';
 
+/** A win that is also a first: the rep's first deal of the month, or the one that took them to quota. */
+export type Milestone = 'firstOfMonth' | 'quotaReached';
+
+/** What the win did to the rep's standing this month, as the board's pushed leaderboards have it after the win. */
+export interface Standing {
+  rank: number;
+  /** Revenue against quota; null without a quota. */
+  attainment: number | null;
+}
+
 export interface Celebration {
   /** The seq of the `deal.won` event: one celebration per win, whatever replays it. */
   seq: number;
@@ -17,6 +27,9 @@ export interface Celebration {
   /** What the floor knows the deal by: its account, else its name. */
   title: string;
   tier: CelebrationTier;
+  /** Null when the standings had not caught up with the win in time. */
+  standing: Standing | null;
+  milestone: Milestone | null;
 }
 
 /** On screen for this long; a bigger deal holds the floor longer. */
@@ -42,6 +55,8 @@ export interface WonDeal {
   avatarUrl?: string | null;
   /** The month's average won deal in minor units, when known. */
   averageMinor: bigint | null;
+  standing?: Standing | null;
+  milestone?: Milestone | null;
 }
 
 /**
@@ -75,6 +90,8 @@ export const useCelebrationsStore = defineStore('celebrations', () => {
         currency: deal.currency,
         title: deal.accountName ?? deal.name,
         tier: tierFor(amountMinor, won.averageMinor),
+        standing: won.standing ?? null,
+        milestone: won.milestone ?? null,
       },
     ];
     if (queue.value.length === 1) schedule();
@@ -89,7 +106,9 @@ export const useCelebrationsStore = defineStore('celebrations', () => {
 
   function durationOf(celebration: Celebration): number {
     // A backlog (a burst of wins, or a replay after a reconnect) moves on faster, never skips.
-    return queue.value.length > HURRY_AFTER ? CELEBRATION_MS.normal : CELEBRATION_MS[celebration.tier];
+    if (queue.value.length > HURRY_AFTER) return CELEBRATION_MS.normal;
+    // A milestone is a moment of its own: at least as long as a big win.
+    return celebration.milestone ? Math.max(CELEBRATION_MS.big, CELEBRATION_MS[celebration.tier]) : CELEBRATION_MS[celebration.tier];
   }
 
   function schedule(): void {
