@@ -36,7 +36,7 @@ test.describe('the Content-Security-Policy', () => {
     expect(policy).toMatch(/script-src 'self'(;|$)/);
     await expect(page.getByTestId('connection-status')).toHaveText(/Live/);
     await expect.poll(() => chartInk(page)).toBeGreaterThan(1_000);
-    await expect(page.getByTestId('leaderboard-row')).toHaveCount(10);
+    await expect(page.getByTestId('leaderboard-row')).toHaveCount(8);
     expect(violations).toEqual([]);
   });
 
