@@ -3,7 +3,7 @@
  * race, the context, the pipeline, the feed, the celebrations), and so does /tv?board= of a team
  * board on a screen whose credential reads the whole organisation.
  */
-import type { Deal, KpisResponse, Rep, Team } from '@salesboard/shared';
+import type { KpisResponse, Rep, Team } from '@salesboard/shared';
 import type { Page } from '@playwright/test';
 import pg from 'pg';
 import { expect, test } from '../support/fixtures.js';
@@ -40,9 +40,11 @@ test.describe('a team board shows the team on every panel', () => {
     test(`a TV ${how}`, async ({ page, api }) => {
       const admin = await api.adminToken();
       const call = <T>(method: string, path: string, body?: unknown) => rest<T>(api.baseUrl, admin, method, path, body);
-      const [team, otherTeam] = await call<Team[]>('GET', '/api/teams');
+      // Two teams with active reps: other specs add teams of their own, some without anyone in them.
       const reps = await call<Rep[]>('GET', '/api/reps');
-      const teamReps = new Set(reps.filter((rep) => rep.teamId === team.id).map((rep) => rep.id));
+      const staffed = (await call<Team[]>('GET', '/api/teams')).filter((candidate) => reps.some((rep) => rep.active && rep.teamId === candidate.id));
+      const [team, otherTeam] = staffed;
+      const teamReps = new Set(reps.filter((rep) => rep.active && rep.teamId === team.id).map((rep) => rep.id));
       const board = await call<{ id: string }>('POST', '/api/boards', {
         name: `Team ${team.name} ${Date.now()}`,
         scope: { kind: 'team', id: team.id },
@@ -96,20 +98,21 @@ test.describe('a team board shows the team on every panel', () => {
       }
 
       // Another team wins first, then this team: only this team's win is celebrated, only its deals reach the feed.
-      const open = (deals: Deal[], teamId: string) => deals.find((deal) => reps.find((rep) => rep.id === deal.ownerId)?.teamId === teamId);
-      const negotiations = await api.deals({ stage: 'negotiation' });
-      const proposals = await api.deals({ stage: 'proposal' });
-      const theirs = open([...negotiations, ...proposals], otherTeam.id);
-      const ours = open([...negotiations, ...proposals], team.id);
-      expect(theirs && ours, 'the demo has open deals in both teams').toBeTruthy();
-      await api.changeStage(theirs!.id, 'won');
-      await api.changeStage(ours!.id, 'won');
+      // Deals of its own: earlier specs win the demo's open deals.
+      const dealOf = (teamId: string) => {
+        const owner = reps.find((rep) => rep.active && rep.teamId === teamId)!;
+        return api.createDeal({ name: `Scope check ${teamId.slice(0, 8)} ${Date.now()}`, ownerId: owner.id, amount: '42000000', stage: 'negotiation' });
+      };
+      const theirs = await dealOf(otherTeam.id);
+      const ours = await dealOf(team.id);
+      await api.changeStage(theirs.id, 'won');
+      await api.changeStage(ours.id, 'won');
 
       const celebration = page.getByTestId('celebration');
-      await expect(celebration.getByTestId('celebration-rep')).toHaveText(ours!.ownerName);
+      await expect(celebration.getByTestId('celebration-rep')).toHaveText(ours.ownerName);
       await expect(celebration).toBeHidden({ timeout: 30_000 });
       const feedReps = await repsShown(page, '[data-testid="feed-item"]');
-      expect(feedReps).toContain(ours!.ownerId);
+      expect(feedReps).toContain(ours.ownerId);
       for (const rep of feedReps) expect(teamReps.has(rep), `feed line of ${rep}`).toBe(true);
     });
   }
