@@ -4,6 +4,7 @@
  * GET /api/kpis answers, funnel, breakdowns and stuck deals included, without asking again.
  */
 import { applyKpiUpdate, type KpisResponse, LIVE_PERIODS, type LiveEvent, type LiveFigures, startLiveFigures, type Team } from '@salesboard/shared';
+import { DataSource } from 'typeorm';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -53,6 +54,12 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
       if (event.type !== 'kpi.updated') return;
       const current = held.get(event.payload.period);
       if (current) held.set(event.payload.period, applyKpiUpdate(current, event.payload, event.seq));
+      // As the client's figures store: stuck deals come with one period and are every period's.
+      const stuck = event.payload.parts?.stuck;
+      if (stuck)
+        for (const [period, figures] of held)
+          if (period !== event.payload.period)
+            held.set(period, applyKpiUpdate(figures, { period, scope: event.payload.scope, changed: {}, parts: { stuck } }, event.seq));
     };
     return { held, catchUp };
   }
@@ -84,6 +91,9 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
 
   /** Deals created, moved through stages, won and lost; an activity logged: KPIs, funnel and breakdowns all move. */
   async function changeDeals(ownerId: string) {
+    // A stuck deal moves on: the stuck list changes, pushed with one period and held by every period.
+    const stale = staleDeals.shift();
+    if (stale) await t.keyApi.post(`/api/deals/${stale}/stage`).send({ stage: 'demo' }).expect(200);
     const first = await createDeal(t.keyApi, ownerId, { amount: '120000000', stage: 'qualified' });
     const second = await createDeal(t.keyApi, ownerId, { amount: '80000000' });
     await t.keyApi.post(`/api/deals/${second.id}/stage`).send({ stage: 'proposal' }).expect(200);
@@ -98,7 +108,14 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
     otherTeam = (await t.keyApi.post('/api/teams').send({ name: 'Surabaya' }).expect(201)).body as Team;
     await t.keyApi.post('/api/reps').send({ name: 'Rep B', email: 'repb@example.co.id', teamId: otherTeam.id }).expect(201);
     await createDeal(t.keyApi, org.reps[1].id, { amount: '50000000', stage: 'proposal' });
+    // Two deals in the stage for 60 days (the clock, not an event): stuck deals for the screens to lose.
+    for (const owner of [org.reps[0].id, org.reps[1].id]) {
+      const stale = await createDeal(t.keyApi, owner, { amount: '30000000', stage: 'qualified' });
+      staleDeals.push(stale.id);
+      await t.app.get(DataSource).query(`UPDATE deals SET stage_entered_at = now() - interval '60 days' WHERE id = $1`, [stale.id]);
+    }
   });
+  const staleDeals: string[] = [];
   afterEach(() => clients.splice(0).forEach((client) => client.close()));
   afterAll(async () => t.close());
 

@@ -83,6 +83,22 @@ describe('figures store', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it('gives stuck deals, sent with one period, to every period of the scope it holds', async () => {
+    const month = await openTeamMonth();
+    const quarterAnswer = { ...answer(10, '500.00'), period: { kind: 'quarter' } } as unknown as KpisResponse;
+    load.mockResolvedValueOnce(quarterAnswer);
+    const quarter = scope.run(() => useKpiFigures(() => ({ period: 'quarter', teamId: TEAM })))!;
+    await flush();
+    expect(quarter.data.value?.kpis.revenue).toBe('500.00');
+
+    const stuck = { count: 1, amount: '9.00', deals: [] };
+    useBoardStore().receive(kpiUpdate(12, { parts: { stuck } }));
+    expect(month.data.value?.stuck).toEqual(stuck);
+    expect(quarter.data.value?.stuck).toEqual(stuck);
+    // Only the stuck deals: the quarter keeps its own KPIs.
+    expect(quarter.data.value?.kpis.revenue).toBe('500.00');
+  });
+
   it('asks REST again only after a gap the board store had to fill', async () => {
     const figures = await openTeamMonth();
     const board = useBoardStore();

@@ -173,6 +173,16 @@ export const useFiguresStore = defineStore('figures', () => {
     if (event.type === 'kpi.updated') {
       const entry = kpis.get(`${event.payload.scope}|${event.payload.period}`);
       if (entry?.data.value && isPushed(entry)) entry.data.value = applyKpiUpdate(entry.data.value, event.payload, event.seq);
+      // Stuck deals are the scope's, whatever the period: the server sends them with one period only.
+      const stuck = event.payload.parts?.stuck;
+      if (stuck)
+        for (const other of kpis.values())
+          if (other !== entry && other.data.value && other.scope && isPushed(other) && scopeKey(other.scope) === event.payload.scope)
+            other.data.value = applyKpiUpdate(
+              other.data.value,
+              { period: other.data.value.figures.period.kind, scope: event.payload.scope, changed: {}, parts: { stuck } },
+              event.seq,
+            );
       return;
     }
     if (event.type === 'leaderboard.updated') {

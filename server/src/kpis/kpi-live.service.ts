@@ -47,7 +47,7 @@ interface ScopeRoom {
 }
 
 /** The parts of a (scope, period)'s figures read from the database rather than the aggregates. */
-type DatabaseParts = Pick<LiveFigureParts, 'funnel' | 'stuck'>;
+type DatabaseParts = Pick<LiveFigureParts, 'funnel'> & Partial<Pick<LiveFigureParts, 'stuck'>>;
 
 /**
  * Streams `leaderboard.updated` and `kpi.updated`. Each applied event marks the scopes it moved;
@@ -304,13 +304,21 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       stuckOf(manager, scope, now, stages),
       ...LIVE_PERIODS.map((period) => funnelOf(manager, scope, resolveRange(this.config, { period }, now), stages)),
     ]);
-    return { seq, parts: new Map(LIVE_PERIODS.map((period, index) => [period, { funnel: funnels[index], stuck }])) };
+    // Stuck deals are the scope's, not a period's: they travel with the first live period only, and
+    // screens give them to every period of the scope they hold (applyKpiUpdate's callers).
+    return { seq, parts: new Map(LIVE_PERIODS.map((period, index) => [period, index === 0 ? { funnel: funnels[index], stuck } : { funnel: funnels[index] }])) };
   }
 
   private room(key: string): ScopeRoom {
     let room = this.rooms.get(key);
     if (!room) {
-      room = { timer: null, lastSentAt: 0, sentBoards: new Map(), sentKpis: new Map(), database: { running: false, again: false, based: false, waiting: null } };
+      room = {
+        timer: null,
+        lastSentAt: 0,
+        sentBoards: new Map(),
+        sentKpis: new Map(),
+        database: { running: false, again: false, based: false, waiting: null },
+      };
       this.rooms.set(key, room);
     }
     return room;
