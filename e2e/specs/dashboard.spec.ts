@@ -26,9 +26,9 @@ function compactMoney(page: Page, amount: string, locale = 'en-US'): Promise<str
   );
 }
 
-/** "131 entered": the plural message of the client's catalogue. */
-function enteredText(count: number): string {
-  const [none, one, many] = message('en', 'funnel.entered')
+/** "131 got this far": the plural message of the client's catalogue. */
+function reachedText(count: number): string {
+  const [none, one, many] = message('en', 'funnel.reached')
     .split('|')
     .map((form) => form.trim());
   const form = count === 0 ? none : count === 1 ? one : many;
@@ -40,9 +40,9 @@ async function expectFigures(page: Page, expected: KpisResponse): Promise<string
   const revenue = page.getByTestId('kpi-revenue').getByTestId('kpi-value');
   await expect(revenue).toHaveText(await compactMoney(page, expected.kpis.revenue));
   const first = expected.funnel[0];
-  const entered = page.getByTestId('funnel').locator(`[data-stage="${first.stage}"] [data-testid="funnel-entered"]`);
-  await expect(entered).toHaveText(enteredText(first.entered));
-  return [await revenue.innerText(), await entered.innerText()];
+  const reached = page.getByTestId('funnel').locator(`[data-stage="${first.stage}"] [data-testid="funnel-reached"]`);
+  await expect(reached).toHaveText(reachedText(first.reached));
+  return [await revenue.innerText(), await reached.innerText()];
 }
 
 /** Renames a deal as the admin, as another screen would; answers its name before. */
@@ -65,7 +65,7 @@ test.describe('the manager dashboard', () => {
     const monthAll = await kpis(api, { period: 'month' });
     // The team whose quarter differs most visibly from the whole organisation's month.
     const quarters = await Promise.all(teams.map(async (team) => ({ team, figures: await kpis(api, { period: 'quarter', teamId: team.id }) })));
-    const { team, figures: quarterTeam } = quarters.sort((a, b) => b.figures.funnel[0].entered - a.figures.funnel[0].entered)[0];
+    const { team, figures: quarterTeam } = quarters.sort((a, b) => b.figures.funnel[0].reached - a.figures.funnel[0].reached)[0];
 
     await page.goto('/');
     const before = await expectFigures(page, monthAll);

@@ -127,7 +127,7 @@ describe('figures pushed over the socket equal a fresh GET /api/kpis', () => {
     expect(held).toEqual(fresh);
     // The changes did reach the screen by push: its month shows the win and the funnel's stages.
     expect((fresh.month as KpisResponse).kpis).toMatchObject({ revenue: '120000000.00', won: 1, lost: 1 });
-    expect((held.month as KpisResponse).funnel.some((stage) => stage.entered > 0)).toBe(true);
+    expect((held.month as KpisResponse).funnel.some((stage) => stage.reached > 0)).toBe(true);
   });
 
   it("keeps the organisation's figures equal to a fresh GET, its team and territory breakdowns included", async () => {

@@ -118,7 +118,7 @@ describe('leaderboard and KPI exports', () => {
     expect(organisation.filter((r) => r[3].startsWith('stuck.')).map((r) => r[5])).toEqual([cell(json.stuck.count), json.stuck.amount]);
     expect(rows.filter((r) => r[0] === 'funnel').map((r) => [r[3], r[5]])).toEqual(
       json.funnel.flatMap((f) => [
-        [`funnel.${f.stage}.entered`, cell(f.entered)],
+        [`funnel.${f.stage}.reached`, cell(f.reached)],
         [`funnel.${f.stage}.progressed`, cell(f.progressed)],
       ]),
     );

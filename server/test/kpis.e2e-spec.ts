@@ -127,11 +127,13 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
       leadConversion: 0.5,
       activities: { call: 3, email: 1, meeting: 0, demo: 0, total: 4, perRepPerDay: 4 / (3 * 20) },
     });
-    expect(body.funnel.map(({ stage, entered, progressed }) => [stage, entered, progressed])).toEqual([
-      ['lead', 2, 0],
-      ['qualified', 0, null],
-      ['demo', 0, null],
-      ['proposal', 1, 0],
+    // The cohort: the eight deals created in November (not G) at the furthest stage each reached by
+    // now. B lead; D lost from lead; C proposal; A, E, H and I won, and F won since (in December).
+    expect(body.funnel.map(({ stage, reached, progressed }) => [stage, reached, progressed])).toEqual([
+      ['lead', 8, 6 / 8],
+      ['qualified', 6, 1],
+      ['demo', 6, 1],
+      ['proposal', 6, 5 / 6],
       ['negotiation', 5, 1],
     ]);
     expect(body.stuck).toMatchObject({ count: 2, amount: '90000000.00' });

@@ -188,7 +188,7 @@ export interface KpisResponse {
   period: KpiPeriodInfo;
   scope: KpiScopeInfo;
   kpis: Kpis;
-  /** Open stages in order: deals of the scope that entered each in the period, and the share that moved on. */
+  /** Open stages in order, over the scope's deals created in the period: those that reached at least each stage, and the share that went on (see kpi/funnel.ts). */
   funnel: FunnelStage[];
   /** Open deals of the scope past their stage's limit now, longest first; `deals` holds the first 50. */
   stuck: { count: number; amount: MoneyString; deals: StuckDealSummary[] };

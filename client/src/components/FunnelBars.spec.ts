@@ -5,19 +5,19 @@ import { readableText } from '@/test-support/readable-text';
 import FunnelBars from './FunnelBars.vue';
 
 const stages = [
-  { stage: 'lead', label: 'Lead', entered: 40, progressed: 0.5 },
-  { stage: 'qualified', label: 'Qualified', entered: 20, progressed: 0.25 },
-  { stage: 'demo', label: 'Demo', entered: 0, progressed: null },
+  { stage: 'lead', label: 'Lead', reached: 40, progressed: 0.5 },
+  { stage: 'qualified', label: 'Qualified', reached: 20, progressed: 0.25 },
+  { stage: 'demo', label: 'Demo', reached: 0, progressed: null },
 ];
 
 describe('FunnelBars', () => {
-  it('shows each stage with the deals that entered it and the share that moved on', () => {
+  it('shows each stage with the deals that got at least that far and the share that moved on', () => {
     const wrapper = mount(FunnelBars, { props: { stages }, global: { plugins: [createAppI18n('en')] } });
 
     expect(wrapper.findAll('li').map((item) => readableText(item.element))).toEqual([
-      'Lead 40 entered ↓ 50% moved on',
-      'Qualified 20 entered ↓ 25% moved on',
-      'Demo none entered ↓ none to convert',
+      'Lead 40 got this far ↓ 50% moved on',
+      'Qualified 20 got this far ↓ 25% moved on',
+      'Demo none got this far ↓ none to convert',
     ]);
   });
 
@@ -27,6 +27,6 @@ describe('FunnelBars', () => {
     await wrapper.findAll('button')[1].trigger('click');
 
     expect(wrapper.emitted('select')?.[0]).toEqual([stages[1]]);
-    expect(readableText(wrapper.findAll('li')[1].element)).toBe('Qualified 20 masuk ↓ 25% berlanjut');
+    expect(readableText(wrapper.findAll('li')[1].element)).toBe('Qualified 20 sampai sini ↓ 25% berlanjut');
   });
 });

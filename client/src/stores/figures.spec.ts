@@ -72,7 +72,7 @@ describe('figures store', () => {
     expect(figures.data.value?.kpis.revenue).toBe('250.00');
 
     // The funnel is read from the database after the KPIs went out; its own seq decides.
-    const funnel = [{ stage: 'lead', label: 'Lead', entered: 3, progressed: 0.5 }];
+    const funnel = [{ stage: 'lead', label: 'Lead', reached: 3, progressed: 0.5 }];
     board.receive(kpiUpdate(11, { parts: { funnel } }));
     expect(figures.data.value?.funnel).toEqual(funnel);
 

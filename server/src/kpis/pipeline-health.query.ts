@@ -1,7 +1,7 @@
 /**
  * Funnel and stuck deals, read from the database when asked: they depend on stage history and
  * on the clock rather than on additive totals, and no live view streams them. The rules
- * themselves are the shared computeFunnel and stuckDeals.
+ * themselves are the shared computeFunnel (a cohort of the deals created in the period) and stuckDeals.
  */
 import type { EntityManager } from 'typeorm';
 import {
@@ -30,22 +30,28 @@ function scopeFilter(scope: Scope, params: unknown[]): string {
   return `${column} = $${params.length}`;
 }
 
+/** The cohort funnel (shared computeFunnel): the scope's deals created in the period, with their whole history. */
 export async function funnelOf(manager: EntityManager, scope: Scope, range: PeriodRange, stages: readonly Stage[]): Promise<FunnelStage[]> {
   const params: unknown[] = [range.start, range.end];
-  const rows: { deal_id: string; from_stage: string | null; to_stage: string; at: Date }[] = await manager.query(
-    `SELECT h.deal_id, h.from_stage, h.to_stage, h.at
-       FROM stage_history h
-      WHERE h.deal_id IN (
-            SELECT e.deal_id FROM stage_history e
-              JOIN deals d ON d.id = e.deal_id
-              JOIN reps r ON r.id = d.owner_id
-              LEFT JOIN accounts a ON a.id = d.account_id
-             WHERE e.at >= $1 AND e.at < $2 AND ${scopeFilter(scope, params)})
-      ORDER BY h.at, h.id`,
+  const deals: { id: string; stage: string; created_at: Date }[] = await manager.query(
+    `SELECT d.id, d.stage, d.created_at
+       FROM deals d
+       JOIN reps r ON r.id = d.owner_id
+       LEFT JOIN accounts a ON a.id = d.account_id
+      WHERE d.created_at >= $1 AND d.created_at < $2 AND ${scopeFilter(scope, params)}`,
     params,
   );
+  // The whole history, before and after the period: how far a deal got is judged by now.
+  const rows: { deal_id: string; from_stage: string | null; to_stage: string; at: Date }[] = deals.length
+    ? await manager.query('SELECT deal_id, from_stage, to_stage, at FROM stage_history WHERE deal_id = ANY($1::uuid[])', [deals.map((deal) => deal.id)])
+    : [];
   const history: StageHistoryRow[] = rows.map((row) => ({ dealId: row.deal_id, fromStage: row.from_stage, toStage: row.to_stage, at: row.at }));
-  return computeFunnel(history, stages, range);
+  return computeFunnel(
+    deals.map((deal) => ({ id: deal.id, stage: deal.stage, createdAt: deal.created_at })),
+    history,
+    stages,
+    range,
+  );
 }
 
 export async function stuckOf(

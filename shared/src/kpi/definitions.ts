@@ -35,6 +35,6 @@ export const KPI_DEFINITIONS: Readonly<Record<KpiDefinitionKey, string>> = {
   'activities.demo': 'Demos logged in the period.',
   'activities.total': 'All activities logged in the period.',
   'activities.perRepPerDay': 'Activities per active rep per working day (Monday to Friday) so far.',
-  funnel: 'Per stage: deals that entered it in the period, and the share that went on to a later stage or won.',
+  funnel: 'Deals created in the period, by the furthest stage each reached: per stage, those that got at least that far, and the share that went on to the next stage (after the last: won).',
   stuck: 'Open deals that have stayed in their current stage longer than that stage’s limit (default 14 days).',
 };

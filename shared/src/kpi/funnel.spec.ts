@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { DEFAULT_STAGES } from '../domain.js';
-import { computeFunnel, stuckDeals } from './funnel.js';
+import { computeFunnel, type FunnelStage, stuckDeals } from './funnel.js';
 import type { StageHistoryRow } from './rows.js';
 
 const november = { start: new Date('2026-10-31T17:00:00Z'), end: new Date('2026-11-30T17:00:00Z') };
@@ -11,40 +12,96 @@ const move = (dealId: string, toStage: string, day: number): StageHistoryRow => 
 });
 
 describe('computeFunnel', () => {
-  it('counts deals entering each open stage in position order, and the share that moved on or was won', () => {
+  const deal = (id: string, stage: string, day = 2, month = 10) => ({ id, stage, createdAt: new Date(Date.UTC(2026, month, day, 3)) });
+  const reached = (funnel: FunnelStage[]) => funnel.map((stage) => stage.reached);
+
+  it('counts each deal created in the period at the furthest stage it reached, so later stages never hold more', () => {
+    const deals = [deal('a', 'won'), deal('b', 'lost'), deal('c', 'demo'), deal('d', 'qualified'), deal('e', 'lead'), deal('old', 'demo', 20, 9)];
     const history = [
       move('a', 'lead', 2),
       move('a', 'qualified', 3),
       move('a', 'won', 9),
-      move('b', 'lead', 2),
-      move('b', 'lost', 4),
+      { ...move('b', 'lost', 4), fromStage: 'proposal' },
       move('c', 'lead', 5),
-      move('c', 'demo', 6), // skipped qualified: enters demo, never qualified
-      move('d', 'qualified', 7),
+      move('c', 'demo', 6), // skipped qualified: it went past it, so it counts there too
+      move('d', 'proposal', 7), // moved back since: the furthest stage still counts
+      move('d', 'qualified', 8),
+      move('old', 'demo', 3), // created in October: not in November's cohort
     ];
-    const funnel = computeFunnel(history, DEFAULT_STAGES, november);
+    const funnel = computeFunnel(deals, history, DEFAULT_STAGES, november);
     expect(funnel.map((stage) => stage.stage)).toEqual(['lead', 'qualified', 'demo', 'proposal', 'negotiation']);
-    expect(funnel[0]).toEqual({ stage: 'lead', label: 'Lead', entered: 3, progressed: 2 / 3 });
-    expect(funnel[1]).toEqual({ stage: 'qualified', label: 'Qualified', entered: 2, progressed: 0.5 });
-    expect(funnel[2]).toMatchObject({ entered: 1, progressed: 0 });
+    expect(reached(funnel)).toEqual([5, 4, 4, 3, 1]);
+    expect(funnel[0]).toEqual({ stage: 'lead', label: 'Lead', reached: 5, progressed: 4 / 5 });
+    // After the last open stage the next is won: the one won deal of one.
+    expect(funnel[4].progressed).toBe(1);
   });
 
-  it('gives null progression to a stage nobody entered', () => {
-    expect(computeFunnel([], DEFAULT_STAGES, november).every((stage) => stage.entered === 0 && stage.progressed === null)).toBe(true);
+  it('counts a deal without history at its current stage, a won one at every stage, a lost one with nothing known at the first', () => {
+    const deals = [deal('open', 'proposal'), deal('won', 'won'), deal('lost', 'lost')];
+    expect(reached(computeFunnel(deals, [], DEFAULT_STAGES, november))).toEqual([3, 2, 2, 2, 1]);
   });
 
-  it('counts a deal once when it enters a stage twice, and ignores entries outside the period', () => {
-    const history = [move('a', 'demo', 2), move('a', 'qualified', 3), move('a', 'demo', 4), move('b', 'demo', 1)];
-    const octoberEntry = { ...move('c', 'demo', 1), at: new Date('2026-10-31T16:59:00Z') };
-    const demo = computeFunnel([...history, octoberEntry], DEFAULT_STAGES, november)[2];
-    expect(demo.entered).toBe(2);
+  it('gives null progression to a stage nobody reached, and 0 when nobody went on', () => {
+    expect(computeFunnel([], [], DEFAULT_STAGES, november).every((stage) => stage.reached === 0 && stage.progressed === null)).toBe(true);
+    expect(computeFunnel([deal('a', 'lead')], [], DEFAULT_STAGES, november)[0].progressed).toBe(0);
   });
 
-  it('does not count a move back to an earlier stage as progress', () => {
-    const history = [move('a', 'proposal', 2), move('a', 'demo', 3)];
-    expect(computeFunnel(history, DEFAULT_STAGES, november)[3]).toMatchObject({ entered: 1, progressed: 0 });
+  describe('over any deals and histories', () => {
+    const keys = DEFAULT_STAGES.map((stage) => stage.key);
+    const rankOf = (key: string) => (key === 'won' ? 6 : key === 'lost' ? 0 : keys.indexOf(key) + 1);
+    // A deal: created around November, the stages it went through in order (none: imported without history).
+    const dealArb = fc.record({
+      createdDay: fc.integer({ min: -20, max: 50 }),
+      path: fc.array(fc.constantFrom(...keys), { maxLength: 7 }),
+      importedStage: fc.constantFrom(...keys),
+    });
+    const dealsArb = fc.array(dealArb, { maxLength: 25 });
+    const build = (input: { createdDay: number; path: string[]; importedStage: string }[]) => {
+      const deals = input.map((d, i) => ({ id: `d${i}`, stage: d.path.at(-1) ?? d.importedStage, createdAt: new Date(Date.UTC(2026, 10, d.createdDay, 3)) }));
+      const history = input.flatMap((d, i) => chain(`d${i}`, d.path));
+      return { deals, history };
+    };
+
+    it('never widens going down, and its first stage holds the whole cohort', () => {
+      fc.assert(
+        fc.property(dealsArb, (input) => {
+          const { deals, history } = build(input);
+          const funnel = computeFunnel(deals, history, DEFAULT_STAGES, november);
+          const cohort = deals.filter((d) => d.createdAt >= november.start && d.createdAt < november.end).length;
+          expect(funnel[0].reached).toBe(cohort);
+          for (let i = 1; i < funnel.length; i++) expect(funnel[i].reached).toBeLessThanOrEqual(funnel[i - 1].reached);
+          for (const stage of funnel) {
+            if (stage.reached === 0) expect(stage.progressed).toBeNull();
+            else {
+              expect(stage.progressed).toBeGreaterThanOrEqual(0);
+              expect(stage.progressed).toBeLessThanOrEqual(1);
+            }
+          }
+        }),
+      );
+    });
+
+    it('counts a deal the same whichever stages it skipped on the way to its furthest', () => {
+      fc.assert(
+        fc.property(dealsArb, fc.infiniteStream(fc.boolean()), (input, keep) => {
+          // Drop any stops but the furthest one and the last one (where the deal is now).
+          const skipped = input.map((d) => {
+            const furthest = d.path.reduce((best, key, i) => (rankOf(key) > rankOf(d.path[best]) ? i : best), 0);
+            return { ...d, path: d.path.filter((_, i) => i === furthest || i === d.path.length - 1 || keep.next().value) };
+          });
+          const full = build(input);
+          const short = build(skipped);
+          expect(computeFunnel(short.deals, short.history, DEFAULT_STAGES, november)).toEqual(computeFunnel(full.deals, full.history, DEFAULT_STAGES, november));
+        }),
+      );
+    });
   });
 });
+
+/** A deal's history through `path`, one move a day from November 1st, each from the stage before. */
+function chain(dealId: string, path: string[]): StageHistoryRow[] {
+  return path.map((toStage, i) => ({ dealId, fromStage: i === 0 ? null : path[i - 1], toStage, at: new Date(Date.UTC(2026, 10, 1 + i, 3)) }));
+}
 
 describe('stuckDeals', () => {
   const now = new Date('2026-11-30T03:00:00Z');

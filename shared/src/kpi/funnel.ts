@@ -1,4 +1,20 @@
-/** Stage conversion and stuck deals: where the pipeline leaks and where it stalls. */
+/**
+ * The funnel, a cohort: the deals created in the period (created_at in [start, end)), each
+ * counted at the furthest stage it has reached by now, in stage order. A stage's count is the
+ * deals that reached at least that stage, so the funnel never widens going down, and a deal that
+ * skipped a stage still counts at it (it went past). "Moved on" is the next stage's count over
+ * this one's; after the last open stage, the next is won.
+ *
+ * How far a deal got, from its current stage and every stage its history names (moved to or from):
+ * - a won deal (now, or ever in its history) reached every open stage, and won;
+ * - otherwise the furthest open stage among those; a lost deal's history names the stage it was
+ *   lost from, so it counts there;
+ * - a deal with none of these (imported lost without a known stage) counts at the first open
+ *   stage: it entered the pipeline, and the first stage's count is the whole cohort.
+ * Stages not in the list (none can be deleted while history names them) are ignored.
+ *
+ * Stuck deals: open deals past their stage's limit now.
+ */
 import type { Stage } from '../domain.js';
 import { MS_PER_DAY } from './civil-date.js';
 import type { PeriodRange } from './period.js';
@@ -7,34 +23,51 @@ import type { DealRow, StageHistoryRow } from './rows.js';
 export interface FunnelStage {
   stage: string;
   label: string;
-  /** Deals that entered the stage in the period, each once. */
-  entered: number;
-  /** Share of those that later moved to a later open stage or to won; null when none entered. */
+  /** Deals of the cohort that reached at least this stage. */
+  reached: number;
+  /** The next stage's count (after the last open stage: won) over this one's; null when none reached it. */
   progressed: number | null;
 }
 
+/** What the funnel needs of a deal: its current stage and when it was created. */
+export type FunnelDeal = Pick<DealRow, 'id' | 'stage' | 'createdAt'>;
+
 export const DEFAULT_STUCK_AFTER_DAYS = 14;
 
-/** Open stages in position order. The caller filters the history to the scope it wants. */
-export function computeFunnel(history: readonly StageHistoryRow[], stages: readonly Stage[], range: Pick<PeriodRange, 'start' | 'end'>): FunnelStage[] {
-  const stagesByKey = new Map(stages.map((stage) => [stage.key, stage]));
-  const byDeal = groupByDeal(history);
+/**
+ * Open stages in position order, over the deals created in the range. The caller filters deals
+ * to the scope it wants; history rows of deals not in the cohort are ignored.
+ */
+export function computeFunnel(
+  deals: readonly FunnelDeal[],
+  history: readonly StageHistoryRow[],
+  stages: readonly Stage[],
+  range: Pick<PeriodRange, 'start' | 'end'>,
+): FunnelStage[] {
   const openStages = stages.filter((stage) => stage.kind === 'open').sort((a, b) => a.position - b.position);
+  // Rank 1..n for the open stages, n + 1 for any won stage; lost and unknown stages have none.
+  const rank = new Map<string, number>(openStages.map((stage, index) => [stage.key, index + 1]));
+  for (const stage of stages) if (stage.kind === 'won') rank.set(stage.key, openStages.length + 1);
 
-  return openStages.map((stage) => {
-    const isLater = (key: string) => {
-      const to = stagesByKey.get(key);
-      return to !== undefined && (to.kind === 'won' || (to.kind === 'open' && to.position > stage.position));
-    };
-    let entered = 0;
-    let progressed = 0;
-    for (const moves of byDeal.values()) {
-      const entry = moves.findIndex((move) => move.toStage === stage.key && inRange(move.at, range));
-      if (entry === -1) continue;
-      entered++;
-      if (moves.slice(entry + 1).some((move) => isLater(move.toStage))) progressed++;
-    }
-    return { stage: stage.key, label: stage.label, entered, progressed: entered === 0 ? null : progressed / entered };
+  const furthest = new Map<string, number>();
+  for (const deal of deals) {
+    if (inRange(deal.createdAt, range)) furthest.set(deal.id, Math.max(1, rank.get(deal.stage) ?? 0));
+  }
+  for (const move of history) {
+    const soFar = furthest.get(move.dealId);
+    if (soFar === undefined) continue;
+    const reachedNow = Math.max(rank.get(move.toStage) ?? 0, move.fromStage === null ? 0 : (rank.get(move.fromStage) ?? 0));
+    if (reachedNow > soFar) furthest.set(move.dealId, reachedNow);
+  }
+
+  // reachedAtLeast[r] = deals whose furthest rank is r or more, for r = 1..n + 1.
+  const reachedAtLeast = new Array<number>(openStages.length + 2).fill(0);
+  for (const r of furthest.values()) reachedAtLeast[r]++;
+  for (let r = openStages.length; r >= 1; r--) reachedAtLeast[r] += reachedAtLeast[r + 1];
+
+  return openStages.map((stage, index) => {
+    const reached = reachedAtLeast[index + 1];
+    return { stage: stage.key, label: stage.label, reached, progressed: reached === 0 ? null : reachedAtLeast[index + 2] / reached };
   });
 }
 
@@ -60,18 +93,6 @@ export function stuckDeals<T extends Pick<DealRow, 'id' | 'stage' | 'stageEntere
   }
   // The earliest entry has the most days in stage; the exact instant also orders deals within a day.
   return stuck.sort((a, b) => a.stageEnteredAt.getTime() - b.stageEnteredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Each deal's moves, oldest first (stable, so moves at the same instant keep their given order). */
-function groupByDeal(history: readonly StageHistoryRow[]): Map<string, StageHistoryRow[]> {
-  const byDeal = new Map<string, StageHistoryRow[]>();
-  for (const move of history) {
-    const moves = byDeal.get(move.dealId);
-    if (moves) moves.push(move);
-    else byDeal.set(move.dealId, [move]);
-  }
-  for (const moves of byDeal.values()) moves.sort((a, b) => a.at.getTime() - b.at.getTime());
-  return byDeal;
 }
 
 function inRange(instant: Date, range: Pick<PeriodRange, 'start' | 'end'>): boolean {

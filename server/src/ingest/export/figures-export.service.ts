@@ -111,7 +111,7 @@ export class FiguresExportService {
     add('kpi', scopeName, answer.scope.id, 'stuck.count', 'Stuck deals', answer.stuck.count, 'deals');
     add('kpi', scopeName, answer.scope.id, 'stuck.amount', 'Stuck deals: amount', answer.stuck.amount, unit('money'));
     for (const stage of answer.funnel) {
-      add('funnel', scopeName, answer.scope.id, `funnel.${stage.stage}.entered`, `${stage.label}: entered`, stage.entered, 'deals');
+      add('funnel', scopeName, answer.scope.id, `funnel.${stage.stage}.reached`, `${stage.label}: reached`, stage.reached, 'deals');
       add('funnel', scopeName, answer.scope.id, `funnel.${stage.stage}.progressed`, `${stage.label}: moved on`, stage.progressed, 'ratio');
     }
     const sections = [
