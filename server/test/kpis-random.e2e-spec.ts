@@ -333,7 +333,7 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
     } else if (roll < 0.9) {
       await api()
         .post('/api/leads')
-        .send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'nurturing', 'qualified', 'converted', 'disqualified']) })
+        .send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'contacted', 'qualified', 'converted', 'disqualified']) })
         .expect(201);
     } else if (roll < 0.95) {
       const month = Math.floor(next() * 12);

@@ -17,6 +17,7 @@ import { Admin1764650000000 } from './migrations/1764650000000-Admin.js';
 import { EventActors1764800000000 } from './migrations/1764800000000-EventActors.js';
 import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-IdempotencyCaller.js';
 import { ProductMarginUnknown1765000000000 } from './migrations/1765000000000-ProductMarginUnknown.js';
+import { LeadStatusHistory1765060600000 } from './migrations/1765060600000-LeadStatusHistory.js';
 
 /** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
 export const ENTITIES = [TeamEntity, TerritoryEntity, RepEntity, AccountEntity, ProductEntity, StageEntity, ActivityEntity, LeadEntity, QuotaEntity];
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   EventActors1764800000000,
   IdempotencyCaller1764930000000,
   ProductMarginUnknown1765000000000,
+  LeadStatusHistory1765060600000,
 ];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {
