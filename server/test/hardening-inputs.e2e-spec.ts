@@ -15,7 +15,7 @@ const PIPEDRIVE = { user: 'pipedrive-hook', password: 'pipedrive-hook-password' 
 const DAY_MS = 86_400_000;
 
 /** Row counts of the tables a write could touch, and the log head: all equal after a refusal. */
-const WRITTEN_TABLES = ['deals', 'activities', 'quotas', 'reps', 'leads', 'event_log', 'audit_log', 'webhook_deliveries', 'crm_property_clock', 'import_jobs'];
+const WRITTEN_TABLES = ['deals', 'activities', 'quotas', 'reps', 'leads', 'lead_status_history', 'event_log', 'audit_log', 'webhook_deliveries', 'crm_property_clock', 'import_jobs'];
 
 describe('bounded inputs (issue #13)', () => {
   let t: IngestTestApp;

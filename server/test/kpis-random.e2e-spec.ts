@@ -93,7 +93,7 @@ const KPI_TOTALS_SQL = `
       (SELECT count(*)::int FROM leads l, bounds b WHERE $6 = 'all' AND l.rep_id IS NULL AND l.created_at >= b.start_at AND l.created_at < b.end_at) AS leads_created,
     (SELECT count(*)::int FROM leads l LEFT JOIN scoped_reps r ON r.id = l.rep_id, bounds b
       WHERE (r.id IS NOT NULL OR ($6 = 'all' AND l.rep_id IS NULL)) AND l.created_at >= b.start_at AND l.created_at < b.end_at
-        AND (l.status = 'converted' OR l.converted_deal_id IS NOT NULL)) AS leads_converted,
+        AND EXISTS (SELECT 1 FROM lead_status_history h WHERE h.lead_id = l.id AND h.to_status = 'converted')) AS leads_converted,
     (SELECT json_object_agg(type, n) FROM (SELECT a.type, count(*)::int AS n FROM activities a JOIN scoped_reps r ON r.id = a.rep_id, bounds b
       WHERE a.at >= b.start_at AND a.at < b.end_at GROUP BY a.type) x) AS activities,
     (SELECT count(*)::int FROM scoped_reps WHERE active) AS active_reps,
@@ -333,7 +333,7 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
     } else if (roll < 0.9) {
       await api()
         .post('/api/leads')
-        .send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'nurturing', 'qualified', 'converted', 'disqualified']) })
+        .send({ source: 'web', repId: next() < 0.2 ? undefined : rep.id, status: pick(['new', 'contacted', 'qualified', 'converted', 'disqualified']) })
         .expect(201);
     } else if (roll < 0.95) {
       const month = Math.floor(next() * 12);

@@ -13,7 +13,7 @@ export type ForecastCategory = (typeof FORECAST_CATEGORIES)[number];
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'demo'] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-export const LEAD_STATUSES = ['new', 'nurturing', 'qualified', 'converted', 'disqualified'] as const;
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'converted', 'disqualified'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 
 export const QUOTA_PERIODS = ['month', 'quarter'] as const;

@@ -11,3 +11,4 @@ export * from './ingest.js';
 export * from './admin.js';
 export * from './deal-history.js';
 export * from './date-range.js';
+export * from './leads.js';

@@ -3,8 +3,11 @@ import { onScopeDispose, ref, shallowRef, watch } from 'vue';
 import { useBoardStore } from '@/stores/board';
 
 export interface LiveQueryOptions {
-  /** Refetch at least this often, events or not (the numbers also move with the clock). */
-  refreshMs?: number;
+  /**
+   * Refetch at least this often, events or not (the numbers also move with the clock); null for
+   * data that changes only with events (no timer: the events say when).
+   */
+  refreshMs?: number | null;
   /** At most one fetch per this many ms, however many events arrive. */
   throttleMs?: number;
   /** Which live events make the answer stale; by default every one. */
@@ -65,7 +68,7 @@ export function useLiveQuery<T>(key: () => string | null, load: (signal: AbortSi
   const unsubscribe = board.onEvent((event) => {
     if (isRelevant(event)) requestReload();
   });
-  const interval = setInterval(requestReload, refreshMs);
+  const interval = refreshMs === null ? undefined : setInterval(requestReload, refreshMs);
 
   onScopeDispose(() => {
     unsubscribe();

@@ -17,6 +17,7 @@ import { Admin1764650000000 } from './migrations/1764650000000-Admin.js';
 import { EventActors1764800000000 } from './migrations/1764800000000-EventActors.js';
 import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-IdempotencyCaller.js';
 import { ProductMarginUnknown1765000000000 } from './migrations/1765000000000-ProductMarginUnknown.js';
+import { LeadStatusHistory1765060600000 } from './migrations/1765060600000-LeadStatusHistory.js';
 import { DealsCreatedIndex1765100000000 } from './migrations/1765100000000-DealsCreatedIndex.js';
 
 /** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   EventActors1764800000000,
   IdempotencyCaller1764930000000,
   ProductMarginUnknown1765000000000,
+  LeadStatusHistory1765060600000,
   DealsCreatedIndex1765100000000,
 ];
 

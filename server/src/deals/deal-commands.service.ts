@@ -99,18 +99,24 @@ export class DealCommands {
   // ---- one deal, in a transaction of its own (REST and the simulator) ------------------------
 
   async create(input: CreateDealInput, context: ChangeContext): Promise<Deal> {
+    return this.writer.transaction(context, (tx) => this.createIn(tx, input, context));
+  }
+
+  /**
+   * Creates a deal inside the caller's transaction, with the same rules as `create`: a lead's
+   * conversion makes its deal and records the lead's new status in one commit, or neither.
+   */
+  async createIn(tx: WriteTx, input: CreateDealInput, context: ChangeContext): Promise<Deal> {
     const stage = input.stage ? this.requireStage(input.stage) : this.stages.firstOpen();
-    return this.writer.transaction(context, async (tx) => {
-      // Rights first: a refusal must not depend on whether the account or product named exists.
-      if (context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
-        throw forbidden(`authorization: you may not create deals for rep ${input.ownerId}`);
-      }
-      await this.requireRefs(tx.manager, input);
-      const source = input.source ?? context.source;
-      const id = await this.insert(tx, context, source, { ...input, stage });
-      if (!id) throw conflict(`externalId: a deal from ${source} with id ${input.externalId} already exists`);
-      return this.reload(tx.manager, id);
-    });
+    // Rights first: a refusal must not depend on whether the account or product named exists.
+    if (context.principal && !canWriteDeal(context.principal, await this.ownershipOfRep(tx.manager, input.ownerId))) {
+      throw forbidden(`authorization: you may not create deals for rep ${input.ownerId}`);
+    }
+    await this.requireRefs(tx.manager, input);
+    const source = input.source ?? context.source;
+    const id = await this.insert(tx, context, source, { ...input, stage });
+    if (!id) throw conflict(`externalId: a deal from ${source} with id ${input.externalId} already exists`);
+    return this.reload(tx.manager, id);
   }
 
   async update(id: string, input: UpdateDealInput, context: ChangeContext): Promise<Deal> {

@@ -154,7 +154,7 @@ export class DemoService {
       ]);
     }
     await manager.query('INSERT INTO activities (type, rep_id, at) SELECT * FROM unnest($1::text[], $2::uuid[], $3::timestamptz[])', transpose(activities, 3));
-    const statuses = ['new', 'nurturing', 'qualified', 'converted', 'disqualified'];
+    const statuses = ['new', 'contacted', 'qualified', 'converted', 'disqualified'];
     const leads: unknown[][] = [];
     for (let i = 0; i < 200; i++) {
       leads.push([
@@ -164,8 +164,17 @@ export class DemoService {
         new Date(now.getTime() - random() * HISTORY_DAYS * DAY_MS),
       ]);
     }
+    // Each lead's history says how it got to its status (created new, moved a few days on), as
+    // lead conversion is counted from the history.
     await manager.query(
-      'INSERT INTO leads (source, status, rep_id, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[])',
+      `WITH made AS (
+         INSERT INTO leads (source, status, rep_id, created_at, updated_at)
+         SELECT s, st, r, c, c FROM unnest($1::text[], $2::text[], $3::uuid[], $4::timestamptz[]) AS x(s, st, r, c)
+         RETURNING id, status, created_at)
+       INSERT INTO lead_status_history (lead_id, from_status, to_status, at, actor_kind, actor_id)
+       SELECT id, NULL, 'new', created_at, 'system', 'demo' FROM made
+       UNION ALL
+       SELECT id, 'new', status, LEAST(created_at + interval '3 days', now()), 'system', 'demo' FROM made WHERE status <> 'new'`,
       transpose(leads, 4),
     );
     // Monthly quotas for this month and the three before, per rep and per team.

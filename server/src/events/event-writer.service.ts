@@ -86,7 +86,7 @@ export class EventWriter {
  * The actor columns of a change's events: the REST caller as the audit log names it, or, for a
  * change nobody called for, `system` and the source (`pipedrive`, `hubspot`, `csv`, `simulator`).
  */
-function actorOf(context: LogContext): [kind: string, id: string, name: string | null] {
+export function actorOf(context: LogContext): [kind: string, id: string, name: string | null] {
   const { principal } = context;
   return principal ? [principal.kind, principal.id, principal.name] : ['system', context.source, null];
 }

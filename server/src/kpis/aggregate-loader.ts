@@ -179,14 +179,17 @@ export class AggregateLoader {
   }
 
   private async loadLeads(manager: EntityManager, aggregates: KpiAggregates, calendar: LocalCalendar): Promise<void> {
-    const rows: { id: string; rep_id: string | null; status: string; converted_deal_id: string | null; created_at: Date }[] = await manager.query(
-      'SELECT id, rep_id, status, converted_deal_id, created_at FROM leads',
+    // Converted: the lead's history reached converted (a conversion is final, so this is also its status now).
+    const rows: { id: string; rep_id: string | null; converted: boolean; created_at: Date }[] = await manager.query(
+      `SELECT l.id, l.rep_id, l.created_at,
+              EXISTS (SELECT 1 FROM lead_status_history h WHERE h.lead_id = l.id AND h.to_status = 'converted') AS converted
+         FROM leads l`,
     );
     for (const lead of rows) {
       aggregates.applyLead(lead.id, {
         repId: lead.rep_id,
         createdDay: calendar.dayOf(lead.created_at.getTime()),
-        converted: lead.status === 'converted' || lead.converted_deal_id !== null,
+        converted: lead.converted,
       });
     }
   }
