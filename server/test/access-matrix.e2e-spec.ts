@@ -77,6 +77,8 @@ describe('access matrix', () => {
   /** Targets that rows change but never remove. */
   let spare: { team: Team; territory: Territory; repId: string; stageKey: string; board: Board; job: ImportJob };
   const repA = () => c.orgA.reps[0].id;
+  /** A new lead per caller: a status change or a conversion changes the lead for whoever comes next. */
+  const freshLead = async (repId: string) => ((await t.api.post('/api/leads').send({ source: 'Probe', repId }).expect(201)).body as { id: string }).id;
 
   beforeAll(async () => {
     t = await bootTestApp({ HUBSPOT_CLIENT_SECRET: 'hubspot-test-secret', PIPEDRIVE_WEBHOOK_USER: 'pipedrive', PIPEDRIVE_WEBHOOK_PASSWORD: 'pipedrive-pass' });
@@ -459,6 +461,31 @@ describe('access matrix', () => {
       what: 'log a lead of rep A converted into deal B',
       expected: only(201, 'admin', 'writeKey'),
       call: () => ({ url: '/api/leads', body: { source: 'Website', repId: repA(), convertedDealId: c.dealB.id } }),
+    },
+    { route: 'GET /api/leads', what: 'list leads (each sees the ones they may)', expected: READ, call: () => ({ url: '/api/leads' }) },
+    {
+      route: 'GET /api/leads/by-source',
+      what: "the organisation's leads by source (figures, as GET /api/kpis)",
+      expected: only(200, ...SEE_ALL),
+      call: () => ({ url: '/api/leads/by-source' }),
+    },
+    {
+      route: 'GET /api/leads/:id/history',
+      what: "read a lead of rep A's history",
+      expected: only(200, 'admin', 'manager', 'rep', 'display', 'readKey', 'writeKey'),
+      call: async () => ({ url: `/api/leads/${await freshLead(repA())}/history` }),
+    },
+    {
+      route: 'POST /api/leads/:id/status',
+      what: "move a fresh lead of rep A's to contacted",
+      expected: only(200, 'admin', 'manager', 'rep', 'writeKey'),
+      call: async () => ({ url: `/api/leads/${await freshLead(repA())}/status`, body: { status: 'contacted' } }),
+    },
+    {
+      route: 'POST /api/leads/:id/convert',
+      what: "convert a fresh lead of rep A's into a deal",
+      expected: only(201, 'admin', 'manager', 'rep', 'writeKey'),
+      call: async () => ({ url: `/api/leads/${await freshLead(repA())}/convert`, body: { amount: '1000000' } }),
     },
     {
       route: 'PUT /api/quotas',
