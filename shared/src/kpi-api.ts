@@ -213,7 +213,17 @@ export interface KpiUpdatedPayload {
   scope: string;
   changed: Partial<Kpis>;
   parts?: Partial<LiveFigureParts>;
+  /**
+   * The breakdown rows whose KPIs changed, with only the fields that changed, when the rows
+   * themselves (which entities, their names, their order) did not: a change moves one or two rows
+   * of twenty, each of some thirty fields. When the rows change, `parts.breakdowns` comes whole.
+   */
+  breakdownChanges?: BreakdownChanges;
 }
+
+export type BreakdownKind = keyof KpisResponse['breakdowns'];
+export const BREAKDOWN_KINDS = ['teams', 'territories', 'reps'] as const satisfies readonly BreakdownKind[];
+export type BreakdownChanges = Partial<Record<BreakdownKind, { id: string; changed: Partial<Kpis> }[]>>;
 
 export interface LeaderboardResponse {
   seq: number;
@@ -273,5 +283,25 @@ export function applyKpiUpdate(held: LiveFigures, update: KpiUpdatedPayload, seq
     seqs[part] = seq;
     applied = true;
   }
+  if (update.breakdownChanges && seq >= seqs.breakdowns) {
+    figures.breakdowns = applyBreakdownChanges(figures.breakdowns, update.breakdownChanges);
+    seqs.breakdowns = seq;
+    applied = true;
+  }
   return applied ? { figures, seqs } : held;
+}
+
+/** The rows with their changed fields merged in; rows not named stay as they are (the same objects). */
+function applyBreakdownChanges(breakdowns: KpisResponse['breakdowns'], changes: BreakdownChanges): KpisResponse['breakdowns'] {
+  const next = { ...breakdowns };
+  for (const kind of BREAKDOWN_KINDS) {
+    const rows = changes[kind];
+    if (!rows?.length) continue;
+    const byId = new Map(rows.map((row) => [row.id, row.changed]));
+    next[kind] = breakdowns[kind].map((row) => {
+      const changed = byId.get(row.id);
+      return changed ? { ...row, kpis: { ...row.kpis, ...changed } } : row;
+    });
+  }
+  return next;
 }

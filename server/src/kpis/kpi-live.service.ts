@@ -2,6 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { DataSource } from 'typeorm';
 import {
   type BoardScope,
+  BREAKDOWN_KINDS,
+  type BreakdownChanges,
+  type KpisResponse,
   type FiguresEvent,
   type KpiPeriodInfo,
   type Kpis,
@@ -219,12 +222,49 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** What of one period's KPIs and parts differs from what the room was last sent, recorded as sent; null if nothing. */
   private kpiUpdate(room: ScopeRoom, key: string, period: LivePeriod, kpis: Partial<Kpis>, parts: Partial<LiveFigureParts>): KpiUpdatedPayload | null {
+    const { breakdowns, ...wholeParts } = parts;
     const changed = this.differences(room, period, kpis, '');
-    const changedParts = this.differences(room, period, parts, 'part.');
-    if (Object.keys(changed).length === 0 && Object.keys(changedParts).length === 0) return null;
+    const changedParts: Partial<LiveFigureParts> = this.differences(room, period, wholeParts, 'part.');
+    const rows = breakdowns ? this.breakdownDifferences(room, period, breakdowns) : null;
+    if (rows === 'whole') changedParts.breakdowns = breakdowns;
+    if (Object.keys(changed).length === 0 && Object.keys(changedParts).length === 0 && rows === null) return null;
     const payload: KpiUpdatedPayload = { period, scope: key, changed };
     if (Object.keys(changedParts).length > 0) payload.parts = changedParts;
+    if (rows !== null && rows !== 'whole') payload.breakdownChanges = rows;
     return payload;
+  }
+
+  /**
+   * The breakdown's changes since last sent: `whole` when its rows (which entities, their names,
+   * their order) differ, else each row's changed KPI fields, or null for none. Either way what is
+   * returned is recorded as sent, field by field.
+   */
+  private breakdownDifferences(room: ScopeRoom, period: LivePeriod, breakdowns: KpisResponse['breakdowns']): BreakdownChanges | 'whole' | null {
+    const rows = JSON.stringify(BREAKDOWN_KINDS.map((kind) => breakdowns[kind].map((row) => [row.id, row.name])));
+    const sent = this.sentOf(room, period);
+    const sameRows = sent.get('breakdowns.rows') === rows;
+    sent.set('breakdowns.rows', rows);
+    const changes: BreakdownChanges = {};
+    let any = false;
+    for (const kind of BREAKDOWN_KINDS) {
+      for (const row of breakdowns[kind]) {
+        const changed = this.differences(room, period, row.kpis, `breakdowns.${kind}.${row.id}.`);
+        if (Object.keys(changed).length === 0) continue;
+        (changes[kind] ??= []).push({ id: row.id, changed });
+        any = true;
+      }
+    }
+    if (!sameRows) return 'whole';
+    return any ? changes : null;
+  }
+
+  private sentOf(room: ScopeRoom, period: LivePeriod): Map<string, string> {
+    let sent = room.sentKpis.get(period);
+    if (!sent) {
+      sent = new Map();
+      room.sentKpis.set(period, sent);
+    }
+    return sent;
   }
 
   /**
@@ -233,11 +273,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
    * screens work it out themselves (elapsedShareAt), so it alone never makes the period news.
    */
   private differences<T extends object>(room: ScopeRoom, period: LivePeriod, values: T, prefix: string): Partial<T> {
-    let sent = room.sentKpis.get(period);
-    if (!sent) {
-      sent = new Map();
-      room.sentKpis.set(period, sent);
-    }
+    const sent = this.sentOf(room, period);
     const changed: Partial<T> = {};
     for (const [field, value] of Object.entries(values) as [keyof T & string, T[keyof T & string]][]) {
       const json = JSON.stringify(prefix + field === 'part.period' ? { ...(value as KpiPeriodInfo), elapsedShare: undefined } : value);
