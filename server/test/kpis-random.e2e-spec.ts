@@ -23,11 +23,15 @@ type PeriodQuery = { kind: string; from?: string; to?: string };
 /** The period's local days and instants, by PostgreSQL's calendar and time-zone data. */
 const BOUNDS = `
   bounds AS (
-    SELECT first, last, prev_first, today,
+    SELECT first, last, prev_first, prev_next - 1 AS prev_last, today,
            (first::timestamp AT TIME ZONE $2) AS start_at,
            ((last + 1)::timestamp AT TIME ZONE $2) AS end_at,
            (prev_first::timestamp AT TIME ZONE $2) AS prev_start_at,
+           (prev_next::timestamp AT TIME ZONE $2) AS prev_end_at,
            (today::timestamp AT TIME ZONE $2) AS today_start
+      FROM (
+    -- Like for like: the previous period only as far as as many days as this one has begun (today whole), at most all of it.
+    SELECT *, prev_first + least(CASE WHEN today BETWEEN first AND last THEN today - first + 1 ELSE last - first + 1 END, first - prev_first) AS prev_next
       FROM (
         SELECT today, first, last,
                CASE $3 WHEN 'today' THEN first - 1 WHEN 'week' THEN first - 7
@@ -43,7 +47,7 @@ const BOUNDS = `
                        CASE $3 WHEN 'today' THEN today WHEN 'week' THEN date_trunc('week', today)::date
                                WHEN 'month' THEN date_trunc('month', today)::date WHEN 'quarter' THEN date_trunc('quarter', today)::date
                                WHEN 'year' THEN date_trunc('year', today)::date ELSE $4::date END AS first
-                  FROM (SELECT ($1::timestamptz AT TIME ZONE $2)::date AS today) t) f) l) p),
+                  FROM (SELECT ($1::timestamptz AT TIME ZONE $2)::date AS today) t) f) l) p) c),
   shares AS (
     SELECT q.rep_id, q.team_id,
            CASE WHEN overlap = q_days THEN q.amount ELSE round(q.amount * overlap / q_days, 2) END AS share
@@ -77,7 +81,7 @@ const KPI_TOTALS_SQL = `
     (SELECT (sum(amount) * 100)::bigint::text FROM won) AS revenue_minor,
     (SELECT count(*)::int FROM won) AS won,
     (SELECT count(*)::int FROM sd, bounds b WHERE sd.kind = 'lost' AND sd.closed_at >= b.start_at AND sd.closed_at < b.end_at) AS lost,
-    (SELECT (sum(amount) * 100)::bigint::text FROM sd, bounds b WHERE sd.kind = 'won' AND sd.closed_at >= b.prev_start_at AND sd.closed_at < b.start_at) AS previous_minor,
+    (SELECT (sum(amount) * 100)::bigint::text FROM sd, bounds b WHERE sd.kind = 'won' AND sd.closed_at >= b.prev_start_at AND sd.closed_at < b.prev_end_at) AS previous_minor,
     (SELECT sum(cycle_seconds)::float8 FROM won) AS cycle_seconds,
     (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_seconds::float8) FROM won) AS cycle_median_seconds,
     (SELECT sum(amount * margin_pct)::text FROM won WHERE margin_pct IS NOT NULL) AS margin_major_pct,
@@ -107,7 +111,8 @@ const KPI_TOTALS_SQL = `
     (SELECT (extract(epoch FROM $1::timestamptz - start_at) * 1000)::bigint::text FROM bounds) AS elapsed_ms,
     (SELECT (extract(epoch FROM end_at - start_at) * 1000)::bigint::text FROM bounds) AS length_ms,
     (SELECT CASE WHEN $1::timestamptz < b.start_at THEN 0 ELSE greatest(1, (SELECT count(*)::int FROM generate_series(b.first, least(b.today, b.last), interval '1 day') g(day) WHERE extract(isodow FROM g.day) <= 5)) END FROM bounds b) AS working_days,
-    (SELECT first::text FROM bounds) AS first, (SELECT last::text FROM bounds) AS last`;
+    (SELECT first::text FROM bounds) AS first, (SELECT last::text FROM bounds) AS last,
+    (SELECT prev_first::text FROM bounds) AS prev_first, (SELECT prev_last::text FROM bounds) AS prev_last`;
 
 interface KpiTotalsRow {
   revenue_minor: string | null;
@@ -135,6 +140,8 @@ interface KpiTotalsRow {
   working_days: number;
   first: string;
   last: string;
+  prev_first: string;
+  prev_last: string;
 }
 
 /** Minor units → "1234.50", written out independently of the server's helpers. */
@@ -190,6 +197,8 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
     return {
       first: row.first,
       last: row.last,
+      prevFirst: row.prev_first,
+      prevLast: row.prev_last,
       kpis: {
         revenue: money(revenue),
         quota: quota === null ? null : money(quota),
@@ -406,6 +415,8 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
     { kind: 'quarter' },
     { kind: 'year' },
     { kind: 'custom', from: isoDay(-200), to: isoDay(-30) },
+    // Under way: compared with its first days' worth of the 41 days before it.
+    { kind: 'custom', from: isoDay(-20), to: isoDay(20) },
   ];
   const scopes = (): ScopeQuery[] => [
     { kind: 'all', id: null },
@@ -443,7 +454,13 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
         ).body as KpisResponse;
         const expected = await referenceKpis(period, scope);
         const where = `${period.kind} ${scope.kind} ${scope.id ?? ''}`;
-        expect({ where, from: body.period.from, to: body.period.to }).toEqual({ where, from: expected.first, to: expected.last });
+        expect({ where, from: body.period.from, to: body.period.to, previousFrom: body.period.previousFrom, previousTo: body.period.previousTo }).toEqual({
+          where,
+          from: expected.first,
+          to: expected.last,
+          previousFrom: expected.prevFirst,
+          previousTo: expected.prevLast,
+        });
         const { cycleDays, cycleDaysMedian, velocity, forecast, ...exact } = body.kpis;
         const { cycleDays: cycleRef, cycleDaysMedian: medianRef, velocity: velocityRef, forecast: forecastRef, ...exactRef } = expected.kpis;
         expect({ where, ...exact }).toEqual({
@@ -473,7 +490,7 @@ describe(`KPIs and leaderboards after ${OPERATIONS} random changes, against SQL 
         compared++;
       }
     }
-    expect(compared).toBe(6 * (1 + 3 + 2 + 8));
+    expect(compared).toBe(7 * (1 + 3 + 2 + 8));
     // The history has revenue whose margin is unknown, so the share was put to the test.
     expect(partlyKnown).toBeGreaterThan(10);
   }, 300_000);

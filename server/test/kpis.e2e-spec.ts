@@ -148,8 +148,10 @@ describe('KPIs of a hand-worked November (Asia/Jakarta)', () => {
     const november = await kpis('from=2031-11-30&to=2031-11-30');
     expect(november.kpis).toMatchObject({ revenue: '110000000.00', won: 2 }); // I and E
     const december = await kpis('period=month');
-    expect(december.period).toMatchObject({ from: '2031-12-01', to: '2031-12-31' });
-    expect(december.kpis).toMatchObject({ revenue: '70000000.00', won: 1, incremental: '-260000000.00' }); // November had 330 M
+    // A minute into December, it is set against 1 November alone (nothing won), not all of November's 330 M.
+    expect(december.period).toMatchObject({ from: '2031-12-01', to: '2031-12-31', previousFrom: '2031-11-01', previousTo: '2031-11-01' });
+    expect(december.period).toMatchObject({ lastYearFrom: '2030-12-01', lastYearTo: '2030-12-01' });
+    expect(december.kpis).toMatchObject({ revenue: '70000000.00', won: 1, incremental: '70000000.00', growth: null });
   });
 
   it('follows the deal moved between reps, and the won amount changed after the win', async () => {

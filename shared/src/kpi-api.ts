@@ -153,8 +153,12 @@ export interface KpiPeriodInfo {
   to: IsoDate;
   start: IsoInstant;
   end: IsoInstant;
+  /** What the period is compared with: the same elapsed span of the previous period (resolvePeriod's previousStart). */
   previousFrom: IsoDate;
   previousTo: IsoDate;
+  /** The same span a year earlier, the comparison offered instead. */
+  lastYearFrom: IsoDate;
+  lastYearTo: IsoDate;
   elapsedShare: number;
 }
 

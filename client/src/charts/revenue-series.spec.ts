@@ -13,6 +13,8 @@ const NOVEMBER: KpiPeriodInfo = {
   end: '2026-11-30T17:00:00.000Z',
   previousFrom: '2026-10-01',
   previousTo: '2026-10-31',
+  lastYearFrom: '2025-11-01',
+  lastYearTo: '2025-11-30',
   elapsedShare: 0.5,
 };
 

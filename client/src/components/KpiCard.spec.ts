@@ -26,6 +26,15 @@ describe('KpiCard', () => {
     expect(card.get('[data-testid="kpi-trend"]').attributes('data-good')).toBe('true');
   });
 
+  it('says what the trend compares with, in both languages', () => {
+    const trend = { direction: 'up' as const, text: '+88%', good: true, against: '1–7 Nov' };
+    const props = { kpi: 'activities', label: 'Activities', value: '120', definition: 'Calls…', trend };
+    expect(readableText(render(props).get('[data-testid="kpi-trend"]').element)).toBe('▲ +88% vs 1–7 Nov, better');
+    expect(readableText(render(props, 'id').get('[data-testid="kpi-trend"]').element)).toBe('▲ +88% dibanding 1–7 Nov, lebih baik');
+    const flat = render({ ...props, trend: { direction: 'flat', text: '0%', good: null, against: '1–7 Nov' } });
+    expect(readableText(flat.get('[data-testid="kpi-trend"]').element)).toBe('▬ Same as 1–7 Nov');
+  });
+
   it('carries its definition for hover and for screen readers', () => {
     const card = render({ kpi: 'revenue', label: 'Pendapatan', value: 'Rp 1,2 M', definition: 'Jumlah nilai deal yang dimenangkan.', trend: null }, 'id');
 

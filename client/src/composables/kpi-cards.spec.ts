@@ -38,6 +38,38 @@ function cards(locale: 'en' | 'id', current: Kpis, previous: Kpis | null) {
 }
 
 describe('KPI cards', () => {
+  it('says on each trend what it compares with, and against last year works growth out from that span', () => {
+    const { t } = createAppI18n('en').global;
+    const format = createFormatters('en-US', 'IDR');
+    const lastYear = kpis({ revenue: '800000000.00', growth: 9, incremental: '1.00' });
+    const build = (kind: 'previous' | 'lastYear') =>
+      Object.fromEntries(buildKpiCards(kpis(), lastYear, format, t, 0.25, { comparison: { kind, span: 'Dec 1 – 7, 2025' } }).map((card) => [card.key, card]));
+    const previous = build('previous');
+    expect(previous.revenue.trend).toEqual({ direction: 'up', text: '+50%', good: true, against: 'Dec 1 – 7, 2025' });
+    // Against the previous period the server's growth stands.
+    expect(previous.growth.value).toBe('+20%');
+    expect(previous.growth.note).toBe('Against Dec 1 – 7, 2025');
+    const year = build('lastYear');
+    // (1.2 B − 0.8 B) ÷ 0.8 B, and the difference, from the span loaded.
+    expect(year.growth.value).toBe('+50%');
+    expect(plain(year.growth.detail)).toBe('Incremental +Rp 400M');
+  });
+
+  it('gives the pace against quota while the period is under way: needed a working day, or reached', () => {
+    const { t } = createAppI18n('en').global;
+    const format = createFormatters('en-US', 'IDR');
+    const revenueCard = (current: Kpis, elapsed: number, left: number | null) =>
+      buildKpiCards(current, null, format, t, elapsed, { workingDaysLeft: left }).find((card) => card.key === 'revenue');
+    // 2 B − 1.2 B over 16 working days: 50 M a day.
+    expect(plain(revenueCard(kpis(), 0.25, 16)?.detail)).toBe('12 deals won · 60% of Rp 2B quota · needs Rp 50M a working day');
+    expect(plain(revenueCard(kpis({ revenue: '2100000000.00', attainment: 1.05 }), 0.5, 10)?.detail)).toBe('12 deals won · 105% of Rp 2B quota · quota reached');
+    // Over: no pace to keep, the share gone by as before.
+    expect(plain(revenueCard(kpis(), 1, 0)?.detail)).toBe('12 deals won · 60% of Rp 2B quota · pace 100%');
+    const { t: tId } = createAppI18n('id').global;
+    const id = buildKpiCards(kpis(), null, createFormatters('id-ID', 'IDR'), tId, 0.25, { workingDaysLeft: 16 }).find((card) => card.key === 'revenue');
+    expect(plain(id?.detail)).toContain('perlu Rp 50 jt per hari kerja');
+  });
+
   it('says how each figure moved against the previous period, with the arrow direction and whether it is good news', () => {
     const now = cards('en', kpis(), kpis({ revenue: '1000000000.00', attainment: 0.5, cycleDays: 32, winRate: 0.6, coverage: 1.7 }));
 

@@ -1,4 +1,4 @@
-import { ratioOfMinor, toMinor, type KpiDefinitionKey, type Kpis } from '@salesboard/shared';
+import { quotaPace, ratioOfMinor, toMinor, type KpiDefinitionKey, type Kpis } from '@salesboard/shared';
 import type { KpiTrend } from '@/components/KpiCard.vue';
 import type { Formatters } from '@/i18n/format';
 
@@ -39,6 +39,16 @@ export interface KpiCardModel {
   progress?: { fill: number; pace: number | null };
 }
 
+export type ComparisonKind = 'previous' | 'lastYear';
+export const COMPARISON_KINDS = ['previous', 'lastYear'] as const satisfies readonly ComparisonKind[];
+
+export interface KpiCardOptions {
+  /** What the figures compared with are: the previous period so far or the same span a year before, and its days in words ("Nov 1 – 7"). */
+  comparison?: { kind: ComparisonKind; span: string };
+  /** Monday–Friday days left in the period, today included (workingDaysLeft), for the pace against quota. */
+  workingDaysLeft?: number | null;
+}
+
 /** vue-i18n's `t`: key, named values and, for plural messages, the count choosing the form. */
 type Translate = (key: string, values?: Record<string, unknown>, plural?: number) => string;
 
@@ -50,11 +60,11 @@ function direction(change: number): KpiTrend['direction'] {
   return change > 0 ? 'up' : 'down';
 }
 
-/** Good news is up for most KPIs, down for cycle days. */
-function trend(change: number | null, text: (change: number) => string, higherIsBetter = true): KpiTrend | null {
+/** Good news is up for most KPIs, down for cycle days. `against` names what it is compared with. */
+function trendOf(change: number | null, text: (change: number) => string, higherIsBetter: boolean, against: string | undefined): KpiTrend | null {
   if (change === null || !Number.isFinite(change)) return null;
   const dir = direction(change);
-  return { direction: dir, text: text(change), good: dir === 'flat' ? null : (dir === 'up') === higherIsBetter };
+  return { direction: dir, text: text(change), good: dir === 'flat' ? null : (dir === 'up') === higherIsBetter, against };
 }
 
 /** Relative change of an amount (bigint minor units) or a count; null without a previous value to divide by. */
@@ -73,10 +83,18 @@ function difference(current: number | null, previous: number | null | undefined)
 const minorOf = (money: string | null | undefined) => (money === null || money === undefined ? null : toMinor(money));
 
 /**
- * The thirteen KPI cards for one period against the previous equal period. Pure, so the words
- * and arrows each card shows are tested without rendering.
+ * The thirteen KPI cards for one period against `previous`: the same elapsed span of the previous
+ * period, or of the same period a year before (options.comparison). Pure, so the words and arrows
+ * each card shows are tested without rendering.
  */
-export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Formatters, t: Translate, elapsedShare: number | null = null): KpiCardModel[] {
+export function buildKpiCards(
+  current: Kpis,
+  previous: Kpis | null,
+  format: Formatters,
+  t: Translate,
+  elapsedShare: number | null = null,
+  options: KpiCardOptions = {},
+): KpiCardModel[] {
   const money = (minor: bigint | null) => (minor === null ? t('common.notAvailable') : format.compactMoney(minor));
   const exact = (minor: bigint | null) => (minor === null ? undefined : format.money(minor));
   const percent = (ratio: number | null) => (ratio === null ? t('common.notAvailable') : format.percent(ratio));
@@ -86,8 +104,15 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
   const signedDays = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : ''}${days(Math.abs(value))}`;
   const times = (value: number) => t('kpi.times', { value: format.decimal(value) });
   const p = previous;
+  const against = options.comparison?.span;
+  const trend = (change: number | null, text: (change: number) => string, higherIsBetter = true) => trendOf(change, text, higherIsBetter, against);
 
   const revenue = toMinor(current.revenue);
+  // The server's growth is against the previous period; against last year it is worked out here, by the same rule.
+  const lastYear = options.comparison?.kind === 'lastYear';
+  const growth = lastYear ? (p ? relative(revenue, toMinor(p.revenue)) : null) : current.growth;
+  const incremental = lastYear ? (p ? revenue - toMinor(p.revenue) : null) : toMinor(current.incremental);
+  const pace = elapsedShare === null ? null : quotaPace(current.revenue, current.quota, elapsedShare, options.workingDaysLeft ?? 0);
   const avgDeal = minorOf(current.avgDealSize);
   const velocity = minorOf(current.velocity);
   const forecastShare = current.quota === null ? null : ratioOfMinor(toMinor(current.forecast.weighted), toMinor(current.quota));
@@ -102,7 +127,7 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
         current.quota === null || current.attainment === null
           ? t('kpi.detail.noQuota')
           : t('kpi.detail.attainment', { share: format.percent(current.attainment), amount: format.compactMoney(toMinor(current.quota)) }),
-        current.attainment === null || elapsedShare === null ? null : t('kpi.detail.pace', { share: format.percent(elapsedShare) }),
+        paceText(pace, current, elapsedShare, options.workingDaysLeft, format, t),
       ]
         .filter(Boolean)
         .join(' · '),
@@ -111,10 +136,10 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
     },
     {
       key: 'growth',
-      value: current.growth === null ? t('common.notAvailable') : format.signedPercent(current.growth),
-      detail: t('kpi.detail.incremental', { amount: format.signedCompactMoney(toMinor(current.incremental)) }),
+      value: growth === null ? t('common.notAvailable') : format.signedPercent(growth),
+      detail: incremental === null ? undefined : t('kpi.detail.incremental', { amount: format.signedCompactMoney(incremental) }),
       trend: undefined,
-      note: t('kpi.trend.isComparison'),
+      note: against === undefined ? t('kpi.trend.isComparison') : t('kpi.trend.isComparisonAgainst', { span: against }),
     },
     {
       key: 'winRate',
@@ -194,6 +219,25 @@ export function buildKpiCards(current: Kpis, previous: Kpis | null, format: Form
       trend: p ? trend(relative(current.activities.total, p.activities.total), change) : null,
     },
   ];
+}
+
+/**
+ * The revenue card's pace: while the period is under way, what is needed a working day to reach
+ * the quota (or that it is reached) rather than a bare percentage; otherwise the share gone by.
+ */
+function paceText(
+  pace: ReturnType<typeof quotaPace>,
+  current: Kpis,
+  elapsedShare: number | null,
+  workingDaysLeft: number | null | undefined,
+  format: Formatters,
+  t: Translate,
+): string | null {
+  if (current.attainment === null || elapsedShare === null) return null;
+  if (pace !== null && workingDaysLeft !== undefined && workingDaysLeft !== null) {
+    return pace.kind === 'reached' ? t('kpi.detail.quotaReached') : t('kpi.detail.paceNeeded', { amount: format.compactMoney(pace.perWorkingDayMinor) });
+  }
+  return t('kpi.detail.pace', { share: format.percent(elapsedShare) });
 }
 
 /** Which share of revenue return on sales is computed over, when that is not all of it. */

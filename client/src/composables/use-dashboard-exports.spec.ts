@@ -3,7 +3,7 @@ import { csvRequest, dayIn, exportFileName, slug } from './use-dashboard-exports
 import type { DashboardFilters } from './use-dashboard-filters';
 
 const TEAM = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
-const month: DashboardFilters = { period: 'month', from: null, to: null, teamId: TEAM, territoryId: null, repId: null };
+const month: DashboardFilters = { period: 'month', from: null, to: null, teamId: TEAM, territoryId: null, repId: null, compare: 'previous' };
 
 describe('dashboard exports', () => {
   it('name each file after what it holds, the period, the scope and the day', () => {

@@ -58,6 +58,18 @@ describe('dashboard filters in the URL', () => {
     expect(reloaded.filters.kpisQuery.value).toEqual({ period: 'week', territoryId: TERRITORY });
   });
 
+  it('keeps the comparison in the URL beside the period and scope, and leaves it out of the KPI query', async () => {
+    const { router, filters } = await openAt(`/?period=quarter&team=${TEAM}`);
+    await filters.update({ compare: 'lastYear' });
+    expect(router.currentRoute.value.fullPath).toBe(`/?period=quarter&team=${TEAM}&compare=lastYear`);
+    // A new scope keeps the comparison.
+    await filters.setScope({ kind: 'all' });
+    expect(router.currentRoute.value.fullPath).toBe('/?period=quarter&compare=lastYear');
+    expect(filters.kpisQuery.value).toEqual({ period: 'quarter' });
+    await filters.update({ compare: 'previous' });
+    expect(router.currentRoute.value.fullPath).toBe('/?period=quarter');
+  });
+
   it('keeps one scope at a time: picking a rep replaces the team', async () => {
     const { router, filters } = await openAt(`/?team=${TEAM}`);
 
@@ -73,8 +85,8 @@ describe('dashboard filters in the URL', () => {
   });
 
   it('ignores what is malformed in a hand-edited URL', () => {
-    const filters = filtersFromQuery({ period: 'fortnight', team: 'not-an-id', from: '2026-13-45' });
-    expect(filters).toEqual({ period: 'month', from: null, to: null, teamId: null, territoryId: null, repId: null });
+    const filters = filtersFromQuery({ period: 'fortnight', team: 'not-an-id', from: '2026-13-45', compare: 'lastDecade' });
+    expect(filters).toEqual({ period: 'month', from: null, to: null, teamId: null, territoryId: null, repId: null, compare: 'previous' });
     expect(queryFromFilters(filters)).toEqual({});
   });
 });

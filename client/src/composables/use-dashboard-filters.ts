@@ -1,12 +1,14 @@
 import { maySeeFiguresOf, PERIOD_KINDS, scopeFromQuery, scopeToQuery, type KpisQueryInput, type Me, type PeriodKind, type Scope } from '@salesboard/shared';
 import { computed } from 'vue';
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
+import { COMPARISON_KINDS, type ComparisonKind } from '@/composables/kpi-cards';
 import { useOrgStore } from '@/stores/org';
 import { figuresViewerOf, useSessionStore } from '@/stores/session';
 
 /**
  * The dashboard's filters as they live in the URL, so a view can be shared and survives a reload:
- * `?period=quarter&team=<id>` or `?period=custom&from=2026-11-01&to=2026-11-15&rep=<id>`.
+ * `?period=quarter&team=<id>` or `?period=custom&from=2026-11-01&to=2026-11-15&rep=<id>`, and
+ * `&compare=lastYear` for trends against the same span a year before instead of the previous period so far.
  * The KPI API takes one scope at a time, so team, territory and rep exclude each other.
  */
 export interface DashboardFilters {
@@ -16,12 +18,15 @@ export interface DashboardFilters {
   teamId: string | null;
   territoryId: string | null;
   repId: string | null;
+  /** What every card's trend compares with. */
+  compare: ComparisonKind;
 }
 
 /** The dashboard's scope: the shared Scope. */
 export type ScopeFilter = Scope;
 
 export const DEFAULT_PERIOD: PeriodKind = 'month';
+export const DEFAULT_COMPARISON: ComparisonKind = 'previous';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ID = /^[0-9a-f-]{36}$/i;
@@ -53,6 +58,7 @@ export function filtersFromQuery(query: LocationQuery): DashboardFilters {
     teamId: id('team'),
     territoryId: null,
     repId: null,
+    compare: (COMPARISON_KINDS as readonly (string | null)[]).includes(single(query.compare)) ? (single(query.compare) as ComparisonKind) : DEFAULT_COMPARISON,
   };
   // One scope: the first given of team, territory, rep.
   if (filters.teamId === null) filters.territoryId = id('territory');
@@ -75,6 +81,7 @@ export function queryFromFilters(filters: DashboardFilters): LocationQueryRaw {
   if (filters.teamId) query.team = filters.teamId;
   else if (filters.territoryId) query.territory = filters.territoryId;
   else if (filters.repId) query.rep = filters.repId;
+  if (filters.compare !== DEFAULT_COMPARISON) query.compare = filters.compare;
   return query;
 }
 
@@ -126,7 +133,7 @@ export function useDashboardFilters() {
     if (patch.territoryId) Object.assign(next, { teamId: null, repId: null });
     if (patch.repId) Object.assign(next, { teamId: null, territoryId: null });
     // Keep what is not a filter (?lang=…) as it was.
-    const others = Object.fromEntries(Object.entries(route.query).filter(([key]) => !['period', 'from', 'to', 'team', 'territory', 'rep'].includes(key)));
+    const others = Object.fromEntries(Object.entries(route.query).filter(([key]) => !['period', 'from', 'to', 'team', 'territory', 'rep', 'compare'].includes(key)));
     return router.replace({ query: { ...others, ...queryFromFilters(next) } });
   }
 

@@ -24,6 +24,11 @@ export interface Formatters {
   date(isoOrDate: string): string;
   /** "28 Nov, 14:05". */
   dateTime(iso: string): string;
+  /**
+   * Calendar days first to last, inclusive, short: "Nov 1 – 7" (en) / "1–7 Nov" (id), with the
+   * year when asked ("Dec 1 – 7, 2025"): what a figure is compared with.
+   */
+  daySpan(from: string, to: string, withYear: boolean): string;
   /** "5 minutes ago" / "5 menit yang lalu". */
   relative(iso: string, now?: number): string;
 }
@@ -72,7 +77,10 @@ export function createFormatters(intlLocale: string, currency: string, timeZone?
   // A calendar day has no zone: formatted at UTC noon it is the same day everywhere.
   const civilDate = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const dateTime = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+  const span = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const spanWithYear = new Intl.DateTimeFormat(intlLocale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const relative = new Intl.RelativeTimeFormat(intlLocale, { numeric: 'auto' });
+  const noon = (iso: string) => new Date(`${iso}T12:00:00Z`);
   return {
     money: (minor) => money.format(exactDecimal(minor)),
     compactMoney: (minor) => trueMinus(compactMoney.format(exactDecimal(minor))),
@@ -84,6 +92,7 @@ export function createFormatters(intlLocale: string, currency: string, timeZone?
     time: (iso) => time.format(new Date(iso)),
     date: (value) => (ISO_DATE.test(value) ? civilDate.format(new Date(`${value}T12:00:00Z`)) : date.format(new Date(value))),
     dateTime: (iso) => dateTime.format(new Date(iso)),
+    daySpan: (from, to, withYear) => (withYear ? spanWithYear : span).formatRange(noon(from), noon(to)),
     relative: (iso, now = Date.now()) => relativeText(relative, Date.parse(iso) - now),
   };
 }

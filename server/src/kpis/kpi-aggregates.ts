@@ -93,7 +93,7 @@ export class ScopeAggregates {
   readonly open: OpenTotals = { count: 0, amountMinor: 0n, weightedCentiMinor: 0n };
 }
 
-/** A period as day numbers: the period's days and the previous equal period's, inclusive. */
+/** A period as day numbers: the period's days and the compared span of the previous period (resolvePeriod), inclusive. */
 export interface DaySpan {
   first: number;
   last: number;
@@ -312,12 +312,11 @@ export class KpiAggregates {
 
   /** The days of a resolved period, as the buckets are keyed. */
   daySpan(range: PeriodRange): DaySpan {
-    const first = dayNumberOf(range.fromDate);
     return {
-      first,
+      first: dayNumberOf(range.fromDate),
       last: dayNumberOf(range.toDate),
-      previousFirst: this.calendar.dayOf(range.previousStart.getTime()),
-      previousLast: first - 1,
+      previousFirst: dayNumberOf(range.previousFromDate),
+      previousLast: dayNumberOf(range.previousToDate),
     };
   }
 

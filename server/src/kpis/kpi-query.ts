@@ -1,9 +1,8 @@
 /** What both KPI endpoints do with a query: resolve its period and check its scope exists. */
-import { type KpiPeriodInfo, type KpiScopeInfo, localDateOf, type PeriodKind, type PeriodRange, resolvePeriod, type Scope } from '@salesboard/shared';
+import { type KpiPeriodInfo, type KpiScopeInfo, type PeriodKind, type PeriodRange, resolvePeriod, type Scope } from '@salesboard/shared';
 import { badField } from '../common/errors.js';
 import type { AppConfig } from '../config/app.config.js';
 import type { KpiAggregates } from './kpi-aggregates.js';
-import { dayNumberOf, isoDateOf } from './local-calendar.js';
 
 export function resolveRange(config: AppConfig, query: { period: PeriodKind; from?: string; to?: string }, now: Date): PeriodRange {
   return resolvePeriod({
@@ -24,8 +23,10 @@ export function describePeriod(range: PeriodRange): KpiPeriodInfo {
     to: range.toDate,
     start: range.start.toISOString(),
     end: range.end.toISOString(),
-    previousFrom: localDateOf(range.previousStart, range.timeZone),
-    previousTo: isoDateOf(dayNumberOf(range.fromDate) - 1),
+    previousFrom: range.previousFromDate,
+    previousTo: range.previousToDate,
+    lastYearFrom: range.lastYearFromDate,
+    lastYearTo: range.lastYearToDate,
     elapsedShare: range.elapsedShare,
   };
 }

@@ -1,4 +1,6 @@
-export { elapsedShareAt, resolvePeriod, periodKeyOf, PERIOD_KINDS } from './period.js';
+export { elapsedShareAt, resolvePeriod, periodKeyOf, PERIOD_KINDS, workingDaysLeft } from './period.js';
+export { quotaPace } from './pace.js';
+export type { QuotaPace } from './pace.js';
 export type { PeriodInput, PeriodRange, PeriodKind, PeriodGranularity } from './period.js';
 export { localDateOf, startOfLocalDay } from './zone.js';
 export { parseIsoDate, formatIsoDate } from './civil-date.js';

@@ -5,12 +5,13 @@ const JAKARTA = 'Asia/Jakarta';
 const at = (iso: string) => new Date(iso);
 
 describe('resolvePeriod', () => {
-  it('spans a month from local midnight to local midnight in Asia/Jakarta, with the previous month before it', () => {
+  it('spans a month from local midnight to local midnight in Asia/Jakarta, compared with the same days of the previous month', () => {
     const range = resolvePeriod({ period: 'month', now: at('2026-11-15T05:00:00Z'), timeZone: JAKARTA });
     expect(range.start.toISOString()).toBe('2026-10-31T17:00:00.000Z');
     expect(range.end.toISOString()).toBe('2026-11-30T17:00:00.000Z');
     expect(range.previousStart.toISOString()).toBe('2026-09-30T17:00:00.000Z');
-    expect(range.previousEnd).toEqual(range.start);
+    // 1–15 November against 1–15 October.
+    expect(range.previousEnd.toISOString()).toBe('2026-10-15T17:00:00.000Z');
     expect([range.fromDate, range.toDate]).toEqual(['2026-11-01', '2026-11-30']);
   });
 

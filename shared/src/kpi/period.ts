@@ -27,9 +27,30 @@ export interface PeriodRange {
   timeZone: string;
   start: Date;
   end: Date;
-  /** The equal period just before: the previous month for a month, as many days for custom. */
+  /**
+   * What the period is compared with (growth, every trend): the same elapsed span of the equal
+   * period just before. While a period is under way that is as many local days from the start of
+   * the previous period as have begun in this one (today counted whole), clamped to the previous
+   * period's length: 1–7 December against 1–7 November, 31 March against all of February, today
+   * against all of yesterday (figures are kept per local day, so a span is whole days). A period
+   * that is over, or not begun, is compared whole with the whole previous one (the previous month
+   * for a month, as many days for custom).
+   */
   previousStart: Date;
   previousEnd: Date;
+  /** First and last local day of that compared span, inclusive. */
+  previousFromDate: IsoDate;
+  previousToDate: IsoDate;
+  /**
+   * The same span a year earlier, on request instead of the previous period: the same month,
+   * quarter or (fiscal) year a year before, the same weekdays 52 weeks before for a week, and the
+   * same dates a calendar year before for today and a custom range (29 February → 28 February);
+   * so far as above, clamped to that period's length.
+   */
+  lastYearStart: Date;
+  lastYearEnd: Date;
+  lastYearFromDate: IsoDate;
+  lastYearToDate: IsoDate;
   /** First and last local day of the period, inclusive (what expected close dates compare to). */
   fromDate: IsoDate;
   toDate: IsoDate;
@@ -44,6 +65,9 @@ interface DaySpan {
   /** The day after the last one. */
   next: CivilDate;
   previousFirst: CivilDate;
+  /** The same period a year earlier: its first day and the day after its last. */
+  lastYearFirst: CivilDate;
+  lastYearNext: CivilDate;
 }
 
 export function resolvePeriod(input: PeriodInput): PeriodRange {
@@ -52,18 +76,44 @@ export function resolvePeriod(input: PeriodInput): PeriodRange {
   const span = input.period === 'custom' ? customSpan(input.from, input.to) : calendarSpan(input.period, civilDateOf(now, timeZone), fiscalStart);
   const start = startOfLocalDay(span.first, timeZone);
   const end = startOfLocalDay(span.next, timeZone);
+  const days = daysSoFar(span, civilDateOf(now, timeZone));
+  const previous = comparedSpan(span.previousFirst, span.first, days);
+  const lastYear = comparedSpan(span.lastYearFirst, span.lastYearNext, days);
   return {
     period: input.period,
     timeZone,
     start,
     end,
-    previousStart: startOfLocalDay(span.previousFirst, timeZone),
-    previousEnd: start,
+    previousStart: startOfLocalDay(previous.first, timeZone),
+    previousEnd: startOfLocalDay(previous.next, timeZone),
+    previousFromDate: formatIsoDate(previous.first),
+    previousToDate: formatIsoDate(addDays(previous.next, -1)),
+    lastYearStart: startOfLocalDay(lastYear.first, timeZone),
+    lastYearEnd: startOfLocalDay(lastYear.next, timeZone),
+    lastYearFromDate: formatIsoDate(lastYear.first),
+    lastYearToDate: formatIsoDate(addDays(lastYear.next, -1)),
     fromDate: formatIsoDate(span.first),
     toDate: formatIsoDate(addDays(span.next, -1)),
     elapsedShare: elapsedShareAt({ start, end }, now),
     workingDaysElapsed: workingDaysElapsed(span, now, start, timeZone),
   };
+}
+
+/**
+ * The days of the period that have begun by `today`, today included; all of them when the period
+ * is over or has not begun (then whole periods are compared).
+ */
+function daysSoFar(span: Pick<DaySpan, 'first' | 'next'>, today: CivilDate): number {
+  const first = toDayNumber(span.first);
+  const next = toDayNumber(span.next);
+  const day = toDayNumber(today);
+  return day >= first && day < next ? day - first + 1 : next - first;
+}
+
+/** The first `days` days of the period [first, next), or all of it when it is shorter. */
+export function comparedSpan(first: CivilDate, next: CivilDate, days: number): { first: CivilDate; next: CivilDate } {
+  const length = toDayNumber(next) - toDayNumber(first);
+  return { first, next: addDays(first, Math.min(days, length)) };
 }
 
 /**
@@ -104,11 +154,15 @@ export function periodKeyOf(instant: Date, granularity: PeriodGranularity, timeZ
 
 function calendarSpan(period: Exclude<PeriodKind, 'custom'>, today: CivilDate, fiscalStart: number): DaySpan {
   switch (period) {
-    case 'today':
-      return { first: today, next: addDays(today, 1), previousFirst: addDays(today, -1) };
+    case 'today': {
+      const lastYear = sameDateAYearBefore(today);
+      return { first: today, next: addDays(today, 1), previousFirst: addDays(today, -1), lastYearFirst: lastYear, lastYearNext: addDays(lastYear, 1) };
+    }
     case 'week': {
       const monday = addDays(today, 1 - isoWeekday(today));
-      return { first: monday, next: addDays(monday, 7), previousFirst: addDays(monday, -7) };
+      // 52 weeks back keeps the weekdays: Monday to Wednesday against Monday to Wednesday.
+      const lastYear = addDays(monday, -364);
+      return { first: monday, next: addDays(monday, 7), previousFirst: addDays(monday, -7), lastYearFirst: lastYear, lastYearNext: addDays(lastYear, 7) };
     }
     case 'month':
       return monthsSpan(addMonthsToMonthStart(today, 0), 1);
@@ -122,7 +176,13 @@ function calendarSpan(period: Exclude<PeriodKind, 'custom'>, today: CivilDate, f
 }
 
 function monthsSpan(first: CivilDate, months: number): DaySpan {
-  return { first, next: addMonthsToMonthStart(first, months), previousFirst: addMonthsToMonthStart(first, -months) };
+  return {
+    first,
+    next: addMonthsToMonthStart(first, months),
+    previousFirst: addMonthsToMonthStart(first, -months),
+    lastYearFirst: addMonthsToMonthStart(first, -12),
+    lastYearNext: addMonthsToMonthStart(first, months - 12),
+  };
 }
 
 function customSpan(from: IsoDate | undefined, to: IsoDate | undefined): DaySpan {
@@ -131,7 +191,14 @@ function customSpan(from: IsoDate | undefined, to: IsoDate | undefined): DaySpan
   const last = parseIsoDate(to);
   const days = toDayNumber(last) - toDayNumber(first) + 1;
   if (days < 1) throw new RangeError(`from (${from}) must not be after to (${to})`);
-  return { first, next: addDays(last, 1), previousFirst: addDays(first, -days) };
+  const lastYear = sameDateAYearBefore(first);
+  return { first, next: addDays(last, 1), previousFirst: addDays(first, -days), lastYearFirst: lastYear, lastYearNext: addDays(lastYear, days) };
+}
+
+/** The same month and day a calendar year before; 29 February becomes 28 February. */
+function sameDateAYearBefore(date: CivilDate): CivilDate {
+  const day = Math.min(date.day, toDayNumber(addMonthsToMonthStart(date, -11)) - toDayNumber(addMonthsToMonthStart(date, -12)));
+  return { year: date.year - 1, month: date.month, day };
 }
 
 function workingDaysElapsed(span: DaySpan, now: Date, start: Date, timeZone: string): number {
@@ -141,6 +208,17 @@ function workingDaysElapsed(span: DaySpan, now: Date, start: Date, timeZone: str
   const count = weekdaysUpTo(lastDay) - weekdaysUpTo(toDayNumber(span.first) - 1);
   // A period that so far holds only a weekend still divides by one day, not by zero.
   return Math.max(1, count);
+}
+
+/**
+ * Monday–Friday local days still to come in a period, today included (it is not over yet); 0 once
+ * the period is over. With workingDaysElapsed this is what a pace against quota divides by.
+ */
+export function workingDaysLeft(period: { from: IsoDate; to: IsoDate }, now: Date | number, timeZone: string): number {
+  const today = toDayNumber(civilDateOf(new Date(now), timeZone));
+  const first = Math.max(today, toDayNumber(parseIsoDate(period.from)));
+  const last = toDayNumber(parseIsoDate(period.to));
+  return last < first ? 0 : weekdaysUpTo(last) - weekdaysUpTo(first - 1);
 }
 
 /** Monday–Friday days from a fixed Monday up to `dayNumber` inclusive (negative before it). */

@@ -68,8 +68,10 @@ describe('totalsFromRows', () => {
     expect(totals.won).toBe(1);
   });
 
-  it('adds deals won in the previous month to the previous revenue only', () => {
-    const totals = totalsFromRows(rows({ deals: [won('2026-10-31T16:59:00Z', { amount: '700' })] }), november, ALL);
+  it('adds deals won in the same days of the previous month (1–15 October on 15 November) to the previous revenue only', () => {
+    // 15 October 23:59 and 16 October 00:00 in Jakarta: the first is within the compared span, the second after it.
+    const deals = [won('2026-10-15T16:59:00Z', { amount: '700' }), won('2026-10-15T17:00:00Z', { amount: '50' })];
+    const totals = totalsFromRows(rows({ deals }), november, ALL);
     expect(totals.previousRevenueMinor).toBe(toMinor('700'));
     expect(totals.revenueMinor).toBe(0n);
   });
