@@ -194,7 +194,7 @@ export interface KpisResponse {
   kpis: Kpis;
   /** Open stages in order, over the scope's deals created in the period: those that reached at least each stage, and the share that went on (see kpi/funnel.ts). */
   funnel: FunnelStage[];
-  /** Open deals of the scope past their stage's limit now, longest first; `deals` holds the first 50. */
+  /** Open deals of the scope past their stage's limit now, longest first; `deals` holds the first 12 (screens show up to 8). */
   stuck: { count: number; amount: MoneyString; deals: StuckDealSummary[] };
   /**
    * The scope split one level down: the organisation by team and by territory; a team or a

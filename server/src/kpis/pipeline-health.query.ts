@@ -20,7 +20,12 @@ import {
 } from '@salesboard/shared';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
 
-const STUCK_LIST_LIMIT = 50;
+/**
+ * The stuck deals listed (the count and amount cover them all): the longest stuck first, as many
+ * as a screen shows (8 on the dashboard, 5 on the phone) and a few more. The list is pushed to
+ * every screen of the scope whenever it changes, so its length is paid per screen.
+ */
+const STUCK_LIST_LIMIT = 12;
 
 /** A deal belongs to a scope by its current owner and by its team and territory as the Deal DTO has them (deal.query.ts). */
 function scopeFilter(scope: Scope, params: unknown[]): string {
