@@ -12,6 +12,8 @@ export interface QuotaRow {
   id: string;
   name: string;
   status: QuotaStatus;
+  /** Attainment (1 = quota), null without a quota. */
+  share: number | null;
   /** Share of the track (0–100) the fill covers. */
   fill: number;
   percent: string;
@@ -43,6 +45,7 @@ export function useQuotaRows(props: { rows: KpiBreakdownRow[]; elapsedShare: num
         id,
         name,
         status,
+        share: attainment,
         fill: attainment === null ? 0 : trackPosition(attainment),
         percent: attainment === null ? t('common.notAvailable') : format.value.percent(attainment),
         amounts: kpis.quota === null ? revenue : t('quota.ofQuota', { revenue, quota: money(toMinor(kpis.quota)) }),
