@@ -159,6 +159,15 @@ test.describe('the quota and territories scenes with real team sizes', () => {
               await expect(stage.getByTestId('quota-item')).toHaveCount(count);
               await expect(stage.getByTestId('quota-target-label').first()).toHaveText(new RegExp(message(lang, 'scenes.quota.target')));
               await expect(stage.getByTestId('quota-pace-label').first()).toHaveText(new RegExp(message(lang, 'scenes.quota.pace')));
+              if (count <= 4) {
+                // The tubes take the height the figures leave them, and the scale stands beside them.
+                const { tube, panel, scale } = await stage.evaluate((element) => {
+                  const box = (selector: string) => element.querySelector(selector)!.getBoundingClientRect();
+                  return { tube: box('.tube').height, panel: box('[data-testid="scene"]').height, scale: box('.scale').height };
+                });
+                expect(tube / panel, `${where}: share of the panel's height the tubes take`).toBeGreaterThan(0.35);
+                expect(Math.abs(scale - tube), `${where}: the scale is as tall as the tubes`).toBeLessThan(tube * 0.05);
+              }
             } else {
               await expect(stage.getByTestId('breakdown-row')).toHaveCount(Math.min(8, count));
               // The rows share the panel: the last one ends in its lower quarter, not a third of the way up.
