@@ -27,6 +27,7 @@ describe('FunnelBars', () => {
     await wrapper.findAll('button')[1].trigger('click');
 
     expect(wrapper.emitted('select')?.[0]).toEqual([stages[1]]);
-    expect(readableText(wrapper.findAll('li')[1].element)).toBe('Qualified 20 sampai sini ↓ 25% berlanjut');
+    // A default stage's default label speaks the reader's language.
+    expect(readableText(wrapper.findAll('li')[1].element)).toBe('Terkualifikasi 20 sampai sini ↓ 25% berlanjut');
   });
 });

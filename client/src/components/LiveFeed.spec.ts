@@ -46,8 +46,8 @@ describe('LiveFeed', () => {
     expect(lines).toEqual([
       '14.05 Menang Ayu Lestari menutup PT Maju Jaya Rp 1,2 M',
       '14.05 Budi Santoso mencatat panggilan',
-      '14.05 Ayu Lestari memindahkan PT Maju Jaya ke Proposal',
-      '14.05 Citra menambahkan Fleet renewal di Lead',
+      '14.05 Ayu Lestari memindahkan PT Maju Jaya ke Penawaran',
+      '14.05 Citra menambahkan Fleet renewal di Prospek',
     ]);
   });
 });

@@ -147,7 +147,8 @@ describe('DealHistory', () => {
 
     expect(shown.map(({ who, what }) => [who, what])).toEqual([
       ['Impor CSV', expect.stringMatching(/^Dibuat di New lead senilai Rp\s1\.500\.000, pemilik Ayu$/)],
-      ['Simulator', 'Dipindah dari New lead ke Qualified'],
+      // A stage the admin renamed ("New lead") shows as written; a default label speaks Bahasa.
+      ['Simulator', 'Dipindah dari New lead ke Terkualifikasi'],
     ]);
     expect(shown[1].when).toBe('10 menit yang lalu');
   });
