@@ -52,6 +52,7 @@ export function apiPath(path, query = {}) {
 export function screenPlan(spec) {
   const scope = spec.teamId ? { teamId: spec.teamId } : {};
   if (spec.kind === 'tv') {
+    const boardScope = spec.teamId ? `team:${spec.teamId}` : 'all';
     const queries = [
       {
         name: 'kpis',
@@ -68,9 +69,9 @@ export function screenPlan(spec) {
         path: apiPath('/leaderboard', { metric: 'revenue', period: 'month', ...scope }),
       });
     return {
-      // stores/figures.ts asks for the boards it holds; a TV of the organisation holds none (its
-      // board is the wallboard's, which comes without asking).
-      subscribe: spec.teamId ? { ...scope, boards: [`revenue|month|team:${spec.teamId}`] } : scope,
+      // stores/figures.ts asks for the live periods and the boards it holds: the board scope's month
+      // boards of revenue (the race), won and attainment (a win's standing, use-win-celebrations.ts).
+      subscribe: { ...scope, periods: ['month', 'quarter'], boards: ['attainment', 'revenue', 'won'].map((metric) => `${metric}|month|${boardScope}`) },
       startup: [apiPath('/auth/me')],
       queries,
       board: apiPath(`/boards/${spec.boardId}`),
@@ -88,7 +89,7 @@ export function screenPlan(spec) {
     ...spec.wonStages.map((stage) => ({ name: 'deals', path: apiPath('/deals', { stage, ...scope, limit: 1000, offset: 0 }) })),
   ];
   return {
-    subscribe: { ...scope, boards: [`revenue|month|${spec.teamId ? `team:${spec.teamId}` : 'all'}`] },
+    subscribe: { ...scope, periods: ['month'], boards: [`revenue|month|${spec.teamId ? `team:${spec.teamId}` : 'all'}`] },
     startup: [apiPath('/auth/me')],
     queries,
     board: null,

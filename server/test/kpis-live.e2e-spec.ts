@@ -83,9 +83,11 @@ describe('live KPI and leaderboard updates', () => {
     // caught-up socket gets; the win moved won and win-rate boards too, which nobody shows.
     const afterWin = boardUpdates(wallboard).filter((e) => e.seq >= update.seq);
     expect(afterWin.map((e) => `${e.payload.metric}|${e.payload.period}|${e.payload.scope}`)).toEqual(['revenue|month|all']);
-    expect(boardUpdates(teamA).filter((e) => e.seq >= update.seq && e.payload.scope !== 'all').map((e) => `${e.payload.metric}|${e.payload.period}`)).toEqual([
-      'revenue|month',
-    ]);
+    expect(
+      boardUpdates(teamA)
+        .filter((e) => e.seq >= update.seq && e.payload.scope !== 'all')
+        .map((e) => `${e.payload.metric}|${e.payload.period}`),
+    ).toEqual(['revenue|month']);
     expect(before.teamA).toBeLessThan(teamA.events.length);
   });
 
@@ -126,6 +128,32 @@ describe('live KPI and leaderboard updates', () => {
     // team B's board: asked for, but the socket follows a rep of team A, so it is not joined.
     const keys = new Set(boardUpdates(client).map((e) => `${e.payload.metric}|${e.payload.period}|${e.payload.scope}`));
     expect([...keys].sort()).toEqual(['revenue|month|all', 'revenue|year|teams', 'won|quarter|all']);
+  });
+
+  it('sends the KPIs of the live periods a socket shows, and all five to one that names none', async () => {
+    const monthOnly = await subscribed({ teamId: teamB.id, periods: ['month'] });
+    const everyPeriod = await subscribed({ teamId: teamB.id });
+    await createDeal(t.keyApi, repB.id, { amount: '3000000', stage: 'won' });
+    await everyPeriod.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'year' && 'revenue' in e.payload.changed);
+    await monthOnly.waitForEvent((e) => e.type === 'kpi.updated' && e.payload.period === 'month' && 'revenue' in e.payload.changed);
+    await sleep(300);
+    // Both sit in the team's room, which gets every period either socket shows: the union.
+    expect(new Set(kpiUpdates(monthOnly).map((e) => e.payload.period))).toEqual(new Set(['month', 'today', 'week', 'quarter', 'year']));
+    everyPeriod.close();
+    await sleep(100);
+    const before = kpiUpdates(monthOnly).length;
+    await createDeal(t.keyApi, repB.id, { amount: '4000000', stage: 'won' });
+    for (const started = Date.now(); kpiUpdates(monthOnly).length === before && Date.now() - started < 5000;) await sleep(20);
+    await sleep(400);
+    expect(kpiUpdates(monthOnly).length).toBeGreaterThan(before);
+    // Alone now: only its month is computed and sent.
+    expect(
+      new Set(
+        kpiUpdates(monthOnly)
+          .slice(before)
+          .map((e) => e.payload.period),
+      ),
+    ).toEqual(new Set(['month']));
   });
 
   it('refuses a board key it cannot read, naming the field', async () => {

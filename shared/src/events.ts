@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
 import type { DealDeletedPayload, DealsImportedPayload, ImportJob } from './ingest.js';
-import { type KpiUpdatedPayload, leaderboardKeySchema } from './kpi-api.js';
+import { type KpiUpdatedPayload, leaderboardKeySchema, LIVE_PERIODS } from './kpi-api.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -145,6 +145,11 @@ export const subscribeSchema = z.strictObject({
    * board (WALLBOARD_BOARD_KEY) comes without asking.
    */
   boards: z.array(leaderboardKeySchema).max(50).optional(),
+  /**
+   * The live periods whose KPIs the page shows, for every scope subscribed; all five when left
+   * out. The server computes and sends the periods some socket of the scope shows.
+   */
+  periods: z.array(z.enum(LIVE_PERIODS)).max(LIVE_PERIODS.length).optional(),
 });
 export type SubscribeInput = z.infer<typeof subscribeSchema>;
 

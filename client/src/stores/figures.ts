@@ -129,6 +129,11 @@ export const useFiguresStore = defineStore('figures', () => {
     const narrow = scopes.filter((scope) => scope.kind !== 'all');
     const input: SubscribeInput = {};
     for (const scope of narrow) Object.assign(input, { ...scopeToQuery(scope), ...input });
+    // The live periods of the KPIs held: the server computes and sends only periods someone shows.
+    const periods = new Set(
+      [...kpis.values()].filter((entry) => entry.users > 0 && entry.scope).map((entry) => entry.key.slice(entry.key.lastIndexOf('|') + 1)),
+    );
+    input.periods = LIVE_PERIODS.filter((period) => periods.has(period));
     const shown = [...boards.values()].filter((entry) => entry.users > 0 && entry.scope && entry.scope.kind !== 'rep').map((entry) => entry.key);
     if (shown.length > 0) input.boards = shown.sort();
     return input;

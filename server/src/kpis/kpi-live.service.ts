@@ -193,7 +193,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         boards.push({ entity: 'reps', period, rows: rankBoards(aggregates, 'reps', boardScope, range, today) });
         if (key === 'all') boards.push({ entity: 'teams', period, rows: rankBoards(aggregates, 'teams', boardScope, range, today) });
       }
-      if (wantKpis) {
+      if (wantKpis && this.publisher.showsPeriod(key, period)) {
         const parts = { period: describePeriod(range), breakdowns: breakdownsOf(aggregates, scope, range) };
         const update = this.kpiUpdate(room, key, period, kpisOf(aggregates, scope, range), parts);
         if (update) kpiEvents.push({ seq, type: 'kpi.updated', at, payload: update });
@@ -306,7 +306,7 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       room.database.waiting = null;
       if (waiting) this.publisher.publishFigures([...waiting, ...events], key);
     };
-    void this.readDatabaseParts(scope)
+    void this.readDatabaseParts(key, scope)
       .then(({ seq, parts }) => {
         const at = new Date().toISOString();
         const events: FiguresEvent[] = [];
@@ -330,19 +330,22 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       });
   }
 
-  private async readDatabaseParts(scope: Scope): Promise<{ seq: number; parts: Map<LivePeriod, DatabaseParts> }> {
+  /** Read for the live periods some socket of the scope shows; nothing when none does. */
+  private async readDatabaseParts(key: string, scope: Scope): Promise<{ seq: number; parts: Map<LivePeriod, DatabaseParts> }> {
     // The seq read before the queries: what they return is at least that recent.
     const seq = this.store.current.seq;
+    const periods = LIVE_PERIODS.filter((period) => this.publisher.showsPeriod(key, period));
+    if (periods.length === 0) return { seq, parts: new Map() };
     const now = new Date();
     const stages = this.stages.list();
     const manager = this.dataSource.manager;
     const [stuck, ...funnels] = await Promise.all([
       stuckOf(manager, scope, now, stages),
-      ...LIVE_PERIODS.map((period) => funnelOf(manager, scope, resolveRange(this.config, { period }, now), stages)),
+      ...periods.map((period) => funnelOf(manager, scope, resolveRange(this.config, { period }, now), stages)),
     ]);
-    // Stuck deals are the scope's, not a period's: they travel with the first live period only, and
+    // Stuck deals are the scope's, not a period's: they travel with the first period shown only, and
     // screens give them to every period of the scope they hold (applyKpiUpdate's callers).
-    return { seq, parts: new Map(LIVE_PERIODS.map((period, index) => [period, index === 0 ? { funnel: funnels[index], stuck } : { funnel: funnels[index] }])) };
+    return { seq, parts: new Map(periods.map((period, index) => [period, index === 0 ? { funnel: funnels[index], stuck } : { funnel: funnels[index] }])) };
   }
 
   private room(key: string): ScopeRoom {

@@ -6,6 +6,7 @@ import {
   type DerivedEventType,
   type FiguresEvent,
   type HeadMessage,
+  LIVE_PERIODS,
   type LiveEvent,
   type LoggedEvent,
   type ResyncResult,
@@ -37,6 +38,11 @@ const SCOPE_ROOM_PREFIX = 'scope:';
 
 function scopeRoom(scopeKey: string): string {
   return `${SCOPE_ROOM_PREFIX}${scopeKey}`;
+}
+/** Rooms of the live periods sockets show per scope (`period:team:<id>|month`): they count holders too. */
+const PERIOD_ROOM_PREFIX = 'period:';
+function periodRoom(scopeKey: string, period: string): string {
+  return `${PERIOD_ROOM_PREFIX}${scopeKey}|${period}`;
 }
 /** Rooms of the live boards sockets show (`board:revenue|month|all`): nobody sends to them, they count holders. */
 const BOARD_ROOM_PREFIX = 'board:';
@@ -170,15 +176,24 @@ export class LivePublisher {
    */
   private joinScopeRooms(socket: LiveSocket): void {
     const scope = socket.data.scope as SubscribeInput | undefined;
-    for (const room of socket.rooms) if (room.startsWith(SCOPE_ROOM_PREFIX) || room.startsWith(BOARD_ROOM_PREFIX)) void socket.leave(room);
+    for (const room of socket.rooms)
+      if (room.startsWith(SCOPE_ROOM_PREFIX) || room.startsWith(BOARD_ROOM_PREFIX) || room.startsWith(PERIOD_ROOM_PREFIX)) void socket.leave(room);
     if (!scope) return;
     const joined = scopesOfQuery(scope).map(scopeKey);
-    for (const key of joined) void socket.join(scopeRoom(key));
+    for (const key of joined) {
+      void socket.join(scopeRoom(key));
+      for (const period of scope.periods ?? LIVE_PERIODS) void socket.join(periodRoom(key, period));
+    }
     for (const board of scope.boards ?? []) {
       const boardScope = board.slice(board.lastIndexOf('|') + 1);
       if (boardScope === 'all' || boardScope === 'teams' || joined.includes(boardScope)) void socket.join(boardRoom(board));
     }
     this.bus.emit('live.scopeJoined', joined);
+  }
+
+  /** Whether a socket of this node shows this scope's KPIs of this live period. */
+  showsPeriod(scopeKey: string, period: string): boolean {
+    return (this.namespace?.adapter.rooms.get(periodRoom(scopeKey, period))?.size ?? 0) > 0;
   }
 
   /** Whether a socket of this node shows this live board (`leaderboardKey`); the wallboard's always counts. */
