@@ -64,7 +64,14 @@ export function useLiveQuery<T>(key: () => string | null, load: (signal: AbortSi
   }
 
   watch(key, () => void reload(), { immediate: true });
-  watch(() => board.snapshotCount, requestReload);
+  // A snapshot after the first one follows a gap: what the events would have said may be lost.
+  // The first comes with the page and says nothing this query's own first load did not.
+  watch(
+    () => board.snapshotCount,
+    (count, before) => {
+      if (before > 0) requestReload();
+    },
+  );
   const unsubscribe = board.onEvent((event) => {
     if (isRelevant(event)) requestReload();
   });
