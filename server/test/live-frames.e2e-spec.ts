@@ -5,7 +5,13 @@ import { createOrg, type Org } from './support/fixtures.js';
 
 /** A raw socket.io client that records frames as they came, not only the events in them. */
 function frameRecorder(baseUrl: string, token: string) {
-  const socket: Socket = io(`${baseUrl}${LIVE_NAMESPACE}`, { path: SOCKET_PATH, transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  const socket: Socket = io(`${baseUrl}${LIVE_NAMESPACE}`, {
+    path: SOCKET_PATH,
+    transports: ['websocket'],
+    auth: { token },
+    reconnection: false,
+    forceNew: true,
+  });
   const frames: { name: string; events: LiveEvent[] }[] = [];
   // Logged events only: derived ones (boards, KPIs) repeat the head's seq and come on their own.
   socket.onAny((name: string, body: unknown) => {
@@ -46,7 +52,12 @@ describe('the /live namespace sends fewer frames than events, and keeps its rule
     await client.caughtUp;
     const burst = 24;
     await Promise.all(
-      Array.from({ length: burst }, (_, i) => t.keyApi.post('/api/activities').send({ repId: org.reps[i % org.reps.length].id, type: 'call' }).expect(201)),
+      Array.from({ length: burst }, (_, i) =>
+        t.keyApi
+          .post('/api/activities')
+          .send({ repId: org.reps[i % org.reps.length].id, type: 'call' })
+          .expect(201),
+      ),
     );
     const logged = () => client.frames.flatMap((frame) => frame.events).filter((event) => event.type === 'activity.logged');
     await until(() => logged().length >= burst, `${burst} activity.logged events`);
@@ -86,7 +97,10 @@ describe('the /live namespace sends fewer frames than events, and keeps its rule
     await caughtUp;
     const reason = new Promise<string>((resolve) => socket.once('disconnect', resolve));
     for (let i = 0; i < 30; i++) expect(await socket.timeout(2000).emitWithAck('subscribe', {})).toEqual({ ok: true });
-    const over = socket.timeout(2000).emitWithAck('subscribe', {}).catch((error: Error) => error.message);
+    const over = socket
+      .timeout(2000)
+      .emitWithAck('subscribe', {})
+      .catch((error: Error) => error.message);
     expect(await reason).toBe('io server disconnect');
     expect(await over).not.toEqual({ ok: true });
   });

@@ -92,14 +92,19 @@ describe('an `events` frame', () => {
   it('asks for the same resyncs as the events one by one, whatever gaps and repeats the stream has', () => {
     const seqs = fc.array(fc.integer({ min: SNAPSHOT_SEQ - 2, max: SNAPSHOT_SEQ + 30 }), { minLength: 1, maxLength: 40 });
     fc.assert(
-      fc.property(seqs, fc.array(eventSpec, { minLength: 40, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (seqList, specs, cuts) => {
-        const events = seqList.map((seq, i) => toEvent(specs[i], seq));
-        const single = board();
-        for (const event of events) single.actions.push(single.store.receive(event));
-        const framed = board();
-        for (const frame of frames(events, cuts)) framed.actions.push(framed.store.receiveAll(frame));
-        expect(framed.seen()).toEqual(single.seen());
-      }),
+      fc.property(
+        seqs,
+        fc.array(eventSpec, { minLength: 40, maxLength: 40 }),
+        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
+        (seqList, specs, cuts) => {
+          const events = seqList.map((seq, i) => toEvent(specs[i], seq));
+          const single = board();
+          for (const event of events) single.actions.push(single.store.receive(event));
+          const framed = board();
+          for (const frame of frames(events, cuts)) framed.actions.push(framed.store.receiveAll(frame));
+          expect(framed.seen()).toEqual(single.seen());
+        },
+      ),
       { numRuns: 300 },
     );
   });
