@@ -5,7 +5,10 @@
  * - no socket.io-client: open packet → `40/live,{auth}`, answer ping `2` with `3`;
  * - frames stay Buffers; a logged event's seq is read from fixed byte offsets
  *   (`42/live,["event",{"seq":N,"type":"…`), never JSON-parsed, except on the sampled socket,
- *   which parses each event to map seq → deal and stage (how the driver matches its POSTs).
+ *   which parses each event to map seq → deal and stage (how the driver matches its POSTs);
+ * - an `events` frame (logged events the server coalesced) counts as the events in it: each
+ *   element starts `{"seq":N,"type":"`, and an element counts when its seq follows the one
+ *   before it (the frame is gap-free), so a seq-like string inside a payload is never counted.
  * Reconnects like socket.io-client (1 s doubling to 5 s, ±50 % jitter) with auth since = last seq.
  * A client may instead be a screen (the floor scenario): it signs in with a credential,
  * subscribes, reads each event's type and makes the REST calls screen-model.mjs says the real
@@ -19,6 +22,8 @@ import { screenHttp, screenStats } from './screen-client.mjs';
 import { screen } from './screen-model.mjs';
 
 const EVENT_PREFIX = Buffer.from('42/live,["event",{"seq":');
+const EVENTS_PREFIX = Buffer.from('42/live,["events",[{"seq":');
+const NEXT_ELEMENT = Buffer.from('},{"seq":');
 const HEAD_PREFIX = Buffer.from('42/live,["head",{"seq":');
 /** Derived events computed together (boards, KPIs): counted, never applied by a screen (screen-model.mjs). */
 const FIGURES_PREFIX = Buffer.from('42/live,["figures",');
@@ -29,6 +34,7 @@ const MAX_RECONNECT_ATTEMPTS = 30;
 const conns = [];
 let deliveries = 0; // logged events received, all sockets
 let derived = 0; // leaderboard/kpi events (they repeat the head seq)
+let eventFrames = 0; // frames that carried logged events (`event` or `events`), all sockets
 let tracking = false;
 let seqStats = new Map(); // seq → [count, firstAt, lastAt]
 let samples = new Map(); // seq → "dealId>toStage"
@@ -90,22 +96,21 @@ function onFrame(conn, data) {
   const type = data[1];
   if (type === 0x32 /* 2: event */) {
     if (startsWith(data, EVENT_PREFIX)) {
-      const at = nowMs();
       const [seq, end] = readNumber(data, EVENT_PREFIX.length);
-      if (conn.screen) screenEvent(conn, data, seq, end);
-      const first = data[end + TYPE_MARK];
-      // Derived events (leaderboard.updated, kpi.updated) carry the head seq, not their own.
-      if (first === 0x6c /* l */ || first === 0x6b /* k */) return void derived++;
-      deliveries++;
-      advance(conn, seq, at);
-      if (tracking) {
-        const stat = seqStats.get(seq);
-        if (stat) {
-          stat[0]++;
-          stat[2] = at;
-        } else seqStats.set(seq, [1, at, at]);
-        if (conn.sampled) sample(data);
+      if (loggedEvent(conn, data, seq, end, nowMs(), true)) eventFrames++;
+    } else if (startsWith(data, EVENTS_PREFIX)) {
+      const at = nowMs();
+      eventFrames++;
+      let [seq, end] = readNumber(data, EVENTS_PREFIX.length);
+      loggedEvent(conn, data, seq, end, at, false);
+      for (let next = data.indexOf(NEXT_ELEMENT, end); next !== -1; next = data.indexOf(NEXT_ELEMENT, end)) {
+        const [following, after] = readNumber(data, next + NEXT_ELEMENT.length);
+        end = after;
+        if (following !== seq + 1) continue; // not an element: a payload that looks like one
+        seq = following;
+        loggedEvent(conn, data, seq, end, at, false);
       }
+      if (tracking && conn.sampled) sampleAll(data);
     } else if (startsWith(data, SNAPSHOT_PREFIX)) {
       // A snapshot may be older than what was applied (the client takes it as the truth at its seq).
       if (conn.screen) conn.lastSeq = -1;
@@ -130,6 +135,33 @@ function onFrame(conn, data) {
     conn.error = data.toString('utf8');
     conn.settle?.(false);
   }
+}
+
+/** One logged event of a frame (`end`: the offset after its seq); `single`: the frame holds it alone. */
+function loggedEvent(conn, data, seq, end, at, single) {
+  if (conn.screen) screenEvent(conn, data, seq, end);
+  const first = data[end + TYPE_MARK];
+  // Derived events (leaderboard.updated, kpi.updated) carry the head seq, not their own.
+  if (first === 0x6c /* l */ || first === 0x6b /* k */) {
+    derived++;
+    return false;
+  }
+  deliveries++;
+  advance(conn, seq, at);
+  if (tracking) {
+    const stat = seqStats.get(seq);
+    if (stat) {
+      stat[0]++;
+      stat[2] = at;
+    } else seqStats.set(seq, [1, at, at]);
+    if (single && conn.sampled) sample(data);
+  }
+  return true;
+}
+
+function sampleAll(data) {
+  const [, events] = JSON.parse(data.toString('utf8', '42/live,'.length));
+  for (const event of events) if (event.payload?.deal?.id) samples.set(event.seq, `${event.payload.deal.id}>${event.payload.to ?? ''}`);
 }
 
 function sample(data) {
@@ -270,6 +302,7 @@ serve({
   counters: () => ({
     deliveries,
     derived,
+    eventFrames,
     sockets: conns.length,
     connected: conns.reduce((n, c) => n + (c.connected ? 1 : 0), 0),
     drops: conns.reduce((n, c) => n + c.drops, 0),

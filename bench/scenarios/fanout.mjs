@@ -32,12 +32,13 @@ async function step(ctx, side, rate) {
   const { clients, stepSec } = ctx.sizes.fanout;
   await side.connect();
   await ctx.quiet();
-  const before = (await ctx.swarm.counters()).deliveries;
+  const { deliveries: before, eventFrames: framesBefore } = await ctx.swarm.counters();
   const meter = ctx.meter(side.meter);
   const startedAt = nowMs();
   const fed = await side.feed(rate, stepSec);
   const seconds = (nowMs() - startedAt) / 1000;
-  const within = (await ctx.swarm.counters()).deliveries - before;
+  const counted = await ctx.swarm.counters();
+  const within = counted.deliveries - before;
   const cpu = meter.stop();
   const after = (await drain(ctx.swarm, {})) - before;
   await ctx.swarm.closeAll();
@@ -51,6 +52,8 @@ async function step(ctx, side, rate) {
     fedPerSec: Math.round(fed.sent / seconds),
     offeredPerSec: offered,
     deliveredPerSec: Math.round(delivered),
+    // Deliveries count events; frames are what carried them (one each on the reference).
+    framesPerSec: Math.round((counted.eventFrames - framesBefore) / seconds),
     lost: fed.sent * clients - after,
     saturated: delivered < 0.9 * offered,
     cpu,

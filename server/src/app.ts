@@ -28,7 +28,11 @@ import type { AppConfig } from './config/app.config.js';
 /** Where `npm run build -w client` puts the client. */
 export const CLIENT_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../client/dist');
 
-/** socket.io options that the gateway decorator cannot know: limits and the allowed origins. */
+/**
+ * socket.io options that the gateway decorator cannot know (limits, the allowed origins), and
+ * nothing per socket: a connected socket costs what socket.io needs and what the live gateway
+ * binds on its namespace.
+ */
 class LiveIoAdapter extends IoAdapter {
   constructor(
     app: INestApplication,
@@ -49,8 +53,21 @@ class LiveIoAdapter extends IoAdapter {
       pingTimeout: 20_000,
     });
     if (this.config.redisUrl) attachRedisAdapter(server, this.config.redisUrl);
+    // Engine.io keeps each connection's upgrade request (headers, the parsed URL, the TCP socket's
+    // bookkeeping) for as long as it lives. Nothing reads it after the handshake: the gateway
+    // reads `handshake.auth`, which is the CONNECT packet's, not the request's.
+    server.engine.on('connection', (connection: { request: IncomingMessage | null }) => {
+      connection.request = null;
+    });
     return server;
   }
+
+  /**
+   * Nest would hang its gateway plumbing on every connection: rxjs subjects and subscribers per
+   * socket and message, and a disconnect listener. The one gateway, /live, binds its handlers on
+   * the namespace itself (live.gateway.ts) and declares no @SubscribeMessage for Nest to bind.
+   */
+  override bindClientConnect(): void {}
 }
 
 export async function createApp(config: AppConfig, log: Pino = createPino(config)): Promise<NestExpressApplication> {

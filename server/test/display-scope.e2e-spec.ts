@@ -78,6 +78,7 @@ describe("a TV paired to a team's board", () => {
     });
     const events: LiveEvent[] = [];
     socket.on('event', (event) => events.push(event));
+    socket.on('events', (batch) => events.push(...batch));
     const caughtUp = () => new Promise<void>((resolve) => socket.once('head', () => resolve()));
     const waitFor = async (match: (event: LiveEvent) => boolean) => {
       for (let i = 0; i < 200 && !events.some(match); i++) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -177,6 +177,12 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: Snapshot) => void;
   event: (event: LiveEvent) => void;
   /**
+   * Logged events that followed each other within the coalescing window, in seq order and
+   * without a gap: applied exactly as the same events one by one on `event`. A sales floor
+   * needs every event, not a frame per event: while frames are going out, one per window.
+   */
+  events: (events: SequencedEvent[]) => void;
+  /**
    * Derived events computed together, applied in order as if each came on `event`. A sales
    * floor's cost grows with frames times screens: one frame per recomputation, not one per
    * board and period, keeps it near what the events themselves cost.

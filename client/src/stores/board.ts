@@ -193,6 +193,20 @@ export const useBoardStore = defineStore('board', () => {
     return startResync();
   }
 
+  /**
+   * An `events` frame: logged events the server coalesced, in seq order. Applied exactly as the
+   * same events one by one; the first that calls for a resync or a snapshot says so (while one is
+   * under way, the rest wait in `pending` as they would have).
+   */
+  function receiveAll(events: readonly SequencedEvent[]): SyncAction {
+    let action: SyncAction = 'none';
+    for (const event of events) {
+      const next = receive(event);
+      if (action === 'none') action = next;
+    }
+    return action;
+  }
+
   /** The server's periodic `head`: behind it means events were missed without a visible gap. */
   function receiveHead(headSeq: number): SyncAction {
     const applied = lastSeq.value;
@@ -347,6 +361,7 @@ export const useBoardStore = defineStore('board', () => {
     onEvent,
     applySnapshot,
     receive,
+    receiveAll,
     receiveHead,
     applyResync,
     abandonResync,

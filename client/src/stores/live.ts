@@ -91,6 +91,7 @@ export const useLiveStore = defineStore('live', () => {
     });
     opened.on('snapshot', (snapshot) => follow(board.applySnapshot(snapshot)));
     opened.on('event', (event) => follow(board.receive(event)));
+    opened.on('events', (events) => follow(board.receiveAll(events)));
     // Derived only (boards, KPIs): applying them never asks for a resync.
     opened.on('figures', (events) => {
       for (const event of events) board.receive(event);

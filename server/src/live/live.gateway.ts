@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import {
   type Ack,
   type ClientToServerEvents,
@@ -23,34 +23,13 @@ import { type LiveNamespace, LivePublisher, type LiveSocket } from './live.publi
 const MESSAGES_PER_WINDOW = 30;
 const WINDOW_MS = 10_000;
 
-function limitMessages(socket: LiveSocket): void {
-  let windowStart = Date.now();
-  let count = 0;
-  socket.use((_packet, next) => {
-    const now = Date.now();
-    if (now - windowStart > WINDOW_MS) {
-      windowStart = now;
-      count = 0;
-    }
-    if (++count > MESSAGES_PER_WINDOW) {
-      next(new Error('rate limit: too many messages'));
-      socket.disconnect(true);
-      return;
-    }
-    next();
-  });
-}
-
 /** The messages a client may send; anything else is answered, not left hanging until its ack times out. */
 const MESSAGES: readonly string[] = ['subscribe', 'resync'] satisfies (keyof ClientToServerEvents)[];
 
-function answerUnknownMessages(socket: LiveSocket): void {
-  socket.use((packet, next) => {
-    const [name] = packet;
-    if (MESSAGES.includes(name)) return next();
-    const ack = packet[packet.length - 1] as unknown;
-    if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error: `message: "${String(name)}" is not one of ${MESSAGES.join(', ')}` });
-  });
+/** What the gateway keeps of a socket's messages, in `socket.data` (no closure per socket). */
+interface MessageWindow {
+  windowStart: number;
+  messages: number;
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data: z.infer<S> } | { ok: false; error: string } {
@@ -64,13 +43,42 @@ function parse<S extends z.ZodType>(schema: S, value: unknown): { ok: true; data
   };
 }
 
+function answer<T>(ack: unknown, result: T): void {
+  if (typeof ack === 'function') (ack as (result: T) => void)(result);
+}
+
+/**
+ * Every message of a socket passes here first (socket.io's `onAny`, which runs before the
+ * message's own listener): a socket over its rate is cut off, which also drops the message, and
+ * an unknown message is answered.
+ */
+function screenMessage(this: LiveSocket, name: unknown, ...args: unknown[]): void {
+  const window = this.data as MessageWindow;
+  const now = Date.now();
+  if (now - window.windowStart > WINDOW_MS) {
+    window.windowStart = now;
+    window.messages = 0;
+  }
+  if (++window.messages > MESSAGES_PER_WINDOW) {
+    this.disconnect(true);
+    return;
+  }
+  if (typeof name === 'string' && MESSAGES.includes(name)) return;
+  answer<Ack>(args[args.length - 1], { ok: false, error: `message: "${String(name)}" is not one of ${MESSAGES.join(', ')}` });
+}
+
 /**
  * Namespace `/live`. The handshake is checked in socket.io middleware, because Nest guards do
  * not run on connection; every message body is validated against the shared schema and a bad
  * one is answered with `{ ok: false, error }` naming the field.
+ *
+ * Nest creates the namespace, but the handlers are bound here, on the namespace, with one
+ * function per message shared by every socket: Nest's @SubscribeMessage would give each socket
+ * its own rxjs pipeline per message (about 12 KB a socket, half of what a socket cost), and
+ * the adapter (app.ts) binds no per-socket plumbing of its own.
  */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE, path: SOCKET_PATH, transports: ['websocket', 'polling'] })
-export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket> {
+export class LiveGateway implements OnGatewayInit<LiveNamespace> {
   private readonly logger = new Logger(LiveGateway.name);
 
   constructor(
@@ -97,6 +105,31 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
         () => next(new Error('unavailable: could not check the credential, retry shortly')),
       );
     });
+    // Socket.io calls a listener with the socket as `this`: one function serves every socket.
+    const subscribe = (socket: LiveSocket, body: unknown): Ack => this.subscribe(socket, body);
+    const resync = (socket: LiveSocket, body: unknown): Promise<ResyncResult> => this.resync(socket, body);
+    const logger = this.logger;
+    function onSubscribe(this: LiveSocket, body: unknown, ack?: unknown): void {
+      answer(ack, subscribe(this, body));
+    }
+    function onResync(this: LiveSocket, body: unknown, ack?: unknown): void {
+      resync(this, body).then(
+        (result) => answer(ack, result),
+        (error: unknown) => {
+          logger.warn(`could not answer a resync of socket ${this.id}: ${String(error)}`);
+          answer<ResyncResult>(ack, { ok: false, error: 'unavailable: could not read the event log, retry shortly' });
+        },
+      );
+    }
+    namespace.on('connection', (socket) => {
+      const window = socket.data as MessageWindow;
+      window.windowStart = Date.now();
+      window.messages = 0;
+      socket.onAny(screenMessage);
+      socket.on('subscribe', onSubscribe);
+      socket.on('resync', onResync);
+      void this.connected(socket);
+    });
     this.publisher.attach(namespace);
   }
 
@@ -105,12 +138,10 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     return this.config.publicRead ? ANONYMOUS_VIEWER : null;
   }
 
-  async handleConnection(socket: LiveSocket): Promise<void> {
+  private async connected(socket: LiveSocket): Promise<void> {
     const principal = socket.data.principal as Principal;
     // A room per credential, so revoking one can drop its sockets on every node.
     void socket.join(`${principal.kind}:${principal.id}`);
-    limitMessages(socket);
-    answerUnknownMessages(socket);
     try {
       await this.publisher.catchUp(socket, socket.data.since as number | undefined);
     } catch (error) {
@@ -119,16 +150,14 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     }
   }
 
-  @SubscribeMessage('resync')
-  async resync(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<ResyncResult> {
+  private async resync(socket: LiveSocket, body: unknown): Promise<ResyncResult> {
     const input = parse(resyncSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
     return this.publisher.resync(socket.data.principal as Principal, input.data.since);
   }
 
   /** The same rule as GET /api/kpis: a socket may follow only the figures its credential may read. */
-  @SubscribeMessage('subscribe')
-  subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Ack {
+  private subscribe(socket: LiveSocket, body: unknown): Ack {
     const input = parse(subscribeSchema, body);
     if (!input.ok) return { ok: false, error: input.error };
     const principal = socket.data.principal as Principal;

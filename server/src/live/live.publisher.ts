@@ -54,6 +54,12 @@ function roleRoom(role: Principal['role']): string {
   return `role:${role}`;
 }
 const HEAD_INTERVAL_MS = 5_000;
+/**
+ * Logged events leave at most one frame per this window: the first after a quiet window at
+ * once, those that follow it within the window together, as one `events` frame, when it ends.
+ * A screen's cost grows with frames, not with the events in them; a lone change waits for nothing.
+ */
+export const COALESCE_WINDOW_MS = 50;
 
 /**
  * The one place that talks to socket.io. Services never emit themselves: logged events reach
@@ -68,6 +74,11 @@ export class LivePublisher {
   /** When this node last broadcast a logged event (epoch ms). */
   private lastBroadcastAt = 0;
   private lastHeadStaleSince: string | undefined = undefined;
+  /** Logged events waiting for the end of the window, in seq order. */
+  private queued: LoggedEvent[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** When logged events last left (epoch ms): the window runs from there. */
+  private lastFlushAt = 0;
 
   constructor(
     private readonly stream: EventStreamService,
@@ -86,6 +97,7 @@ export class LivePublisher {
     // where nothing else would tell it. While events flow it would cost a frame per screen for nothing.
     // A change of `staleSince` always goes out: screens show it.
     this.headTimer = setInterval(() => {
+      this.flush(); // a head ahead of what a socket was sent would look like a gap
       const head = this.headMessage();
       const quiet = Date.now() - this.lastBroadcastAt >= HEAD_INTERVAL_MS;
       if (quiet || head.staleSince !== this.lastHeadStaleSince) this.room()?.emit('head', head);
@@ -96,6 +108,9 @@ export class LivePublisher {
 
   detach(): void {
     if (this.headTimer) clearInterval(this.headTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.queued = [];
     this.namespace = null;
   }
 
@@ -136,6 +151,7 @@ export class LivePublisher {
     target: { audience?: string; role?: Principal['role']; seq?: number } = {},
   ): void {
     const event = { seq: target.seq ?? this.stream.head(), type, at: new Date().toISOString(), payload } as LiveEvent;
+    this.flush();
     // Events for a role come from one node (an import runs where it was posted), so they go to
     // the whole cluster; aggregates are derived on every node, so each tells only its own sockets.
     if (target.role !== undefined) this.namespace?.to(roleRoom(target.role)).emit('event', event);
@@ -148,6 +164,7 @@ export class LivePublisher {
    */
   publishFigures(events: readonly FiguresEvent[], audience?: string): void {
     if (events.length === 0) return;
+    this.flush();
     this.namespace?.local.to(audience !== undefined ? scopeRoom(audience) : CAUGHT_UP_ROOM).emit('figures', [...events]);
   }
 
@@ -223,17 +240,21 @@ export class LivePublisher {
       replay = this.stream.fromRing(since);
     }
     if (socket.disconnected) return;
-    for (const event of replay) socket.emit('event', this.audience.forPrincipal(principal, event));
+    // Events still waiting for the window's end reach the socket with that frame, once it has
+    // joined below: replayed now as well, they would come twice.
+    const waiting = this.queued.length > 0 ? this.queued[0].seq : Infinity;
+    for (const event of replay) if (event.seq < waiting) socket.emit('event', this.audience.forPrincipal(principal, event));
     if (replay !== null) for (const event of greeting) socket.emit('event', event);
     const visibility = seesEveryDeal(principal) ? [FULL_ROOM] : [RESTRICTED_ROOM, ...viewerRoomsFor(principal)];
     void socket.join([CAUGHT_UP_ROOM, roleRoom(principal.role), ...visibility]);
     this.joinScopeRooms(socket);
-    socket.emit('head', this.headMessage());
+    socket.emit('head', this.headMessage(Math.min(this.stream.head(), waiting - 1)));
   }
 
-  private headMessage(): HeadMessage {
+  /** The head a socket is told: by default the stream's; to a socket caught up while events wait, the last one sent. */
+  private headMessage(seq = this.stream.head()): HeadMessage {
     const staleSince = this.stream.staleSince();
-    return staleSince ? { seq: this.stream.head(), staleSince: staleSince.toISOString() } : { seq: this.stream.head() };
+    return staleSince ? { seq, staleSince: staleSince.toISOString() } : { seq };
   }
 
   /** Answers `resync`: the missed events when they are few, else a snapshot. */
@@ -247,25 +268,45 @@ export class LivePublisher {
     return { ok: true, mode: 'replay', events: events.map((event) => this.audience.forPrincipal(principal, event)), head: this.stream.head() };
   }
 
-  /**
-   * Each event goes whole to the sockets that may read it and, when any restricted socket is
-   * connected, as `event.hidden` to the rest of them: two encodings at most, never one per socket.
-   */
+  /** Logged events leave now when the window since the last frame is over, else at its end. */
   private broadcast(events: readonly LoggedEvent[]): void {
-    const namespace = this.namespace;
-    if (!namespace) return;
-    const local = namespace.local;
-    const rooms = namespace.adapter.rooms;
+    if (!this.namespace) return;
     this.lastBroadcastAt = Date.now();
+    for (const event of events) this.queued.push(event);
+    if (this.flushTimer) return;
+    const wait = this.lastFlushAt + COALESCE_WINDOW_MS - this.lastBroadcastAt;
+    if (wait <= 0) this.flush();
+    else this.flushTimer = setTimeout(() => this.flush(), wait);
+  }
+
+  /**
+   * Sends the waiting events. Sockets that read every event in full get them as one frame (one
+   * encoding for all of them); restricted ones (reps, managers) get each event whole where they
+   * may read it and as `event.hidden` elsewhere: two encodings an event at most, never one per
+   * socket, and few such sockets.
+   */
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const events = this.queued;
+    const namespace = this.namespace;
+    if (events.length === 0 || !namespace) return;
+    this.queued = [];
+    this.lastFlushAt = Date.now();
+    const local = namespace.local;
+    if (events.length === 1) local.to(FULL_ROOM).emit('event', events[0]);
+    else local.to(FULL_ROOM).emit('events', events);
+    if ((namespace.adapter.rooms.get(RESTRICTED_ROOM)?.size ?? 0) === 0) return;
     for (const event of events) {
       const audience = this.audience.audienceOf(event);
       if (audience === null) {
-        local.to(CAUGHT_UP_ROOM).emit('event', event);
+        local.to(RESTRICTED_ROOM).emit('event', event);
         continue;
       }
       const viewers = viewerRoomsOf(audience);
-      local.to([FULL_ROOM, ...viewers]).emit('event', event);
-      if ((rooms.get(RESTRICTED_ROOM)?.size ?? 0) > 0) local.to(RESTRICTED_ROOM).except(viewers).emit('event', hidden(event));
+      // No rooms at all would mean every socket of the namespace.
+      if (viewers.length > 0) local.to(viewers).emit('event', event);
+      local.to(RESTRICTED_ROOM).except(viewers).emit('event', hidden(event));
     }
   }
 

@@ -24,6 +24,8 @@ export function connectLive(baseUrl: string, auth: { since?: number; token?: str
   const events: LiveEvent[] = [];
   socket.on('snapshot', (s) => snapshots.push(s));
   socket.on('event', (e) => events.push(e));
+  // An `events` frame carries logged events coalesced within a window: recorded one by one.
+  socket.on('events', (batch) => events.push(...batch));
   // A `figures` frame carries derived events computed together: recorded as if each came alone.
   socket.on('figures', (batch) => events.push(...batch));
   const poll = <T>(find: () => T | undefined, ms: number, what: string) =>

@@ -42,6 +42,7 @@ export class LiveMirror {
       this.leaderboard = snapshot.leaderboard;
     });
     this.socket.on('event', (event) => this.receive(event));
+    this.socket.on('events', (events) => events.forEach((event) => this.receive(event)));
     this.socket.on('figures', (events) => events.forEach((event) => this.receive(event)));
     this.socket.on('head', ({ seq }) => {
       if (seq > this.lastSeq) void this.resync();
