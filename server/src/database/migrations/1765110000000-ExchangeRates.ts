@@ -26,7 +26,8 @@ export class ExchangeRates1765110000000 implements MigrationInterface {
         currency char(3) NOT NULL,
         time_zone text NOT NULL
       )`);
-    // Half-even at two decimals: numeric's own round() goes half away from zero.
+    // Half-even at two decimals: numeric's own round() goes half away from zero. × 0.01, not ÷ 100:
+    // numeric division picks its own scale and would round a large amount to whole units.
     await q.query(`
       CREATE OR REPLACE FUNCTION salesboard_round_half_even(x numeric) RETURNS numeric
       LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -34,7 +35,7 @@ export class ExchangeRates1765110000000 implements MigrationInterface {
           WHEN abs(x * 100 - trunc(x * 100)) > 0.5 THEN trunc(x * 100) + sign(x)
           WHEN abs(x * 100 - trunc(x * 100)) = 0.5 AND mod(trunc(x * 100), 2) <> 0 THEN trunc(x * 100) + sign(x)
           ELSE trunc(x * 100)
-        END / 100, 2)
+        END * 0.01, 2)
       $$`);
     // Positional parameters: inside a subquery a parameter named like a column would mean the column.
     // The day is the close day in the organisation's zone, or today while the deal is open.
