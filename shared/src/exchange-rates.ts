@@ -6,7 +6,8 @@
  * here: half-even ("banker's") to the organisation's minor unit, after an exact product.
  */
 import { z } from 'zod';
-import type { IsoDate, IsoInstant } from './domain.js';
+import type { Deal, IsoDate, IsoInstant } from './domain.js';
+import { toMinor } from './money.js';
 import { currencySchema, isoDateSchema } from './schemas.js';
 
 /** numeric(30,12): up to 18 whole digits and 12 decimals. */
@@ -125,4 +126,12 @@ export class RateTable {
     for (const list of this.byCurrency.values()) if (list.some((r) => r.validFrom === day)) return true;
     return false;
   }
+}
+
+/**
+ * A deal's amount in the organisation's currency, in minor units, for whatever adds deals up on
+ * screen (pipeline bars, list totals): 0 when its currency has no rate, never its own amount.
+ */
+export function orgAmountMinorOf(deal: Pick<Deal, 'amountInOrgCurrency'>): bigint {
+  return deal.amountInOrgCurrency === null ? 0n : toMinor(deal.amountInOrgCurrency);
 }

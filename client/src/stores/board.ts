@@ -1,5 +1,7 @@
 import {
+  fromMinor,
   isSequencedEvent,
+  orgAmountMinorOf,
   toMinor,
   type Deal,
   type LeaderboardRow,
@@ -359,7 +361,7 @@ export const useBoardStore = defineStore('board', () => {
 
 /** The pipeline adds amounts in the organisation's currency; one without a rate adds nothing, never its own amount. */
 function orgAmountOf(deal: Deal): MoneyString {
-  return deal.amountInOrgCurrency ?? '0.00';
+  return fromMinor(orgAmountMinorOf(deal));
 }
 
 function placementOf(deal: Deal): Placement {
