@@ -103,12 +103,21 @@ describe('exchange rates', () => {
     const basic = `Basic ${Buffer.from(`${PIPEDRIVE.user}:${PIPEDRIVE.password}`).toString('base64')}`;
     const head = await seqHead(t.db);
     const delivery = {
-      meta: { action: 'create', entity: 'deal', entity_id: '9901', id: '8c2d6d0e-7c7b-4d5a-9d3e-990100000001', timestamp: new Date().toISOString(), version: '2.0' },
+      meta: {
+        action: 'create',
+        entity: 'deal',
+        entity_id: '9901',
+        id: '8c2d6d0e-7c7b-4d5a-9d3e-990100000001',
+        timestamp: new Date().toISOString(),
+        version: '2.0',
+      },
       data: { id: 9901, title: 'Resort Bali booking', value: 2500, currency: 'EUR', status: 'open', stage_id: 1, owner_id: 1 },
       previous: null,
     };
     const refused = await t.api.post('/api/webhooks/pipedrive').set('Authorization', basic).send(delivery).expect(422);
-    expect(refused.body.message).toBe(`currency: no exchange rate for EUR on ${today()}; add one in Admin → Exchange rates or PUT /api/exchange-rates/EUR/${today()}`);
+    expect(refused.body.message).toBe(
+      `currency: no exchange rate for EUR on ${today()}; add one in Admin → Exchange rates or PUT /api/exchange-rates/EUR/${today()}`,
+    );
     expect(await t.db.query("SELECT 1 FROM deals WHERE source = 'pipedrive' AND external_id = '9901'")).toEqual([]);
     expect(await seqHead(t.db)).toBe(head);
   });
@@ -123,7 +132,9 @@ describe('exchange rates', () => {
         'fx-4,Hotel Bogor,Demo,10,JPY,Rep 2,',
       ].join('\n'),
     );
-    const mapping = { columns: { externalId: 'Ref', name: 'Title', stage: 'Stage', amount: 'Amount', currency: 'Currency', owner: 'Owner', closeDate: 'Close Date' } };
+    const mapping = {
+      columns: { externalId: 'Ref', name: 'Title', stage: 'Stage', amount: 'Amount', currency: 'Currency', owner: 'Owner', closeDate: 'Close Date' },
+    };
     const job = (await t.api.post('/api/import/deals').field('mapping', JSON.stringify(mapping)).attach('file', csv, 'fx.csv').expect(201)).body as ImportJob;
     expect(job).toMatchObject({ created: 2, rejected: 2 });
     const rejected = (await t.api.get(job.rejectedCsvUrl).expect(200)).text;
@@ -135,11 +146,7 @@ describe('exchange rates', () => {
 
   it('converts in SQL exactly as the shared convertMinor does, to the unit', async () => {
     const samples = fc.sample(
-      fc.tuple(
-        fc.bigInt({ min: 0n, max: 1_000_000_000_000_000n }),
-        fc.bigInt({ min: 1n, max: 10n ** 18n }),
-        fc.integer({ min: 0, max: 12 }),
-      ),
+      fc.tuple(fc.bigInt({ min: 0n, max: 1_000_000_000_000_000n }), fc.bigInt({ min: 1n, max: 10n ** 18n }), fc.integer({ min: 0, max: 12 })),
       { numRuns: 400, seed: 1507 },
     );
     const amounts = samples.map(([minor]) => fromMinor(minor));

@@ -70,11 +70,21 @@ describe(`figures over ${ROWS} random deals in IDR, USD and SGD, against SQL tha
     t = await bootTestApp();
     const repEmails: string[] = [];
     for (const team of ['Jakarta Raya', 'Surabaya']) {
-      const created = (await t.api.post('/api/teams').send({ name: `${team} FX` }).expect(201)).body as { id: string };
+      const created = (
+        await t.api
+          .post('/api/teams')
+          .send({ name: `${team} FX` })
+          .expect(201)
+      ).body as { id: string };
       teamIds.push(created.id);
       for (let i = 1; i <= 3; i++) {
         const email = `fx-${teamIds.length}-${i}@example.co.id`;
-        const rep = (await t.api.post('/api/reps').send({ name: `FX Rep ${teamIds.length}.${i}`, email, teamId: created.id }).expect(201)).body as { id: string };
+        const rep = (
+          await t.api
+            .post('/api/reps')
+            .send({ name: `FX Rep ${teamIds.length}.${i}`, email, teamId: created.id })
+            .expect(201)
+        ).body as { id: string };
         repIds.push(rep.id);
         repEmails.push(email);
       }
@@ -88,7 +98,10 @@ describe(`figures over ${ROWS} random deals in IDR, USD and SGD, against SQL tha
       const days = new Set([400, ...Array.from({ length: 8 }, () => Math.floor(random() * 400))]);
       for (const back of days) {
         const rate = (base * (0.9 + random() * 0.2)).toFixed(Math.floor(random() * 7));
-        await t.api.put(`/api/exchange-rates/${currency}/${dayBefore(back)}`).send({ rate }).expect(200);
+        await t.api
+          .put(`/api/exchange-rates/${currency}/${dayBefore(back)}`)
+          .send({ rate })
+          .expect(200);
       }
       firstRate.set(currency, dayBefore(400));
     }
@@ -106,17 +119,39 @@ describe(`figures over ${ROWS} random deals in IDR, USD and SGD, against SQL tha
       lines.push([`fx-${i}`, `FX deal ${i}`, stage, amount, currency, pick(repEmails), closeDay, createDay].join(','));
     }
     const mapping = {
-      columns: { externalId: 'Ref', name: 'Title', stage: 'Stage', amount: 'Amount', currency: 'Currency', owner: 'Owner', closeDate: 'Close Date', createdAt: 'Create Date' },
+      columns: {
+        externalId: 'Ref',
+        name: 'Title',
+        stage: 'Stage',
+        amount: 'Amount',
+        currency: 'Currency',
+        owner: 'Owner',
+        closeDate: 'Close Date',
+        createdAt: 'Create Date',
+      },
     };
-    job = (await t.api.post('/api/import/deals').field('mapping', JSON.stringify(mapping)).attach('file', Buffer.from(lines.join('\n')), 'fx.csv').expect(201))
-      .body as ImportJob;
+    job = (
+      await t.api
+        .post('/api/import/deals')
+        .field('mapping', JSON.stringify(mapping))
+        .attach('file', Buffer.from(lines.join('\n')), 'fx.csv')
+        .expect(201)
+    ).body as ImportJob;
 
     // Then the live path: wins today, new amounts and currencies on open deals, through REST one event at a time.
     const open = await t.db.query<{ id: string }>("SELECT d.id FROM deals d JOIN stages s ON s.key = d.stage WHERE s.kind = 'open' ORDER BY d.external_id");
     for (const [i, { id }] of open.slice(0, 45).entries()) {
       if (i % 3 === 0) await t.api.post(`/api/deals/${id}/stage`).send({ stage: 'won' }).expect(200);
-      else if (i % 3 === 1) await t.api.patch(`/api/deals/${id}`).send({ amount: `${Math.floor(random() * 1e6)}.${Math.floor(random() * 10)}5` }).expect(200);
-      else await t.api.patch(`/api/deals/${id}`).send({ currency: pick(['IDR', 'USD', 'SGD']) }).expect(200);
+      else if (i % 3 === 1)
+        await t.api
+          .patch(`/api/deals/${id}`)
+          .send({ amount: `${Math.floor(random() * 1e6)}.${Math.floor(random() * 10)}5` })
+          .expect(200);
+      else
+        await t.api
+          .patch(`/api/deals/${id}`)
+          .send({ currency: pick(['IDR', 'USD', 'SGD']) })
+          .expect(200);
     }
   }, 120_000);
   afterAll(async () => t.close());
@@ -127,7 +162,17 @@ describe(`figures over ${ROWS} random deals in IDR, USD and SGD, against SQL tha
     const mix = await t.db.query<{ currency: string; kind: string; n: number }>(
       'SELECT trim(d.currency) AS currency, s.kind, count(*)::int AS n FROM deals d JOIN stages s ON s.key = d.stage GROUP BY 1, 2 ORDER BY 1, 2',
     );
-    expect(mix.map((m) => `${m.currency} ${m.kind}`)).toEqual(['IDR lost', 'IDR open', 'IDR won', 'SGD lost', 'SGD open', 'SGD won', 'USD lost', 'USD open', 'USD won']);
+    expect(mix.map((m) => `${m.currency} ${m.kind}`)).toEqual([
+      'IDR lost',
+      'IDR open',
+      'IDR won',
+      'SGD lost',
+      'SGD open',
+      'SGD won',
+      'USD lost',
+      'USD open',
+      'USD won',
+    ]);
   });
 
   for (const period of ['today', 'month', 'quarter', 'year']) {
@@ -161,10 +206,14 @@ describe(`figures over ${ROWS} random deals in IDR, USD and SGD, against SQL tha
         });
         if (teamId === null) {
           // The breakdown per rep and the revenue leaderboard: each rep's revenue in IDR.
-          const expected = new Map((await t.db.query<{ id: string; revenue: string }>(REP_REVENUE_SQL, [answer.period.from, answer.period.to])).map((r) => [r.id, money(r.revenue)]));
-          for (const rep of answer.breakdowns.reps.filter((r) => repIds.includes(r.id))) expect([rep.id, rep.kpis.revenue]).toEqual([rep.id, expected.get(rep.id) ?? '0.00']);
+          const expected = new Map(
+            (await t.db.query<{ id: string; revenue: string }>(REP_REVENUE_SQL, [answer.period.from, answer.period.to])).map((r) => [r.id, money(r.revenue)]),
+          );
+          for (const rep of answer.breakdowns.reps.filter((r) => repIds.includes(r.id)))
+            expect([rep.id, rep.kpis.revenue]).toEqual([rep.id, expected.get(rep.id) ?? '0.00']);
           const board = (await t.api.get(`/api/leaderboard?metric=revenue&period=${period}`).expect(200)).body as LeaderboardResponse;
-          for (const entry of board.rows.filter((r) => repIds.includes(r.id))) expect([entry.id, entry.value]).toEqual([entry.id, expected.get(entry.id) ?? '0.00']);
+          for (const entry of board.rows.filter((r) => repIds.includes(r.id)))
+            expect([entry.id, entry.value]).toEqual([entry.id, expected.get(entry.id) ?? '0.00']);
         }
       }
     });

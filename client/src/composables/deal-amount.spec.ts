@@ -16,9 +16,14 @@ describe('dealAmountText', () => {
     expect(dealAmountText({ amount: '1000.00', currency: 'USD', amountInOrgCurrency: '15850250.00' }, org, 'en-US', 'no rate')).toBe(
       'USD 1,000.00 · Rp 15,850,250',
     );
-    expect(dealAmountText({ amount: '1000.00', currency: 'USD', amountInOrgCurrency: '15850250.00' }, { currency: 'IDR', formatters: createFormatters('id-ID', 'IDR') }, 'id-ID', 'tanpa kurs')).toBe(
-      'USD 1.000,00 · Rp 15.850.250',
-    );
+    expect(
+      dealAmountText(
+        { amount: '1000.00', currency: 'USD', amountInOrgCurrency: '15850250.00' },
+        { currency: 'IDR', formatters: createFormatters('id-ID', 'IDR') },
+        'id-ID',
+        'tanpa kurs',
+      ),
+    ).toBe('USD 1.000,00 · Rp 15.850.250');
   });
 
   it('says there is no rate rather than show the unconverted amount as the organisation currency', () => {

@@ -5,5 +5,10 @@ import { DealsController } from './deals.controller.js';
 import { DealCommands } from './deal-commands.service.js';
 import { DealsService } from './deals.service.js';
 
-@Module({ imports: [StagesModule, ExchangeRatesModule], controllers: [DealsController], providers: [DealsService, DealCommands], exports: [DealsService, DealCommands] })
+@Module({
+  imports: [StagesModule, ExchangeRatesModule],
+  controllers: [DealsController],
+  providers: [DealsService, DealCommands],
+  exports: [DealsService, DealCommands],
+})
 export class DealsModule {}

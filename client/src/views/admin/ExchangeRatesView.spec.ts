@@ -42,7 +42,13 @@ async function render(locale: 'en' | 'id' = 'en') {
 }
 
 const shown = (wrapper: Awaited<ReturnType<typeof render>>) =>
-  wrapper.findAll('[data-testid="rate"]').map((row) => row.findAll('th, td').slice(0, 3).map((cell) => cell.text()).join(' '));
+  wrapper.findAll('[data-testid="rate"]').map((row) =>
+    row
+      .findAll('th, td')
+      .slice(0, 3)
+      .map((cell) => cell.text())
+      .join(' '),
+  );
 
 describe('ExchangeRatesView', () => {
   beforeEach(() => {
@@ -76,7 +82,7 @@ describe('ExchangeRatesView', () => {
     expect(wrapper.text()).toContain('1 USD = 15850.25 IDR from 2026-12-07');
   });
 
-  it("shows the field the server names when a rate is refused", async () => {
+  it('shows the field the server names when a rate is refused', async () => {
     server();
     const wrapper = await render();
     await wrapper.get('input[name="currency"]').setValue('XXX');
