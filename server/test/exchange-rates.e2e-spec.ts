@@ -5,7 +5,17 @@
  * unit, and a connected screen receiving new figures when a rate changes.
  */
 import fc from 'fast-check';
-import { convertMinor, type Deal, fromMinor, type ImportJob, type KpisResponse, type LiveEvent, localDateOf, toMinor } from '@salesboard/shared';
+import {
+  convertMinor,
+  type Deal,
+  type ExchangeRatesAnswer,
+  fromMinor,
+  type ImportJob,
+  type KpisResponse,
+  type LiveEvent,
+  localDateOf,
+  toMinor,
+} from '@salesboard/shared';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive } from './support/live-client.js';
 import { bootIngestApp, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
@@ -142,6 +152,37 @@ describe('exchange rates', () => {
     expect(rejected).toContain(`currency: no exchange rate for JPY on ${today()}`);
     const written = await t.db.query<{ external_id: string }>("SELECT external_id FROM deals WHERE external_id LIKE 'fx-%' ORDER BY external_id");
     expect(written.map((r) => r.external_id)).toEqual(['fx-2', 'fx-3']);
+  });
+
+  it('imports rates from CSV (admins only), rejecting bad rows with line and reason, and a second import changes nothing', async () => {
+    const csv = Buffer.from(
+      [
+        'Currency,Date,Rate',
+        'sgd,2026-02-01,11650.125',
+        'SGD,2026-03-01,11700',
+        'IDR,2026-03-01,1',
+        'EUR,2026-03-01,0',
+        'JPY,01/03/2026,105',
+        'SGD,2026-03-01,11800',
+      ].join('\n'),
+    );
+    const upload = (api: typeof t.api) => api.post('/api/import/exchange-rates').attach('file', csv, 'rates.csv');
+    await upload(t.keyApi).expect(403);
+    const job = (await upload(t.api).expect(201)).body as ImportJob;
+    expect(job).toMatchObject({ kind: 'exchange-rates', created: 2, rejected: 4, columns: { currency: 'Currency', validFrom: 'Date', rate: 'Rate' } });
+    const rejected = (await t.api.get(job.rejectedCsvUrl).expect(200)).text.split('\n').slice(1, 5);
+    expect(rejected.map((line) => line.split(',').slice(0, 2).join(','))).toEqual([
+      `4,"currency: IDR is the organisation's currency; it always converts at 1"`,
+      '5,rate: must be greater than 0',
+      '6,"validFrom: ""01/03/2026"" is not a date (expected YYYY-MM-DD)"',
+      '7,duplicate: the SGD rate from 2026-03-01 already appeared on line 3',
+    ]);
+    const sgd = ((await t.keyApi.get('/api/exchange-rates').expect(200)).body as ExchangeRatesAnswer).rates.filter((r) => r.currency === 'SGD');
+    expect(sgd.map((r) => [r.validFrom, r.rate])).toEqual([
+      ['2026-02-01', '11650.125'],
+      ['2026-03-01', '11700'],
+    ]);
+    expect((await upload(t.api).expect(201)).body).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 4 });
   });
 
   it('converts in SQL exactly as the shared convertMinor does, to the unit', async () => {

@@ -26,6 +26,11 @@ export class ExchangeRates1765110000000 implements MigrationInterface {
         currency char(3) NOT NULL,
         time_zone text NOT NULL
       )`);
+    // Rates come from CSV through the import machinery too.
+    await q.query(`ALTER TABLE import_jobs DROP CONSTRAINT IF EXISTS import_jobs_kind_check`);
+    await q.query(
+      `ALTER TABLE import_jobs ADD CONSTRAINT import_jobs_kind_check CHECK (kind IN ('deals','reps','accounts','products','activities','exchange-rates'))`,
+    );
     // Half-even at two decimals: numeric's own round() goes half away from zero. × 0.01, not ÷ 100:
     // numeric division picks its own scale and would round a large amount to whole units.
     await q.query(`
@@ -58,6 +63,9 @@ export class ExchangeRates1765110000000 implements MigrationInterface {
     await q.query('DROP FUNCTION IF EXISTS salesboard_in_org_currency(numeric, text, timestamptz)');
     await q.query('DROP FUNCTION IF EXISTS salesboard_round_half_even(numeric)');
     await q.query('DROP TABLE IF EXISTS org_currency');
+    await q.query(`DELETE FROM import_jobs WHERE kind = 'exchange-rates'`);
+    await q.query(`ALTER TABLE import_jobs DROP CONSTRAINT IF EXISTS import_jobs_kind_check`);
+    await q.query(`ALTER TABLE import_jobs ADD CONSTRAINT import_jobs_kind_check CHECK (kind IN ('deals','reps','accounts','products','activities'))`);
     await q.query('DROP TABLE IF EXISTS exchange_rates');
   }
 }
