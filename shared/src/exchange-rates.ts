@@ -117,6 +117,8 @@ export class RateTable {
 
   /** The amount in the organisation's currency on `day`, or null when `currency` has no rate then. */
   convert(amountMinor: bigint, currency: string, day: IsoDate): bigint | null {
+    // The common case, on the aggregates' hot path: no lookup, no arithmetic.
+    if (currency === this.orgCurrency) return amountMinor;
     const rate = this.rateOn(currency, day);
     return rate === null ? null : convertMinor(amountMinor, rate);
   }

@@ -212,8 +212,10 @@ export class KpiAggregates {
     const stage = this.stages.get(input.stage);
     if (!stage) throw new Error(`deal in unknown stage ${input.stage}`);
     // Closed: at the rate of its close day; open: at today's (a rate starting on a later day rebuilds the aggregates).
-    const day = isoDateOf(this.calendar.dayOf(input.closedAtMs ?? Date.now()));
-    const converted = this.rates.convert(input.amountMinor, input.currency, day);
+    const converted =
+      input.currency === this.rates.orgCurrency
+        ? input.amountMinor
+        : this.rates.convert(input.amountMinor, input.currency, isoDateOf(this.calendar.dayOf(input.closedAtMs ?? Date.now())));
     return {
       ownerId: this.repKey(input.ownerId),
       teamId: input.teamId,
