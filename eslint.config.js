@@ -8,7 +8,22 @@ import tseslint from 'typescript-eslint';
 import vueParser from 'vue-eslint-parser';
 
 /** Server features holding domain data or rules, as opposed to the stream, the log, auth and infrastructure. */
-const DOMAIN = ['activities', 'boards', 'deals', 'demo', 'displays', 'health', 'ingest', 'kpis', 'leads', 'org', 'quotas', 'snapshot', 'stages'];
+const DOMAIN = [
+  'activities',
+  'boards',
+  'deals',
+  'demo',
+  'displays',
+  'exchange-rates',
+  'health',
+  'ingest',
+  'kpis',
+  'leads',
+  'org',
+  'quotas',
+  'snapshot',
+  'stages',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '.data/**', 'e2e/test-results/**', 'e2e/artifacts/**', 'bench/results/**'] },

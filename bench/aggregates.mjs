@@ -172,7 +172,7 @@ function inMemory(lib, size, eventCount) {
   const org = syntheticDeals(size, stages, random);
   const calendar = new LocalCalendar(ZONE);
   const buildStarted = process.hrtime.bigint();
-  const aggregates = new KpiAggregates(calendar, stages);
+  const aggregates = new KpiAggregates(calendar, stages, new shared.RateTable('IDR', []));
   for (const team of org.teams) aggregates.upsertTeam({ ...team, createdDay: 0 });
   for (const territory of org.territories) aggregates.upsertTerritory({ ...territory, createdDay: 0 });
   for (const rep of org.reps) aggregates.upsertRep({ ...rep, createdDay: 0 });

@@ -98,7 +98,7 @@ test.describe('the dashboard at a glance', () => {
     const panel = page.getByTestId('deals-panel');
     await expect(panel.getByTestId('drill-deal').first()).toBeVisible();
     const amounts = async () =>
-      (await panel.getByTestId('drill-deal').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-amount') ?? ''))).map(toMinor);
+      (await panel.getByTestId('drill-deal').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-org-amount') ?? ''))).map(toMinor);
     const sum = (values: bigint[]) => values.reduce((total, value) => total + value, 0n);
 
     // Largest first, and the summary's total is the sum of the rows.
@@ -122,7 +122,7 @@ test.describe('the dashboard at a glance', () => {
     expect(await groups.count()).toBeGreaterThan(1);
     let all = 0n;
     for (const group of await groups.all()) {
-      const rows = (await group.getByTestId('drill-deal').evaluateAll((items) => items.map((item) => item.getAttribute('data-amount') ?? ''))).map(toMinor);
+      const rows = (await group.getByTestId('drill-deal').evaluateAll((items) => items.map((item) => item.getAttribute('data-org-amount') ?? ''))).map(toMinor);
       const total = BigInt((await group.getAttribute('data-total'))!);
       expect(total).toBe(sum(rows));
       all += total;

@@ -57,8 +57,16 @@ export class Api {
     return this.call('POST', '/api/reps', body);
   }
 
-  createDeal(body: { name: string; ownerId: string; amount: string; stage?: string }): Promise<Deal> {
+  createDeal(body: { name: string; ownerId: string; amount: string; stage?: string; currency?: string }): Promise<Deal> {
     return this.call('POST', '/api/deals', body);
+  }
+
+  deal(id: string): Promise<Deal> {
+    return this.call('GET', `/api/deals/${id}`);
+  }
+
+  putExchangeRate(currency: string, validFrom: string, rate: string): Promise<unknown> {
+    return this.call('PUT', `/api/exchange-rates/${currency}/${validFrom}`, { rate });
   }
 
   leaderboard(query: string): Promise<LeaderboardResponse> {

@@ -13,6 +13,7 @@ import { DealsModule } from './deals/deals.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DisplaysModule } from './displays/displays.module.js';
 import { EventsModule } from './events/events.module.js';
+import { ExchangeRatesModule } from './exchange-rates/exchange-rates.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestModule } from './ingest/ingest.module.js';
 import { KpisModule } from './kpis/kpis.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         AuthModule,
         StagesModule,
         OrgModule,
+        ExchangeRatesModule,
         DealsModule,
         ActivitiesModule,
         LeadsModule,

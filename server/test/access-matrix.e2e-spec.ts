@@ -244,6 +244,24 @@ describe('access matrix', () => {
       expected: only(200, 'admin'),
       call: async () => ({ url: `/api/stages/${await freshStage()}` }),
     },
+    // ---- exchange rates ----------------------------------------------------------------------------
+    { route: 'GET /api/exchange-rates', what: 'list exchange rates', expected: READ, call: () => ({ url: '/api/exchange-rates' }) },
+    {
+      route: 'PUT /api/exchange-rates/:currency/:validFrom',
+      what: 'set an exchange rate',
+      expected: only(200, 'admin'),
+      call: () => ({ url: '/api/exchange-rates/CHF/2001-01-01', body: { rate: '9000' } }),
+    },
+    {
+      route: 'DELETE /api/exchange-rates/:currency/:validFrom',
+      what: 'delete an exchange rate no deal needs',
+      expected: only(204, 'admin'),
+      call: async () => {
+        const day = new Date(Date.UTC(2001, 1, 1) + ++serial * 86_400_000).toISOString().slice(0, 10);
+        await t.api.put(`/api/exchange-rates/NOK/${day}`).send({ rate: '1500' }).expect(200);
+        return { url: `/api/exchange-rates/NOK/${day}` };
+      },
+    },
     { route: 'GET /api/boards', what: 'list boards', expected: READ, call: () => ({ url: '/api/boards' }) },
     { route: 'GET /api/boards/:id', what: 'read a board', expected: READ, call: () => ({ url: `/api/boards/${spare.board.id}` }) },
     {

@@ -91,6 +91,8 @@ export interface Deal {
   territoryId: string | null;
   amount: MoneyString;
   currency: string;
+  /** `amount` in the organisation's currency at the rate of its close day (today while open); null without a rate. */
+  amountInOrgCurrency: MoneyString | null;
   stage: string;
   /** The effective category: the override when set, else the stage's. */
   forecastCategory: ForecastCategory;

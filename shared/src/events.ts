@@ -27,7 +27,7 @@ export const LOGGED_EVENT_TYPES = [
 export type LoggedEventType = (typeof LOGGED_EVENT_TYPES)[number];
 
 /** What an `org.changed` event is about. */
-export const ORG_ENTITIES = ['team', 'rep', 'territory', 'account', 'product', 'stage', 'board', 'user', 'display', 'apiKey'] as const;
+export const ORG_ENTITIES = ['team', 'rep', 'territory', 'account', 'product', 'stage', 'board', 'user', 'display', 'apiKey', 'exchangeRate'] as const;
 export type OrgEntity = (typeof ORG_ENTITIES)[number];
 
 /** Types derived from the log (aggregates); they carry the `seq` they reflect, and no seq of their own. */

@@ -12,3 +12,4 @@ export * from './admin.js';
 export * from './deal-history.js';
 export * from './date-range.js';
 export * from './leads.js';
+export * from './exchange-rates.js';

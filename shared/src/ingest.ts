@@ -53,7 +53,7 @@ export const importMappingSchema = z.strictObject({
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
 /** What a file can hold: each kind has its own route, `POST /api/import/<kind>`, and its own fields. */
-export const IMPORT_KINDS = ['deals', 'reps', 'accounts', 'products', 'activities'] as const;
+export const IMPORT_KINDS = ['deals', 'reps', 'accounts', 'products', 'activities', 'exchange-rates'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 /**
@@ -68,6 +68,7 @@ export const IMPORT_KIND_FIELDS = {
   accounts: ['name', 'territory'],
   products: ['name', 'listPrice', 'marginPct', 'unitCost'],
   activities: ['externalId', 'type', 'subject', 'at', 'owner', 'deal', 'note', 'outcome', 'done'],
+  'exchange-rates': ['currency', 'validFrom', 'rate'],
 } as const satisfies Record<ImportKind, readonly string[]>;
 export type ImportKindField<K extends ImportKind = ImportKind> = (typeof IMPORT_KIND_FIELDS)[K][number];
 
@@ -95,6 +96,9 @@ export const activitiesImportMappingSchema = z.strictObject({
   defaultOwnerId: idSchema.optional(),
 });
 
+/** `mapping` of `POST /api/import/exchange-rates` (admin): a rate per currency and day, as `PUT /api/exchange-rates` takes it. */
+export const exchangeRatesImportMappingSchema = z.strictObject({ columns: columnsOf('exchange-rates') });
+
 /** The `mapping` schema of each kind; deals keep the mapping they always had. */
 export const IMPORT_MAPPING_SCHEMAS = {
   deals: importMappingSchema,
@@ -102,6 +106,7 @@ export const IMPORT_MAPPING_SCHEMAS = {
   accounts: accountsImportMappingSchema,
   products: productsImportMappingSchema,
   activities: activitiesImportMappingSchema,
+  'exchange-rates': exchangeRatesImportMappingSchema,
 } as const;
 export type ImportMappingOf<K extends ImportKind> = z.infer<(typeof IMPORT_MAPPING_SCHEMAS)[K]>;
 
@@ -110,7 +115,7 @@ export type ImportJobStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 /** An import as `GET /api/import/jobs/:id` shows it, while it runs and after. */
 export interface ImportJob {
   id: string;
-  /** What the file held: deals, reps, accounts, products or activities. */
+  /** What the file held: deals, reps, accounts, products, activities or exchange rates. */
   kind: ImportKind;
   status: ImportJobStatus;
   fileName: string | null;

@@ -102,6 +102,7 @@ export const updateDealSchema = z
     name: nameSchema.optional(),
     ownerId: idSchema.optional(),
     amount: moneySchema.optional(),
+    currency: currencySchema.optional(),
     accountId: idSchema.nullish(),
     productId: idSchema.nullish(),
     expectedCloseDate: isoDateSchema.nullish(),

@@ -1,4 +1,4 @@
-/** The admin area's calls (`/admin`): users, teams, territories, reps, stages, API keys and the audit log. */
+/** The admin area's calls (`/admin`): users, teams, territories, reps, stages, API keys, exchange rates and the audit log. */
 import type {
   ApiKey,
   AuditEntry,
@@ -9,6 +9,8 @@ import type {
   CreateTeamInput,
   CreateTerritoryInput,
   CreateUserInput,
+  ExchangeRate,
+  ExchangeRatesAnswer,
   Rep,
   Stage,
   Team,
@@ -107,6 +109,21 @@ export function createApiKey(input: CreateApiKeyInput): Promise<CreatedApiKey> {
 
 export function revokeApiKey(id: string): Promise<ApiKey> {
   return deleteJson<ApiKey>(`/keys/${at(id)}`);
+}
+
+// ---- exchange rates ----
+
+export function listExchangeRates(signal?: AbortSignal): Promise<ExchangeRatesAnswer> {
+  return getJson<ExchangeRatesAnswer>('/exchange-rates', { signal });
+}
+
+/** Sets (or replaces) the rate of `currency` from `validFrom` on. */
+export function putExchangeRate(currency: string, validFrom: string, rate: string): Promise<ExchangeRate> {
+  return putJson<ExchangeRate>(`/exchange-rates/${at(currency)}/${at(validFrom)}`, { rate });
+}
+
+export function deleteExchangeRate(currency: string, validFrom: string): Promise<void> {
+  return deleteJson<void>(`/exchange-rates/${at(currency)}/${at(validFrom)}`);
 }
 
 // ---- audit log ----

@@ -1,4 +1,4 @@
-import { sumMinor, toMinor, type Deal } from '@salesboard/shared';
+import { orgAmountMinorOf, sumMinor, type Deal } from '@salesboard/shared';
 
 export const DEAL_SORT_KEYS = ['amount', 'name', 'owner', 'stage', 'date'] as const;
 export type DealSortKey = (typeof DEAL_SORT_KEYS)[number];
@@ -37,8 +37,9 @@ function compareBy(key: DealSortKey, context: DealGroupContext): (a: Deal, b: De
   switch (key) {
     case 'amount':
       return (a, b) => {
-        const x = toMinor(a.amount);
-        const y = toMinor(b.amount);
+        // In the organisation's currency, so USD 1,000 sorts beside Rp 15,850,250 and not beside Rp 1,000.
+        const x = orgAmountMinorOf(a);
+        const y = orgAmountMinorOf(b);
         return x < y ? -1 : x > y ? 1 : 0;
       };
     case 'name':
@@ -66,7 +67,7 @@ export function sortDeals(deals: readonly Deal[], sort: DealSort, context: DealG
  */
 export function groupDeals(deals: readonly Deal[], sort: DealSort, group: DealGroupKey, context: DealGroupContext): DealGroup[] {
   const sorted = sortDeals(deals, sort, context);
-  if (group === 'none') return [{ key: '', label: '', deals: sorted, totalMinor: sumMinor(sorted.map((deal) => toMinor(deal.amount))) }];
+  if (group === 'none') return [{ key: '', label: '', deals: sorted, totalMinor: sumMinor(sorted.map(orgAmountMinorOf)) }];
   const groups = new Map<string, DealGroup>();
   for (const deal of sorted) {
     const key = group === 'stage' ? deal.stage : deal.ownerId;
@@ -76,7 +77,7 @@ export function groupDeals(deals: readonly Deal[], sort: DealSort, group: DealGr
       groups.set(key, entry);
     }
     entry.deals.push(deal);
-    entry.totalMinor += toMinor(deal.amount);
+    entry.totalMinor += orgAmountMinorOf(deal);
   }
   const ordered = [...groups.values()];
   if (group === 'stage') ordered.sort((a, b) => context.stagePosition(a.key) - context.stagePosition(b.key));

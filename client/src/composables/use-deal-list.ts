@@ -24,8 +24,8 @@ function dealOf(event: LiveEvent): { deal: Deal; gone: boolean } | null {
 }
 
 /**
- * A list of deals loaded once over REST (when `key` changes, after a resync, or on `reload()`,
- * the user's own action), then kept by the deal events of the socket: a deal that now `belongs`
+ * A list of deals loaded once over REST (when `key` changes, after a resync, after an exchange
+ * rate changes, or on `reload()`, the user's own action), then kept by the deal events of the socket: a deal that now `belongs`
  * is put in or replaced, one that no longer does is taken out. An event older than the deal the
  * list holds (one that crossed the answer) changes nothing.
  */
@@ -58,6 +58,8 @@ export function useDealList(key: () => string | null, load: (signal: AbortSignal
   }
 
   function follow(event: LiveEvent): void {
+    // Every converted amount may have moved, and no deal event says so: rates are rare, the list is loaded afresh.
+    if (event.type === 'org.changed' && event.payload.entity === 'exchangeRate') return void reload();
     const page = data.value;
     const change = dealOf(event);
     if (!page || !change) return;

@@ -1,4 +1,13 @@
-import { ratioOfMinor, type Deal, type LeaderboardQueryInput, type LeaderboardRow, type Scope, type ScopeQuery, toMinor } from '@salesboard/shared';
+import {
+  type Deal,
+  type LeaderboardQueryInput,
+  type LeaderboardRow,
+  orgAmountMinorOf,
+  ratioOfMinor,
+  type Scope,
+  type ScopeQuery,
+  toMinor,
+} from '@salesboard/shared';
 import { onScopeDispose, watch } from 'vue';
 import { useLeaderboardFigures } from '@/composables/use-figures';
 import { useBoardStore } from '@/stores/board';
@@ -83,7 +92,7 @@ export function useWinCelebrations(options: { scope: () => Scope; scopeQuery: ()
       awaiting.shift();
       const { deal } = next;
       const result = core
-        ? standingAfterWin(deal.ownerId, toMinor(deal.amount), {
+        ? standingAfterWin(deal.ownerId, orgAmountMinorOf(deal), {
             revenue: revenue.data.value?.rows ?? [],
             won: won.data.value?.rows ?? [],
             // Not caught up after the grace: the rep has no quota (nothing changed), or the figure is late; either way none is shown.

@@ -37,6 +37,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'stages', name: 'admin-stages', component: () => import('@/views/admin/StagesView.vue'), meta: { roles: ADMINS } },
       { path: 'boards', name: 'admin-boards', component: () => import('@/views/admin/BoardsView.vue'), meta: { roles: ADMINS } },
       { path: 'keys', name: 'admin-keys', component: () => import('@/views/admin/ApiKeysView.vue'), meta: { roles: ADMINS } },
+      { path: 'rates', name: 'admin-rates', component: () => import('@/views/admin/ExchangeRatesView.vue'), meta: { roles: ADMINS } },
       { path: 'audit', name: 'admin-audit', component: () => import('@/views/admin/AuditView.vue'), meta: { roles: ADMINS } },
       { path: 'import', name: 'admin-import', component: () => import('@/views/admin/ImportView.vue'), meta: { roles: ADMINS } },
     ],

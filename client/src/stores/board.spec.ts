@@ -162,6 +162,26 @@ describe('board store', () => {
     expect(feedSeqs()).toEqual([11]);
   });
 
+  it('adds a foreign deal at its value in the organisation currency, and moves it by that value when its amount changes', () => {
+    const board = useBoardStore();
+    board.applySnapshot(makeSnapshot());
+    const usd = makeDeal({ id: 'deal-usd', stage: 'lead', amount: '1000.00', currency: 'USD', amountInOrgCurrency: '15850250.00' });
+
+    board.receive(liveEvent.created(11, usd));
+    expect(bar('lead')).toEqual({ count: 3, amount: '18850250.00' });
+
+    const more = { ...usd, amount: '2000.00', amountInOrgCurrency: '31700500.00' };
+    board.receive({
+      ...liveEvent.amountChanged(12, more, '1000.00'),
+      payload: { deal: more, changed: ['amount'], previous: { amount: '1000.00', amountInOrgCurrency: '15850250.00' } },
+    });
+    expect(bar('lead')).toEqual({ count: 3, amount: '34700500.00' });
+
+    // Without a rate it adds nothing, never USD 1,000 as Rp 1,000.
+    board.receive(liveEvent.created(13, makeDeal({ id: 'deal-eur', stage: 'lead', amount: '1000.00', currency: 'EUR', amountInOrgCurrency: null })));
+    expect(bar('lead')).toEqual({ count: 4, amount: '34700500.00' });
+  });
+
   it('takes a lost deal out of its open stage', () => {
     const board = useBoardStore();
     board.applySnapshot(makeSnapshot());

@@ -1,5 +1,7 @@
 import {
+  fromMinor,
   isSequencedEvent,
+  orgAmountMinorOf,
   toMinor,
   type Deal,
   type LeaderboardRow,
@@ -281,14 +283,18 @@ export const useBoardStore = defineStore('board', () => {
       case 'deal.won':
       case 'deal.lost': {
         const { deal, from, to } = event.payload;
-        movePipeline(from === null ? null : { stage: from, amount: deal.amount }, { stage: to, amount: deal.amount });
+        const amount = orgAmountOf(deal);
+        movePipeline(from === null ? null : { stage: from, amount }, { stage: to, amount });
         break;
       }
       case 'deal.updated': {
         const { deal, previous } = event.payload;
-        if (previous.amount === undefined && previous.stage === undefined) break;
-        // Take the deal out where it counted before the change and put it back where it counts now.
-        movePipeline({ stage: previous.stage ?? deal.stage, amount: previous.amount ?? deal.amount }, placementOf(deal));
+        if (previous.amount === undefined && previous.amountInOrgCurrency === undefined && previous.stage === undefined) break;
+        // Take the deal out where it counted before the change and put it back where it counts now. An
+        // event logged before conversion existed has no amountInOrgCurrency: its deals were all in the organisation's currency.
+        const before =
+          previous.amountInOrgCurrency !== undefined ? (previous.amountInOrgCurrency ?? '0.00') : (previous.amount ?? orgAmountOf(deal));
+        movePipeline({ stage: previous.stage ?? deal.stage, amount: before }, placementOf(deal));
         break;
       }
       case 'deal.deleted':
@@ -368,8 +374,13 @@ export const useBoardStore = defineStore('board', () => {
   };
 });
 
+/** The pipeline adds amounts in the organisation's currency; one without a rate adds nothing, never its own amount. */
+function orgAmountOf(deal: Deal): MoneyString {
+  return fromMinor(orgAmountMinorOf(deal));
+}
+
 function placementOf(deal: Deal): Placement {
-  return { stage: deal.stage, amount: deal.amount };
+  return { stage: deal.stage, amount: orgAmountOf(deal) };
 }
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useBoardStore, import.meta.hot));

@@ -1,4 +1,4 @@
-import { ratioOfMinor, toMinor, type Deal } from '@salesboard/shared';
+import { type Deal, orgAmountMinorOf, ratioOfMinor } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 
@@ -77,7 +77,7 @@ export const useCelebrationsStore = defineStore('celebrations', () => {
     if (seen.has(won.seq)) return;
     seen.add(won.seq);
     const { deal } = won;
-    const amountMinor = toMinor(deal.amount);
+    const amountMinor = orgAmountMinorOf(deal);
     queue.value = [
       ...queue.value,
       {

@@ -18,6 +18,8 @@ export function makeDeal(overrides: Partial<Deal> = {}): Deal {
     territoryId: null,
     amount: '1000000.00',
     currency: 'IDR',
+    // An IDR deal in an IDR organisation: the same amount.
+    amountInOrgCurrency: overrides.amount ?? '1000000.00',
     stage: 'lead',
     forecastCategory: 'pipeline',
     forecastOverride: null,

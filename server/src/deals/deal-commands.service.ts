@@ -4,7 +4,9 @@
  * applies the rules: a new deal without a currency is in the organisation's currency; leaving
  * won or lost is a reopen (a REST caller must ask for it; a CRM or a file is the source of truth
  * for its deals and reopens them as they say); a REST caller's rights are checked before the
- * references it names. The SQL is in deals.repository.ts.
+ * references it names; a deal's currency must have an exchange rate on the day it converts on
+ * (its close day, or today while open), else the write is a 422 naming both, whatever its path.
+ * The SQL is in deals.repository.ts.
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChangeStageInput, CreateDealInput, Deal, ForecastCategory, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
@@ -15,6 +17,7 @@ import { canSeeDeal, canWriteDeal, type DealOwnership, type Principal, seesEvery
 import { badField, conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EventWriter, type WriteTx } from '../events/event-writer.service.js';
+import { ExchangeRatesService } from '../exchange-rates/exchange-rates.service.js';
 import type { ChangeContext } from '../auth/change-context.js';
 import { orgRecordExists } from '../org/org.repository.js';
 import { StagesService } from '../stages/stages.service.js';
@@ -93,8 +96,17 @@ export class DealCommands {
   constructor(
     private readonly writer: EventWriter,
     private readonly stages: StagesService,
+    private readonly rates: ExchangeRatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Why a deal in `currency`, closed at `closedAt` (null: open), cannot be converted to the
+   * organisation's currency, or null when it can. An import asks this before it writes a row.
+   */
+  missingRate(manager: EntityManager, currency: string, closedAt: Date | null): Promise<string | null> {
+    return this.rates.missingRate(manager, currency, this.rates.dayOf(closedAt ?? new Date()));
+  }
 
   // ---- one deal, in a transaction of its own (REST and the simulator) ------------------------
 
@@ -199,6 +211,9 @@ export class DealCommands {
   async bulkUpsert(tx: WriteTx, source: string, rows: BulkDeal[], hasCreatedDates: boolean): Promise<{ created: number; updated: number; unchanged: number }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const now = new Date();
+    // The import rejects such rows first (missingRate); one that slips through fails the batch rather than count unconverted.
+    const days = new Set(rows.map((r) => `${r.currency} ${this.rates.dayOf(r.closedAt ?? now)}`));
+    for (const pair of days) await this.rates.requireRate(tx.manager, pair.slice(0, 3), pair.slice(4));
     let pending = rows;
     // Two passes at most: a row another import created in between is an update the second time.
     for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
@@ -281,6 +296,7 @@ export class DealCommands {
   private async insert(tx: WriteTx, context: ChangeContext, source: string, deal: NewDeal): Promise<string | null> {
     const stage = deal.stage ?? this.stages.firstOpen();
     const now = new Date();
+    await this.rates.requireRate(tx.manager, deal.currency ?? this.config.currency, this.rates.dayOf(now));
     const id = await insertDeal(
       tx.manager,
       {
@@ -331,8 +347,12 @@ export class DealCommands {
     const to = patch.stage && patch.stage.key !== record.stage ? patch.stage : null;
     if (changed.length === 0 && !to) return null;
 
-    const before = await this.reload(tx.manager, record.id);
     const now = new Date();
+    if (to || changes.amount !== undefined || changes.currency !== undefined) {
+      const closedAt = to ? (to.kind === 'open' ? null : now) : record.closed_at;
+      await this.rates.requireRate(tx.manager, changes.currency ?? record.currency, this.rates.dayOf(closedAt ?? now));
+    }
+    const before = await this.reload(tx.manager, record.id);
     if (to) Object.assign(changes, { stage: to.key, stage_entered_at: now, closed_at: to.kind === 'open' ? null : now });
     await updateDeal(tx.manager, record.id, changes, now);
     if (to)
@@ -344,6 +364,8 @@ export class DealCommands {
       const previous = Object.fromEntries(changed.map((field) => [field, before[field]])) as Partial<Deal>;
       if (changes.owner_id) Object.assign(previous, { ownerName: before.ownerName, teamId: before.teamId, territoryId: before.territoryId });
       if (changes.forecast_override !== undefined) previous.forecastCategory = before.forecastCategory;
+      // Screens add the converted amount: they need its old value whenever the amount or the currency moved.
+      if (changes.amount !== undefined || changes.currency !== undefined) previous.amountInOrgCurrency = before.amountInOrgCurrency;
       tx.emit('deal.updated', { deal: after, changed, previous });
     }
     if (to) tx.emit(stageEventType(to), { deal: after, from: record.stage, to: to.key });

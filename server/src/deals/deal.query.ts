@@ -8,6 +8,7 @@ import { normalizeMoney } from '@salesboard/shared';
 import { forbidden } from '../auth/auth.guard.js';
 import { canSeeDeal, narrowBoard, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { badField } from '../common/errors.js';
+import { amountInOrgCurrencySql } from '../exchange-rates/exchange-rates.repository.js';
 
 /**
  * A deal's team and territory, for a query joining deals as `d`, the owner as `r` and the account
@@ -22,7 +23,7 @@ export const DEAL_TERRITORY_SQL = `CASE WHEN ${PINNED} THEN d.pinned_territory_i
 const DEAL_SELECT = `
   SELECT d.id, d.source, d.external_id, d.name, d.account_id, a.name AS account_name, d.product_id,
          d.owner_id, r.name AS owner_name, ${DEAL_TEAM_SQL} AS team_id, ${DEAL_TERRITORY_SQL} AS territory_id,
-         d.amount::text AS amount, d.currency, d.stage, d.forecast_override, s.forecast_category AS stage_category,
+         d.amount::text AS amount, d.currency, ${amountInOrgCurrencySql('d')}::text AS amount_in_org_currency, d.stage, d.forecast_override, s.forecast_category AS stage_category,
          d.created_at, to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.closed_at,
          d.stage_entered_at, d.updated_at
     FROM deals d
@@ -44,6 +45,7 @@ interface DealRow {
   territory_id: string | null;
   amount: string;
   currency: string;
+  amount_in_org_currency: string | null;
   stage: string;
   forecast_override: ForecastCategory | null;
   stage_category: ForecastCategory;
@@ -69,6 +71,7 @@ export function mapDeal(row: DealRow): Deal {
     territoryId: row.territory_id,
     amount: normalizeMoney(row.amount),
     currency: row.currency.trim(),
+    amountInOrgCurrency: row.amount_in_org_currency === null ? null : normalizeMoney(row.amount_in_org_currency),
     stage: row.stage,
     forecastCategory: row.forecast_override ?? row.stage_category,
     forecastOverride: row.forecast_override,

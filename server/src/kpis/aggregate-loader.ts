@@ -4,10 +4,12 @@
  * exactly those of the seq read with them. Local days come from the same LocalCalendar the
  * live path uses, never from PostgreSQL's own time-zone data, so both file a moment alike.
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { type ActivityType, type ForecastCategory, INSTANT_RANGE, marginBpOf, type QuotaPeriod, type Stage, toMinor } from '@salesboard/shared';
+import { type ActivityType, type ForecastCategory, INSTANT_RANGE, marginBpOf, type QuotaPeriod, RateTable, type Stage, toMinor } from '@salesboard/shared';
+import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
+import { listRates } from '../exchange-rates/exchange-rates.repository.js';
 import { KpiAggregates, type RepInfo } from './kpi-aggregates.js';
 import { type LocalCalendar, MS_PER_DAY } from './local-calendar.js';
 
@@ -25,6 +27,7 @@ interface DealLoadRow {
   team_id: string | null;
   territory_id: string | null;
   amount: string;
+  currency: string;
   stage: string;
   forecast_category: ForecastCategory;
   created_at: Date;
@@ -44,7 +47,10 @@ interface RepLoadRow {
 
 @Injectable()
 export class AggregateLoader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   load(calendar: LocalCalendar): Promise<KpiAggregates> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
@@ -53,7 +59,8 @@ export class AggregateLoader {
         `SELECT key, label, position, probability, forecast_category AS "forecastCategory", kind, stuck_after_days AS "stuckAfterDays"
            FROM stages ORDER BY position`,
       );
-      const aggregates = new KpiAggregates(calendar, stages);
+      const rates = new RateTable(this.config.currency, await listRates(manager));
+      const aggregates = new KpiAggregates(calendar, stages, rates);
       aggregates.seq = Number(seq);
       await this.loadOrg(manager, aggregates, calendar);
       await this.loadDeals(manager, aggregates);
@@ -98,7 +105,7 @@ export class AggregateLoader {
       // Team and territory exactly as the Deal DTO has them (deal.query.ts), so loaded and streamed deals agree.
       const rows: DealLoadRow[] = await manager.query(
         `SELECT d.id, d.owner_id, ${DEAL_TEAM_SQL} AS team_id, ${DEAL_TERRITORY_SQL} AS territory_id, d.amount::text AS amount,
-                d.stage, COALESCE(d.forecast_override, s.forecast_category) AS forecast_category, d.created_at, d.closed_at,
+                trim(d.currency) AS currency, d.stage, COALESCE(d.forecast_override, s.forecast_category) AS forecast_category, d.created_at, d.closed_at,
                 to_char(d.expected_close_date, 'YYYY-MM-DD') AS expected_close_date, d.product_id
            FROM deals d
            JOIN reps r ON r.id = d.owner_id
@@ -117,6 +124,7 @@ export class AggregateLoader {
             teamId: row.team_id,
             territoryId: row.territory_id,
             amountMinor: toMinor(row.amount),
+            currency: row.currency,
             stage: row.stage,
             forecastCategory: row.forecast_category,
             createdAtMs: row.created_at.getTime(),

@@ -15,6 +15,7 @@ import {
   resolvePeriod,
   type Scope,
   totalsFromRows,
+  RateTable,
 } from '@salesboard/shared';
 import { kthSmallest } from './calendar-series.js';
 import { type DealFacts, KpiAggregates } from './kpi-aggregates.js';
@@ -41,7 +42,7 @@ const PRODUCTS = [
 ];
 
 function build(): KpiAggregates {
-  const aggregates = new KpiAggregates(new LocalCalendar(ZONE), STAGES);
+  const aggregates = new KpiAggregates(new LocalCalendar(ZONE), STAGES, new RateTable('IDR', []));
   for (const id of TEAMS) aggregates.upsertTeam({ id, name: id.toUpperCase(), createdDay: 0 });
   for (const id of TERRITORIES) aggregates.upsertTerritory({ id, name: id.toUpperCase(), createdDay: 0 });
   for (const rep of REPS) aggregates.upsertRep({ ...rep, name: `Rep ${rep.id.slice(4)}`, createdDay: 0 });
@@ -64,6 +65,7 @@ function scenario(seed: number) {
       teamId: deal.teamId,
       territoryId: deal.territoryId,
       amountMinor: deal.amountMinor,
+      currency: 'IDR',
       stage: deal.stage,
       forecastCategory: deal.forecastCategory,
       createdAtMs: deal.createdAt.getTime(),
@@ -238,6 +240,7 @@ describe('KpiAggregates', () => {
           teamId: deal.teamId,
           territoryId: deal.territoryId,
           amountMinor: deal.amountMinor,
+          currency: 'IDR',
           stage: deal.stage,
           forecastCategory: deal.forecastCategory,
           createdAtMs: deal.createdAt.getTime(),
@@ -270,6 +273,7 @@ describe('KpiAggregates', () => {
       teamId: 'team-a',
       territoryId: 'terr-x',
       amountMinor: 100n,
+      currency: 'IDR',
       stage: 'won',
       forecastCategory: 'closed',
       createdAtMs: NOW.getTime() - MS_PER_DAY,

@@ -14,6 +14,7 @@ import {
   type LoggedEvent,
   type PeriodRange,
   quotaForScope,
+  type RateTable,
   type QuotaRow,
   type RepRow,
   type Scope,
@@ -35,14 +36,17 @@ import {
   signed,
 } from './buckets.js';
 import { CalendarSeries, type CycleStats, CycleSeries } from './calendar-series.js';
-import { dayNumberOf, type LocalCalendar } from './local-calendar.js';
+import { dayNumberOf, isoDateOf, type LocalCalendar } from './local-calendar.js';
 
 /** What the aggregates remember of a deal: exactly what its contribution depends on. */
 export interface DealFacts {
   ownerId: string;
   teamId: string | null;
   territoryId: string | null;
+  /** In the organisation's currency (0 when the deal's currency has no rate on its day: see `unconverted`). */
   amountMinor: bigint;
+  /** The deal's currency had no rate on its day: its amount is left out of every sum, never added unconverted. */
+  unconverted: boolean;
   stage: string;
   stageKind: StageKind;
   probability: number;
@@ -59,7 +63,9 @@ export interface DealInput {
   ownerId: string;
   teamId: string | null;
   territoryId: string | null;
+  /** In the deal's own currency. */
   amountMinor: bigint;
+  currency: string;
   stage: string;
   forecastCategory: ForecastCategory;
   createdAtMs: number;
@@ -119,6 +125,8 @@ export class KpiAggregates {
   constructor(
     readonly calendar: LocalCalendar,
     stages: readonly Stage[],
+    /** Fixed for the aggregates' life: a rate change, or a day on which a rate starts, rebuilds them. */
+    readonly rates: RateTable,
   ) {
     this.stages = new Map(stages.map((stage) => [stage.key, stage]));
   }
@@ -190,6 +198,7 @@ export class KpiAggregates {
       teamId: deal.teamId,
       territoryId: deal.territoryId,
       amountMinor: toMinor(deal.amount),
+      currency: deal.currency,
       stage: deal.stage,
       forecastCategory: deal.forecastCategory,
       createdAtMs: Date.parse(deal.createdAt),
@@ -202,11 +211,17 @@ export class KpiAggregates {
   dealFacts(input: DealInput): DealFacts {
     const stage = this.stages.get(input.stage);
     if (!stage) throw new Error(`deal in unknown stage ${input.stage}`);
+    // Closed: at the rate of its close day; open: at today's (a rate starting on a later day rebuilds the aggregates).
+    const converted =
+      input.currency === this.rates.orgCurrency
+        ? input.amountMinor
+        : this.rates.convert(input.amountMinor, input.currency, isoDateOf(this.calendar.dayOf(input.closedAtMs ?? Date.now())));
     return {
       ownerId: this.repKey(input.ownerId),
       teamId: input.teamId,
       territoryId: input.territoryId,
-      amountMinor: input.amountMinor,
+      amountMinor: converted ?? 0n,
+      unconverted: converted === null,
       stage: stage.key,
       stageKind: stage.kind,
       probability: stage.probability,

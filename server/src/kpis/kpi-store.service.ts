@@ -5,11 +5,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { AppEvents, type KpiChange } from '../events/app-events.js';
 import { AggregateLoader } from './aggregate-loader.js';
 import type { KpiAggregates } from './kpi-aggregates.js';
-import { LocalCalendar } from './local-calendar.js';
+import { isoDateOf, LocalCalendar } from './local-calendar.js';
 
 const LOG_BATCH = 2_000;
 /** Further behind than this, reading the whole state again is cheaper than replaying the log. */
 const REPLAY_OR_REBUILD = 50_000;
+/** How often the store looks whether a new local day has begun on which some exchange rate starts. */
+const DAY_WATCH_MS = 60_000;
 
 export type { KpiChange } from '../events/app-events.js';
 
@@ -33,6 +35,9 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
   private aggregates: KpiAggregates | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  /** The local day the open deals were last converted on (they convert at today's rate). */
+  private ratesDay = '';
+  private readonly dayWatch: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,6 +47,7 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
   ) {
     this.calendar = new LocalCalendar(config.timeZone);
     bus.on('log.applied', (events) => this.receive(events));
+    this.dayWatch = setInterval(() => this.watchDay(), DAY_WATCH_MS).unref();
   }
 
   async onModuleInit(): Promise<void> {
@@ -53,6 +59,7 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
    * connection still checked out when the pool ends has nobody to hear its errors.
    */
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.dayWatch);
     this.stopped = true;
     await this.queue;
   }
@@ -106,8 +113,21 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
     return result;
   }
 
+  /**
+   * Open deals are in the organisation's currency at today's rate: on the first day a new rate
+   * is in effect, their value changes without any event, so the aggregates are built again.
+   */
+  private watchDay(): void {
+    const today = isoDateOf(this.calendar.dayOf(Date.now()));
+    if (!this.aggregates || today === this.ratesDay) return;
+    this.ratesDay = today;
+    if (!this.aggregates.rates.startsOn(today)) return;
+    void this.serially(() => this.rebuild()).catch((error: unknown) => this.recover(error));
+  }
+
   private async rebuild(): Promise<void> {
     const started = Date.now();
+    this.ratesDay = isoDateOf(this.calendar.dayOf(started));
     this.aggregates = await this.loader.load(this.calendar);
     this.logger.log(`KPI aggregates built from ${this.aggregates.dealCount} deals at seq ${this.aggregates.seq} in ${Date.now() - started} ms`);
     this.notify({ touched: new Set(), everything: true, seq: this.aggregates.seq });
@@ -140,10 +160,10 @@ export class KpiStore implements OnModuleInit, OnModuleDestroy {
 
   private async applyOne(aggregates: KpiAggregates, event: LoggedEvent): Promise<void> {
     let touched: Set<string>;
-    if (event.type === 'deals.imported' || (event.type === 'org.changed' && event.payload.entity === 'stage')) {
+    if (event.type === 'deals.imported' || (event.type === 'org.changed' && (event.payload.entity === 'stage' || event.payload.entity === 'exchangeRate'))) {
       // An import writes its rows without events: what they changed is only in the tables. A
-      // stage's probability, forecast category, kind or order is part of every open deal's
-      // contribution: rebuilding is simpler than re-filing each deal, and stage edits are rare.
+      // stage's probability, forecast category, kind or order, and an exchange rate, are part of
+      // many deals' contributions: rebuilding is simpler than re-filing each deal, and such edits are rare.
       if (aggregates === this.aggregates) return this.rebuild();
       touched = new Set();
     } else if (event.type === 'org.changed' && event.payload.entity === 'rep') {

@@ -19,6 +19,7 @@ import {
   toMinor,
 } from '@salesboard/shared';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
+import { amountInOrgCurrencySql } from '../exchange-rates/exchange-rates.repository.js';
 
 /**
  * The stuck deals listed (the count and amount cover them all): the longest stuck first, as many
@@ -68,7 +69,8 @@ export async function stuckOf(
   const params: unknown[] = [now];
   // A superset the shared rule then decides on: more than the limit in whole days means at least limit + 1 days.
   const rows: { id: string; name: string; owner_id: string; owner_name: string; stage: string; amount: string; stage_entered_at: Date }[] = await manager.query(
-    `SELECT d.id, d.name, d.owner_id, r.name AS owner_name, d.stage, d.amount::text AS amount, d.stage_entered_at
+    // Amounts in the organisation's currency; one without a rate counts as nothing, never unconverted.
+    `SELECT d.id, d.name, d.owner_id, r.name AS owner_name, d.stage, COALESCE(${amountInOrgCurrencySql('d')}, 0)::text AS amount, d.stage_entered_at
        FROM deals d
        JOIN reps r ON r.id = d.owner_id
        JOIN stages s ON s.key = d.stage

@@ -31,6 +31,7 @@ import { EventWriter } from '../events/event-writer.service.js';
 import { AccountEntity, nameKey, ProductEntity, RepEntity, TeamEntity, TerritoryEntity } from './org.entities.js';
 import { beforeRepsMove } from './org.repository.js';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from '../deals/deal.query.js';
+import { amountInOrgCurrencySql } from '../exchange-rates/exchange-rates.repository.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -252,8 +253,8 @@ export class OrgService {
       const figures: { territory_id: string; open_deals: number; open_pipeline: string; won: string }[] = await m.query(
         `SELECT ${DEAL_TERRITORY_SQL} AS territory_id,
                 count(*) FILTER (WHERE s.kind = 'open')::int AS open_deals,
-                COALESCE(sum(d.amount) FILTER (WHERE s.kind = 'open'), 0)::text AS open_pipeline,
-                COALESCE(sum(d.amount) FILTER (WHERE s.kind = 'won' AND d.closed_at >= $1 AND d.closed_at < $2), 0)::text AS won
+                COALESCE(sum(${amountInOrgCurrencySql('d')}) FILTER (WHERE s.kind = 'open'), 0)::text AS open_pipeline,
+                COALESCE(sum(${amountInOrgCurrencySql('d')}) FILTER (WHERE s.kind = 'won' AND d.closed_at >= $1 AND d.closed_at < $2), 0)::text AS won
            FROM deals d
            JOIN reps r ON r.id = d.owner_id
            JOIN stages s ON s.key = d.stage

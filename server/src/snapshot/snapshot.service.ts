@@ -11,6 +11,7 @@ import { dealFilters, visibleTo } from '../deals/deal.query.js';
 import { StagesService } from '../stages/stages.service.js';
 import { EventAudience } from '../live/event-audience.js';
 import type { SnapshotSource } from '../live/snapshot-source.js';
+import { amountInOrgCurrencySql } from '../exchange-rates/exchange-rates.repository.js';
 
 const FEED_SIZE = 30;
 
@@ -39,7 +40,7 @@ export class SnapshotService implements SnapshotSource {
       const [{ seq }]: { seq: string }[] = await manager.query('SELECT seq FROM event_seq WHERE id = 1');
       const pipelineRows: { stage: string; count: number; amount: string }[] = await manager.query(
         `WITH visible AS (
-           SELECT d.stage, d.amount FROM deals d JOIN reps r ON r.id = d.owner_id LEFT JOIN accounts a ON a.id = d.account_id ${visible.where}
+           SELECT d.stage, ${amountInOrgCurrencySql('d')} AS amount FROM deals d JOIN reps r ON r.id = d.owner_id LEFT JOIN accounts a ON a.id = d.account_id ${visible.where}
          )
          SELECT s.key AS stage, count(v.stage)::int AS count, COALESCE(sum(v.amount), 0)::text AS amount
            FROM stages s LEFT JOIN visible v ON v.stage = s.key

@@ -4,7 +4,7 @@ import type { Kpis } from './formulas.js';
 export type KpiDefinitionKey = keyof Kpis | `forecast.${keyof Kpis['forecast']}` | `activities.${keyof Kpis['activities']}` | 'funnel' | 'stuck';
 
 export const KPI_DEFINITIONS: Readonly<Record<KpiDefinitionKey, string>> = {
-  revenue: 'Sum of the amounts of deals won in the period.',
+  revenue: 'Sum of the amounts of deals won in the period, each in the organisation currency at the rate of its close day.',
   quota: 'The quota for the period: month and quarter quotas in it, pro-rated by day for shorter periods.',
   attainment: 'Revenue divided by quota.',
   growth: 'Change in revenue against the same elapsed part of the previous period (1–7 December against 1–7 November), as a share of that revenue.',
@@ -15,7 +15,7 @@ export const KPI_DEFINITIONS: Readonly<Record<KpiDefinitionKey, string>> = {
   avgDealSize: 'Revenue divided by the number of deals won.',
   cycleDays: 'Mean days from creation to close over deals won in the period.',
   cycleDaysMedian: 'Median days from creation to close over deals won in the period.',
-  openPipeline: 'Sum of the amounts of all open deals now.',
+  openPipeline: 'Sum of the amounts of all open deals now, in the organisation currency at today’s rate.',
   weightedPipeline: 'Sum of amount × win probability over all open deals now.',
   coverage: 'Open pipeline expected to close in the period divided by the quota still to reach.',
   velocity: 'Revenue the pipeline produces per day: open deals × average deal size × win rate ÷ cycle days.',

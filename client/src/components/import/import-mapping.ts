@@ -42,10 +42,15 @@ export const KIND_OPTIONS: Record<ImportKind, readonly MappingOption[]> = {
   accounts: [],
   products: [],
   activities: ['types', 'dateFormat', 'createReps', 'defaultOwnerId'],
+  'exchange-rates': [],
 };
 
 /** Fields whose empty cell rejects the row. A deal without a name column is named from its account and product. */
-export const REQUIRED_FIELDS: Partial<Record<ImportKind, readonly string[]>> = { accounts: ['name'], products: ['name'] };
+export const REQUIRED_FIELDS: Partial<Record<ImportKind, readonly string[]>> = {
+  accounts: ['name'],
+  products: ['name'],
+  'exchange-rates': ['currency', 'validFrom', 'rate'],
+};
 
 /** Which create option lets a name column's unknown values through: without it their rows are rejected. */
 export const CREATE_OPTION: Record<ImportNameColumn, 'createReps' | 'createAccounts' | 'createProducts'> = {

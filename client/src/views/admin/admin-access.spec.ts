@@ -51,6 +51,7 @@ describe('who may open which admin section', () => {
       'Stages',
       'Boards',
       'API keys',
+      'Exchange rates',
       'Audit log',
       'Import',
     ]);

@@ -84,6 +84,11 @@ export class ImportBatchWriter {
     });
   }
 
+  /** A closed row closes at the start of its close day in the organisation's zone; an open one has no close. */
+  private closedAtOf(row: ImportRow): Date | null {
+    return row.stage.kind === 'open' || row.closeDate === null ? null : this.days.startOf(row.closeDate);
+  }
+
   private duplicate(row: ImportRow, first: number): string {
     return this.settings.idHeader
       ? `duplicate: ${this.settings.idHeader} "${row.externalId}" already appeared on line ${first}`
@@ -124,6 +129,12 @@ export class ImportBatchWriter {
         reject(`product: no product named "${product}"${didYouMean(suggestion)} (map it in mapping.products, or set createProducts to create it)`);
         continue;
       }
+      // Asked of DealCommands, the one place that decides it, with the close instant the row will be written with.
+      const rateProblem = await this.commands.missingRate(manager, row.currency, this.closedAtOf(row));
+      if (rateProblem) {
+        reject(rateProblem);
+        continue;
+      }
       kept.push({ row, owner, account, product });
     }
     return kept;
@@ -160,7 +171,7 @@ export class ImportBatchWriter {
         reject(accountId === undefined ? `account: could not create "${String(account)}"` : `product: could not create "${String(product)}"`);
         continue;
       }
-      const closedAt = row.stage.kind === 'open' || row.closeDate === null ? null : this.days.startOf(row.closeDate);
+      const closedAt = this.closedAtOf(row);
       let createdAt = row.createdDate ? this.days.startOf(row.createdDate) : null;
       if (createdAt && closedAt && createdAt > closedAt) createdAt = closedAt;
       deals.push({

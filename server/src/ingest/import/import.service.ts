@@ -32,6 +32,7 @@ import {
 } from '@salesboard/shared';
 import { AuditService } from '../../auth/audit.service.js';
 import type { Principal } from '../../auth/principal.js';
+import { forbidden } from '../../auth/auth.guard.js';
 import { badField } from '../../common/errors.js';
 import { isDatabaseUnavailable } from '../../common/http-exception.filter.js';
 import { idempotencyContext } from '../../common/idempotency/idempotency.context.js';
@@ -50,8 +51,8 @@ import { guessActivityType, planKindColumns } from './kind-columns.js';
 import { type CsvUpload, receiveCsv, SECOND_FILE } from './multipart.js';
 import { NameColumns } from './name-columns.js';
 import type { NameMatcher } from './name-matcher.js';
-import { readAccount, readActivity, readProduct, readRep, type Read } from './org-rows.js';
-import { AccountsWriter, ActivitiesWriter, type KindWriter, ProductsWriter, RepsWriter } from './org-writers.js';
+import { readAccount, readActivity, readExchangeRate, readProduct, readRep, type Read } from './org-rows.js';
+import { AccountsWriter, ActivitiesWriter, ExchangeRatesWriter, type KindWriter, ProductsWriter, RepsWriter } from './org-writers.js';
 import { planColumns, type Rejection, RowReader } from './row-reader.js';
 import { DateFormatEvidence, looseKey, dateIn, ZonedDays } from './values.js';
 
@@ -110,6 +111,8 @@ export class ImportService {
 
   /** Runs the import; the audit log gets one entry for it, with its counts, once it has ended. */
   async importFile(kind: ImportKind, request: Request, context: ChangeContext, by: { principal: Principal; ip: string | null }): Promise<ImportJob> {
+    // Rates move every figure: admins only, as PUT /api/exchange-rates (the route itself also lets write keys in).
+    if (kind === 'exchange-rates' && by.principal.role !== 'admin') throw forbidden('authorization: importing exchange rates is for admins');
     const upload = await receiveCsv(request, ['mapping', 'jobId']);
     try {
       const job = await this.run(kind, upload, context);
@@ -307,6 +310,16 @@ export class ImportService {
           return this.simple(plan, (jobId, context) => ({
             read: (record) => readProduct(record, headers.length, plan),
             writer: new ProductsWriter({ writer: this.writer, context, jobId }),
+          }));
+        };
+      }
+      case 'exchange-rates': {
+        const mapping = this.mapping('exchange-rates', text);
+        return (headers, forPreview) => {
+          const plan = planKindColumns('exchange-rates', headers, mapping.columns, !forPreview);
+          return this.simple(plan, (jobId, context) => ({
+            read: (record) => readExchangeRate(record, headers.length, plan),
+            writer: new ExchangeRatesWriter({ writer: this.writer, context, jobId }, this.config.currency),
           }));
         };
       }

@@ -9,7 +9,7 @@ import { badField } from '../../common/errors.js';
 import { nameKey } from '../../org/org.entities.js';
 import { looseKey } from './values.js';
 
-export type OrgKind = 'reps' | 'accounts' | 'products' | 'activities';
+export type OrgKind = 'reps' | 'accounts' | 'products' | 'activities' | 'exchange-rates';
 
 /** Header names per field, most specific first. A header serves one field at most. */
 const HEADER_NAMES: { [K in OrgKind]: Record<ImportKindField<K>, string[]> } = {
@@ -43,6 +43,11 @@ const HEADER_NAMES: { [K in OrgKind]: Record<ImportKindField<K>, string[]> } = {
     outcome: ['calloutcome', 'meetingoutcome', 'outcome', 'callresult', 'result'],
     done: ['activitydone', 'done', 'completed', 'iscompleted', 'status'],
   },
+  'exchange-rates': {
+    currency: ['currency', 'currencycode', 'isocode', 'code', 'fromcurrency'],
+    validFrom: ['validfrom', 'date', 'effectivedate', 'effectivefrom', 'from', 'startdate'],
+    rate: ['rate', 'exchangerate', 'fxrate', 'conversionrate', 'value'],
+  },
 };
 
 /** A file needs one of these columns, or there is nothing to import. */
@@ -51,6 +56,7 @@ const REQUIRED: { [K in OrgKind]: { fields: ImportKindField<K>[]; what: string }
   accounts: { fields: ['name'], what: 'the account name' },
   products: { fields: ['name'], what: 'the product name' },
   activities: { fields: ['at'], what: 'the date of the activity' },
+  'exchange-rates': { fields: ['rate'], what: 'the rate' },
 };
 
 export interface KindPlan<K extends OrgKind> {

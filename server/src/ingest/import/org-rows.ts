@@ -4,7 +4,7 @@
  * deals are resolved against the database by the kind's writer.
  */
 import { createHash } from 'node:crypto';
-import { type ActivityType, DATE_RANGE, type DateFormat, type ImportKindField, isInstantInRange } from '@salesboard/shared';
+import { type ActivityType, currencySchema, DATE_RANGE, type DateFormat, type ImportKindField, isInstantInRange, rateSchema } from '@salesboard/shared';
 import { nameKey } from '../../org/org.entities.js';
 import type { CsvRecord } from './csv-source.js';
 import type { KeyedRow } from './job-batch.js';
@@ -41,6 +41,12 @@ export interface ActivityImportRow extends KeyedRow {
   owner: OwnerRef | null;
   deal: string | null;
   note: string | null;
+}
+
+export interface ExchangeRateImportRow extends KeyedRow {
+  currency: string;
+  validFrom: string;
+  rate: string;
 }
 
 const MAX_TEXT = 200;
@@ -228,6 +234,30 @@ export function readActivity(record: CsvRecord, o: ActivityReadOptions): Read<Ac
       owner: ownerText ? ownerRef(ownerText) : null,
       deal,
       note,
+    },
+  };
+}
+
+/** A rate as `PUT /api/exchange-rates/:currency/:validFrom` takes it: the code in any case, an ISO day, a positive decimal. */
+export function readExchangeRate(record: CsvRecord, width: number, plan: KindPlan<'exchange-rates'>): Read<ExchangeRateImportRow> {
+  const reject = rejectWith(record);
+  const cell = cellsOf(record, width, plan);
+  if (typeof cell === 'string') return reject(cell);
+  const currency = currencySchema.safeParse(cell('currency').toUpperCase());
+  if (!currency.success) return reject(cell('currency') ? `currency: "${cell('currency')}" is not an ISO 4217 code like USD` : 'currency: is empty');
+  const validFrom = parseDate(cell('validFrom'), 'iso');
+  if (!cell('validFrom')) return reject('validFrom: is empty');
+  if (!validFrom.ok) return reject(`validFrom: ${validFrom.reason}`);
+  const rate = rateSchema.safeParse(cell('rate'));
+  if (!rate.success) return reject(`rate: ${rate.error.issues[0]?.message ?? 'is not a rate'}`);
+  return {
+    row: {
+      key: `${currency.data}/${validFrom.value}`,
+      line: record.line,
+      cells: record.cells,
+      currency: currency.data,
+      validFrom: validFrom.value,
+      rate: rate.data,
     },
   };
 }

@@ -13,7 +13,7 @@ import type { ChangeContext } from '../../auth/change-context.js';
 import { nameKey } from '../../org/org.entities.js';
 import { beforeRepsMove } from '../../org/org.repository.js';
 import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';
-import type { AccountImportRow, ActivityImportRow, ProductImportRow, RepImportRow } from './org-rows.js';
+import type { AccountImportRow, ActivityImportRow, ExchangeRateImportRow, ProductImportRow, RepImportRow } from './org-rows.js';
 import { OwnerResolver, syntheticEmail } from './owner-resolver.js';
 import type { Rejection } from './row-reader.js';
 
@@ -310,6 +310,53 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
         for (const p of updates) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
         outcome.updated += updates.length;
       }
+    });
+  }
+}
+
+// ---- exchange rates -------------------------------------------------------------------------
+
+/**
+ * Rates by currency and day, set as `PUT /api/exchange-rates` sets them. The figures rebuild once,
+ * on the import's closing event (every import ends with one), not per row.
+ */
+export class ExchangeRatesWriter implements KindWriter<ExchangeRateImportRow> {
+  constructor(
+    private readonly job: Job,
+    private readonly orgCurrency: string,
+  ) {}
+
+  write(rows: ExchangeRateImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+    return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
+      const fresh = await dropSeen(
+        tx.manager,
+        this.job.jobId,
+        rows,
+        rejections,
+        (row, first) => `duplicate: the ${row.currency} rate from ${row.validFrom} already appeared on line ${first}`,
+      );
+      const kept: ExchangeRateImportRow[] = [];
+      for (const row of fresh) {
+        if (row.currency === this.orgCurrency) reject(rejections, row, `currency: ${row.currency} is the organisation's currency; it always converts at 1`);
+        else kept.push(row);
+      }
+      if (kept.length === 0) return;
+      // One statement: which rows are new, which change a rate, which repeat one (numeric equality: "15800" = "15800.00").
+      const counted: { created: number; updated: number }[] = await tx.manager.query(
+        `WITH input AS (SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[]) AS v(currency, valid_from, rate)),
+              before AS (SELECT e.currency, e.valid_from, e.rate FROM exchange_rates e JOIN input i ON i.currency = e.currency AND i.valid_from = e.valid_from FOR UPDATE OF e),
+              written AS (
+                INSERT INTO exchange_rates (currency, valid_from, rate) SELECT currency, valid_from, rate FROM input
+                ON CONFLICT (currency, valid_from) DO UPDATE SET rate = EXCLUDED.rate, updated_at = now()
+                WHERE exchange_rates.rate <> EXCLUDED.rate
+                RETURNING currency, valid_from)
+         SELECT (SELECT count(*)::int FROM written w WHERE NOT EXISTS (SELECT 1 FROM before b WHERE b.currency = w.currency AND b.valid_from = w.valid_from)) AS created,
+                (SELECT count(*)::int FROM written w WHERE EXISTS (SELECT 1 FROM before b WHERE b.currency = w.currency AND b.valid_from = w.valid_from)) AS updated`,
+        [kept.map((r) => r.currency), kept.map((r) => r.validFrom), kept.map((r) => r.rate)],
+      );
+      outcome.created += counted[0].created;
+      outcome.updated += counted[0].updated;
+      outcome.unchanged += kept.length - counted[0].created - counted[0].updated;
     });
   }
 }
