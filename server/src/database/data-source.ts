@@ -19,6 +19,7 @@ import { IdempotencyCaller1764930000000 } from './migrations/1764930000000-Idemp
 import { ProductMarginUnknown1765000000000 } from './migrations/1765000000000-ProductMarginUnknown.js';
 import { LeadStatusHistory1765060600000 } from './migrations/1765060600000-LeadStatusHistory.js';
 import { DealsCreatedIndex1765100000000 } from './migrations/1765100000000-DealsCreatedIndex.js';
+import { DealChangeStage1765200000000 } from './migrations/1765200000000-DealChangeStage.js';
 
 /** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
 export const ENTITIES = [TeamEntity, TerritoryEntity, RepEntity, AccountEntity, ProductEntity, StageEntity, ActivityEntity, LeadEntity, QuotaEntity];
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   ProductMarginUnknown1765000000000,
   LeadStatusHistory1765060600000,
   DealsCreatedIndex1765100000000,
+  DealChangeStage1765200000000,
 ];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {

@@ -7,7 +7,9 @@
  * by side. Only DealCommands calls the writes here; reads of the API's shape are in deal.query.ts.
  */
 import type { EntityManager } from 'typeorm';
-import type { ForecastCategory } from '@salesboard/shared';
+import type { Deal, ForecastCategory, LoggedEventType } from '@salesboard/shared';
+import type { DealWriteRights } from '../auth/principal.js';
+import type { OneStatement } from '../events/event-writer.service.js';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from './deal.query.js';
 
 /** A deal's row as the writes compare and change it. */
@@ -132,6 +134,35 @@ export async function updateDeal(manager: EntityManager, id: string, changes: De
     ...Object.values(changes),
     at,
   ]);
+}
+
+/** What `deal_change_stage` answers: the event it appended, with the deal as the API shows it. */
+export interface StageChanged {
+  seq: number;
+  at: string;
+  type: LoggedEventType;
+  from: string;
+  deal: Deal;
+}
+
+/**
+ * A stage change in one round trip: the SQL function of the DealChangeStage migration locks,
+ * checks, moves, writes history, claims the Idempotency-Key and appends the event. Refusals
+ * arrive as errors with the SQLSTATEs listed there.
+ */
+export async function changeStageInOneStatement(
+  statement: OneStatement,
+  id: string,
+  to: string,
+  reopen: boolean,
+  rights: DealWriteRights,
+): Promise<StageChanged> {
+  const [row] = await statement.query<{ changed: StageChanged }>(
+    'deal_change_stage',
+    'SELECT deal_change_stage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS changed',
+    [id, to, reopen, rights.any, rights.repId, rights.teamIds, ...statement.logArgs],
+  );
+  return row.changed;
 }
 
 export async function deleteDeal(manager: EntityManager, id: string): Promise<void> {
