@@ -65,7 +65,7 @@ describe('a stage change is one statement', () => {
     const statements = sent.filter((text) => !isPoll(text));
     // The KPI store applies the event in memory; anything it or the stream read would show here.
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/^SELECT deal_change_stage\(/);
+    expect(statements[0]).toMatch(/^SELECT deal_change_stages\(/);
     expect(sent.some((text) => /FROM event_log/.test(text))).toBe(false);
   });
 
@@ -136,6 +136,34 @@ describe('a stage change is one statement', () => {
     expect(await head()).toBe(before + 1);
     const [actor] = await t.db.query('SELECT actor_kind, actor_id, source FROM event_log WHERE seq = $1', [before + 1]);
     expect(actor).toMatchObject({ actor_kind: 'user', source: 'api' });
+  });
+
+  it('commits concurrent changes in fewer statements than requests, each answered on its own and only once committed', async () => {
+    const deals = await Promise.all(Array.from({ length: 30 }, (_, i) => createDeal(t.api, org.reps[i % 2].id, i % 5 === 0 ? { stage: 'lost' } : {})));
+    const before = await head();
+    const answers: request.Response[] = [];
+    const sent = await statementsDuring(async () => {
+      // Every fifth deal is lost: moving it without reopen is refused, in whatever batch it lands.
+      answers.push(...(await Promise.all(deals.map((d) => t.api.post(`/api/deals/${d.id}/stage`).send({ stage: 'demo' })))));
+    });
+    const batches = sent.filter((text) => /^SELECT deal_change_stages\(/.test(text));
+    expect(batches.length).toBeLessThan(deals.length);
+    deals.forEach((d, i) => {
+      if (i % 5 === 0) {
+        expect(answers[i].status).toBe(409);
+        expect(answers[i].body.message).toBe(`stage: deal ${d.id} is lost; moving it to demo reopens it, send "reopen": true`);
+      } else {
+        expect(answers[i].status).toBe(200);
+        expect(answers[i].body).toMatchObject({ id: d.id, stage: 'demo' });
+      }
+    });
+    // Every 2xx is in the database (it was sent after its statement committed); every refusal wrote nothing.
+    const moved = deals.filter((_, i) => i % 5 !== 0);
+    const rows = await t.db.query<{ id: string; stage: string }>('SELECT id, stage FROM deals WHERE id = ANY($1::uuid[])', [deals.map((d) => d.id)]);
+    expect(new Map(rows.map((r) => [r.id, r.stage]))).toEqual(new Map(deals.map((d, i) => [d.id, i % 5 === 0 ? 'lost' : 'demo'])));
+    expect(await head()).toBe(before + moved.length);
+    const logged = await t.db.query<{ deal: string }>("SELECT payload->'deal'->>'id' AS deal FROM event_log WHERE seq > $1 ORDER BY seq", [before]);
+    expect(logged.map((e) => e.deal).sort()).toEqual(moved.map((d) => d.id).sort());
   });
 
   it('broadcasts concurrent changes to a socket in seq order, each once, with no gap', async () => {

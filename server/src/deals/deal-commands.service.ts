@@ -20,9 +20,9 @@ import type { ChangeContext } from '../auth/change-context.js';
 import { orgRecordExists } from '../org/org.repository.js';
 import { StagesService } from '../stages/stages.service.js';
 import { findDeal } from './deal.query.js';
+import { StageChangeBatches } from './stage-change-batches.js';
 import {
   type BulkDealRow,
-  changeStageInOneStatement,
   type DealColumns,
   type DealRecord,
   deleteDeal,
@@ -92,6 +92,9 @@ function stageEventType(to: Stage): LoggedEventType {
 
 @Injectable()
 export class DealCommands {
+  /** Stage changes waiting for the database go in together (group commit). */
+  private readonly stageChanges = new StageChangeBatches();
+
   constructor(
     private readonly writer: EventWriter,
     private readonly stages: StagesService,
@@ -143,7 +146,8 @@ export class DealCommands {
     // Checks that need no database (in-process caches) go here: the statement below is the whole write.
     const rights: DealWriteRights = context.principal ? dealWriteRights(context.principal) : { any: true, repId: null, teamIds: [] };
     return this.writer.statement(context, async (statement) => {
-      const changed = await changeStageInOneStatement(statement, id, to.key, input.reopen ?? false, rights).catch((error: unknown) => {
+      const change = { deal: id, to: to.key, reopen: input.reopen ?? false, ...rights, ...statement.log };
+      const changed = await this.stageChanges.submit(statement, change).catch((error: unknown) => {
         throw this.stageRefusal(error, id, to, context.principal);
       });
       const event = { seq: changed.seq, type: changed.type, at: changed.at, payload: { deal: changed.deal, from: changed.from, to: to.key } } as LoggedEvent;

@@ -9,7 +9,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Deal, ForecastCategory, LoggedEventType } from '@salesboard/shared';
 import type { DealWriteRights } from '../auth/principal.js';
-import type { OneStatement } from '../events/event-writer.service.js';
+import type { OneStatement, StatementLog } from '../events/event-writer.service.js';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from './deal.query.js';
 
 /** A deal's row as the writes compare and change it. */
@@ -136,7 +136,7 @@ export async function updateDeal(manager: EntityManager, id: string, changes: De
   ]);
 }
 
-/** What `deal_change_stage` answers: the event it appended, with the deal as the API shows it. */
+/** What `deal_change_stages` answers for a change it committed: its event, with the deal as the API shows it. */
 export interface StageChanged {
   seq: number;
   at: string;
@@ -145,24 +145,31 @@ export interface StageChanged {
   deal: Deal;
 }
 
+/** A change `deal_change_stages` refused, rolled back alone: its SQLSTATE (see the DealChangeStage migration). */
+export interface StageRefused {
+  refused: string;
+  message: string;
+  detail: string | null;
+}
+
+/** One stage change as `deal_change_stages` takes it: the move, whose rights, and what to log. */
+export type StageChangeRow = { deal: string; to: string; reopen: boolean } & DealWriteRights & StatementLog;
+
 /**
- * A stage change in one round trip: the SQL function of the DealChangeStage migration locks,
- * checks, moves, writes history, claims the Idempotency-Key and appends the event. Refusals
- * arrive as errors with the SQLSTATEs listed there.
+ * Several stage changes in one statement and one commit (the DealChangeStage migration's SQL
+ * function): each locks, checks, moves, writes history and claims its Idempotency-Key; their
+ * events are appended last. Answers each change's outcome in the order given.
  */
-export async function changeStageInOneStatement(
-  statement: OneStatement,
-  id: string,
-  to: string,
-  reopen: boolean,
-  rights: DealWriteRights,
-): Promise<StageChanged> {
-  const [row] = await statement.query<{ changed: StageChanged }>(
-    'deal_change_stage',
-    'SELECT deal_change_stage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) AS changed',
-    [id, to, reopen, rights.any, rights.repId, rights.teamIds, ...statement.logArgs],
-  );
-  return row.changed;
+export async function changeStagesInOneStatement(
+  query: OneStatement['query'],
+  channel: string,
+  changes: StageChangeRow[],
+): Promise<(StageChanged | StageRefused)[]> {
+  const [row] = await query<{ results: (StageChanged | StageRefused)[] }>('deal_change_stages', 'SELECT deal_change_stages($1, $2) AS results', [
+    JSON.stringify(changes),
+    channel,
+  ]);
+  return row.results;
 }
 
 export async function deleteDeal(manager: EntityManager, id: string): Promise<void> {

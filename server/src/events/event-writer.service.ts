@@ -67,7 +67,7 @@ export class EventWriter {
   /**
    * A change that is one statement of its own (a SQL function, committed as it returns): the
    * fast path for the busiest writes. The statement claims the request's Idempotency-Key,
-   * stores its answer and appends its events itself, with the arguments `logArgs` gives it,
+   * stores its answer and appends its events itself, with what `log` gives it,
    * and answers the events it committed (`seq`, `at` and payload as the log holds them).
    * Sent through the pool, not the ORM, as a statement each connection prepares once.
    */
@@ -76,7 +76,7 @@ export class EventWriter {
     const idempotent = request && !request.claimed ? request : null;
     return this.announced(async () => {
       try {
-        const outcome = await run({ query: this.pooled, logArgs: logArguments(context, idempotent) });
+        const outcome = await run({ query: this.pooled, log: statementLog(context, idempotent), channel: EVENTS_CHANNEL });
         if (idempotent) idempotent.claimed = true;
         return outcome;
       } catch (error) {
@@ -140,30 +140,43 @@ export class EventWriter {
 /** The SQLSTATE a one-statement change raises when the request's Idempotency-Key is taken. */
 const KEY_TAKEN = 'SB001';
 
-/** What a one-statement change is given: the pool, and the log's arguments for its SQL function. */
+/** What a one-statement change is given: the pool, and what its SQL function must log with each change. */
 export interface OneStatement {
   /** Runs a named (prepared once per connection) statement on the pool, in a transaction of its own. */
   query<T>(name: string, text: string, values: unknown[]): Promise<T[]>;
-  /**
-   * The function's last eleven arguments, in this order: source, request id, actor kind, id
-   * and name; the Idempotency-Key, its scope, caller, body hash and lifetime in hours (nulls
-   * without a key); the NOTIFY channel.
-   */
-  logArgs: unknown[];
+  /** The change's log columns, and its Idempotency-Key to claim (nulls without one). */
+  log: StatementLog;
+  /** The NOTIFY channel the statement tells its last seq on. */
+  channel: string;
 }
 
-function logArguments(context: LogContext, key: IdempotentRequest | null): unknown[] {
-  return [
-    context.source,
-    context.requestId ?? null,
-    ...actorOf(context),
-    key?.key ?? null,
-    key?.scope ?? null,
-    key?.caller ?? null,
-    key?.bodyHash ?? null,
-    IDEMPOTENCY_TTL_HOURS,
-    EVENTS_CHANNEL,
-  ];
+export interface StatementLog {
+  source: string;
+  requestId: string | null;
+  actorKind: string;
+  actorId: string;
+  actorName: string | null;
+  key: string | null;
+  keyScope: string | null;
+  keyCaller: string | null;
+  keyBodyHash: string | null;
+  keyTtlHours: number;
+}
+
+function statementLog(context: LogContext, key: IdempotentRequest | null): StatementLog {
+  const [actorKind, actorId, actorName] = actorOf(context);
+  return {
+    source: context.source,
+    requestId: context.requestId ?? null,
+    actorKind,
+    actorId,
+    actorName,
+    key: key?.key ?? null,
+    keyScope: key?.scope ?? null,
+    keyCaller: key?.caller ?? null,
+    keyBodyHash: key?.bodyHash ?? null,
+    keyTtlHours: IDEMPOTENCY_TTL_HOURS,
+  };
 }
 
 /**

@@ -1,15 +1,17 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A stage change as one statement (issue #17): `deal_change_stage` claims the request's
- * Idempotency-Key, locks the deal, checks the caller's write rights and the stage rules, moves
- * it, writes its stage-history row, stores the idempotent answer, appends the event (taking the
- * next seq last, so the counter stays locked only until the statement's own commit) and
- * returns the event with the deal as the API shows it. One round trip instead of eight, and a
- * plan PostgreSQL prepares once per connection.
+ * Stage changes as one statement (issue #17). `deal_change_stage` makes one change: claims its
+ * request's Idempotency-Key, locks the deal, checks the caller's write rights and the stage
+ * rules, moves it, writes its stage-history row, stores the idempotent answer and returns the
+ * event's type and the deal as the API shows it. `deal_change_stages` makes several requests'
+ * changes in one transaction (group commit) and appends their events, taking the seqs last so
+ * the counter stays locked only until the statement's own commit. One round trip for a request
+ * instead of eight, and plans PostgreSQL prepares once per connection.
  *
- * Refusals raise, so the whole statement rolls back (an Idempotency-Key is never claimed by a
- * refused change); DealCommands turns each SQLSTATE into its 4xx:
+ * A refusal raises inside the change's own subtransaction, so it rolls back alone (an
+ * Idempotency-Key is never claimed by a refused change) and is answered as
+ * `{ refused: SQLSTATE, message, detail }`; DealCommands turns each SQLSTATE into its 4xx:
  *   SB001 the Idempotency-Key is taken   SB404 no such deal   SB403 not the caller's to change
  *   SB409 already in that stage          SB410 leaving won/lost without reopen   SB400 unknown stage
  *
@@ -31,8 +33,7 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         p_deal uuid, p_to text, p_reopen boolean,
         p_write_any boolean, p_write_rep uuid, p_write_teams uuid[],
         p_source text, p_request_id text, p_actor_kind text, p_actor_id text, p_actor_name text,
-        p_key text, p_key_scope text, p_key_caller text, p_key_body_hash text, p_key_ttl_hours int,
-        p_channel text)
+        p_key text, p_key_scope text, p_key_caller text, p_key_body_hash text, p_key_ttl_hours int)
       RETURNS json LANGUAGE plpgsql AS $fn$
       DECLARE
         rec deals%ROWTYPE;
@@ -42,7 +43,6 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         v_to_kind text;
         v_type text;
         v_deal json;
-        v_seq bigint;
         -- Milliseconds, as every other writer's JavaScript dates: the deal reads back as it was answered.
         v_now timestamptz := date_trunc('milliseconds', now());
       BEGIN
@@ -110,19 +110,69 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         END IF;
 
         v_type := CASE v_to_kind WHEN 'won' THEN 'deal.won' WHEN 'lost' THEN 'deal.lost' ELSE 'deal.stageChanged' END;
+        RETURN json_build_object('type', v_type, 'from', rec.stage, 'deal', v_deal);
+      END
+      $fn$`);
+    // Group commit: several requests' changes in one transaction, one WAL flush and one turn of
+    // the counter's lock for all. Each change runs in a subtransaction of its own, so a refused
+    // one rolls back alone and answers its SQLSTATE; the others commit together, their events
+    // appended last with consecutive seqs in the order given.
+    await q.query(`
+      CREATE OR REPLACE FUNCTION deal_change_stages(p_changes json, p_channel text)
+      RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        c json;
+        v_results json[] := '{}';
+        v_done json[] := '{}';
+        v_changes json[] := '{}';
+        v_result json;
+        v_state text;
+        v_message text;
+        v_detail text;
+        v_seq bigint;
+        v_now timestamptz := date_trunc('milliseconds', now());
+      BEGIN
+        FOR c IN SELECT value FROM json_array_elements(p_changes) LOOP
+          BEGIN
+            v_result := deal_change_stage(
+              (c->>'deal')::uuid, c->>'to', (c->>'reopen')::boolean,
+              (c->>'any')::boolean, (c->>'repId')::uuid, ARRAY(SELECT json_array_elements_text(c->'teamIds'))::uuid[],
+              c->>'source', c->>'requestId', c->>'actorKind', c->>'actorId', c->>'actorName',
+              c->>'key', c->>'keyScope', c->>'keyCaller', c->>'keyBodyHash', (c->>'keyTtlHours')::int);
+            v_done := v_done || v_result;
+            v_changes := v_changes || c;
+            v_results := v_results || json_build_object('k', cardinality(v_done));
+          EXCEPTION WHEN SQLSTATE 'SB001' OR SQLSTATE 'SB400' OR SQLSTATE 'SB403' OR SQLSTATE 'SB404' OR SQLSTATE 'SB409' OR SQLSTATE 'SB410' THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+            v_results := v_results || json_build_object('refused', v_state, 'message', v_message, 'detail', NULLIF(v_detail, ''));
+          END;
+        END LOOP;
+        IF cardinality(v_done) = 0 THEN
+          RETURN array_to_json(v_results);
+        END IF;
         -- Last: the counter row stays locked from here to the commit that ends this statement.
-        UPDATE event_seq SET seq = event_seq.seq + 1 WHERE id = 1 RETURNING event_seq.seq INTO v_seq;
-        INSERT INTO event_log (seq, type, at, payload, source, request_id, actor_kind, actor_id, actor_name)
-        VALUES (v_seq, v_type, v_now, json_build_object('deal', v_deal, 'from', rec.stage, 'to', p_to)::jsonb,
-                p_source, p_request_id, p_actor_kind, p_actor_id, p_actor_name);
-        PERFORM pg_notify(p_channel, v_seq::text);
-        RETURN json_build_object('seq', v_seq, 'at', sb_iso(v_now), 'type', v_type, 'from', rec.stage, 'deal', v_deal);
+        UPDATE event_seq SET seq = event_seq.seq + cardinality(v_done) WHERE id = 1 RETURNING event_seq.seq INTO v_seq;
+        v_seq := v_seq - cardinality(v_done);
+        FOR i IN 1 .. cardinality(v_done) LOOP
+          INSERT INTO event_log (seq, type, at, payload, source, request_id, actor_kind, actor_id, actor_name)
+          VALUES (v_seq + i, v_done[i]->>'type', v_now,
+                  json_build_object('deal', v_done[i]->'deal', 'from', v_done[i]->>'from', 'to', v_changes[i]->>'to')::jsonb,
+                  v_changes[i]->>'source', v_changes[i]->>'requestId', v_changes[i]->>'actorKind', v_changes[i]->>'actorId', v_changes[i]->>'actorName');
+        END LOOP;
+        PERFORM pg_notify(p_channel, (v_seq + cardinality(v_done))::text);
+        -- Each result in the order given: the committed with their seq, the refused as they were.
+        RETURN (SELECT json_agg(CASE WHEN r->>'refused' IS NULL
+                                     THEN json_build_object('seq', v_seq + (r->>'k')::int, 'at', sb_iso(v_now), 'type', v_done[(r->>'k')::int]->'type',
+                                                            'from', v_done[(r->>'k')::int]->'from', 'deal', v_done[(r->>'k')::int]->'deal')
+                                     ELSE r END ORDER BY o)
+                  FROM unnest(v_results) WITH ORDINALITY AS t(r, o));
       END
       $fn$`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION IF EXISTS deal_change_stage(uuid, text, boolean, boolean, uuid, uuid[], text, text, text, text, text, text, text, text, text, int, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS deal_change_stages(json, text)`);
+    await q.query(`DROP FUNCTION IF EXISTS deal_change_stage(uuid, text, boolean, boolean, uuid, uuid[], text, text, text, text, text, text, text, text, text, int)`);
     await q.query(`DROP FUNCTION IF EXISTS sb_iso(timestamptz)`);
   }
 }
