@@ -146,7 +146,7 @@ export class DealCommands {
     // Checks that need no database (in-process caches) go here: the statement below is the whole write.
     const rights: DealWriteRights = context.principal ? dealWriteRights(context.principal) : { any: true, repId: null, teamIds: [] };
     return this.writer.statement(context, async (statement) => {
-      const change = { deal: id, to: to.key, reopen: input.reopen ?? false, ...rights, ...statement.log };
+      const change = { deal: id, to: to.key, reopen: input.reopen ?? false, at: new Date().toISOString(), ...rights, ...statement.log };
       const changed = await this.stageChanges.submit(statement, change).catch((error: unknown) => {
         throw this.stageRefusal(error, id, to, context.principal);
       });

@@ -153,7 +153,8 @@ export interface StageRefused {
 }
 
 /** One stage change as `deal_change_stages` takes it: the move, whose rights, and what to log. */
-export type StageChangeRow = { deal: string; to: string; reopen: boolean } & DealWriteRights & StatementLog;
+/** `at`: when, by the application's clock (ISO), as every write path dates a move. */
+export type StageChangeRow = { deal: string; to: string; reopen: boolean; at: string } & DealWriteRights & StatementLog;
 
 /**
  * Several stage changes in one statement and one commit (the DealChangeStage migration's SQL

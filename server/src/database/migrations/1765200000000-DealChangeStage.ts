@@ -33,7 +33,8 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         p_deal uuid, p_to text, p_reopen boolean,
         p_write_any boolean, p_write_rep uuid, p_write_teams uuid[],
         p_source text, p_request_id text, p_actor_kind text, p_actor_id text, p_actor_name text,
-        p_key text, p_key_scope text, p_key_caller text, p_key_body_hash text, p_key_ttl_hours int)
+        p_key text, p_key_scope text, p_key_caller text, p_key_body_hash text, p_key_ttl_hours int,
+        p_at timestamptz)
       RETURNS json LANGUAGE plpgsql AS $fn$
       DECLARE
         rec deals%ROWTYPE;
@@ -43,8 +44,8 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         v_to_kind text;
         v_type text;
         v_deal json;
-        -- Milliseconds, as every other writer's JavaScript dates: the deal reads back as it was answered.
-        v_now timestamptz := date_trunc('milliseconds', now());
+        -- The application's clock, as every other write path dates its rows (tests move it).
+        v_now timestamptz := p_at;
       BEGIN
         IF p_key IS NOT NULL THEN
           INSERT INTO idempotency_keys (key, scope, caller, body_hash) VALUES (p_key, p_key_scope, p_key_caller, p_key_body_hash)
@@ -130,6 +131,7 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
         v_message text;
         v_detail text;
         v_seq bigint;
+        -- The events' time as the log's default gives it, to the millisecond as JavaScript reads it back.
         v_now timestamptz := date_trunc('milliseconds', now());
       BEGIN
         FOR c IN SELECT value FROM json_array_elements(p_changes) LOOP
@@ -138,7 +140,7 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
               (c->>'deal')::uuid, c->>'to', (c->>'reopen')::boolean,
               (c->>'any')::boolean, (c->>'repId')::uuid, ARRAY(SELECT json_array_elements_text(c->'teamIds'))::uuid[],
               c->>'source', c->>'requestId', c->>'actorKind', c->>'actorId', c->>'actorName',
-              c->>'key', c->>'keyScope', c->>'keyCaller', c->>'keyBodyHash', (c->>'keyTtlHours')::int);
+              c->>'key', c->>'keyScope', c->>'keyCaller', c->>'keyBodyHash', (c->>'keyTtlHours')::int, (c->>'at')::timestamptz);
             v_done := v_done || v_result;
             v_changes := v_changes || c;
             v_results := v_results || json_build_object('k', cardinality(v_done));
@@ -172,7 +174,7 @@ export class DealChangeStage1765200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS deal_change_stages(json, text)`);
-    await q.query(`DROP FUNCTION IF EXISTS deal_change_stage(uuid, text, boolean, boolean, uuid, uuid[], text, text, text, text, text, text, text, text, text, int)`);
+    await q.query(`DROP FUNCTION IF EXISTS deal_change_stage(uuid, text, boolean, boolean, uuid, uuid[], text, text, text, text, text, text, text, text, text, int, timestamptz)`);
     await q.query(`DROP FUNCTION IF EXISTS sb_iso(timestamptz)`);
   }
 }
