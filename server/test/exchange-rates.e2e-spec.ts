@@ -84,6 +84,25 @@ describe('exchange rates', () => {
     expect(await seqHead(t.db)).toBe(head);
   });
 
+  it('refuses a stage change of a deal whose currency has lost its rate with the same 422, and writes nothing', async () => {
+    // Only a rate removed behind the API's back (the API refuses to delete a rate a deal needs)
+    // leaves a deal without one; the one-statement stage change must refuse it all the same.
+    await t.api.put('/api/exchange-rates/CHF/2026-01-01').send({ rate: '18000' }).expect(200);
+    const chf = await createDeal(t.api, org.reps[0].id, { amount: '100', currency: 'CHF' });
+    expect(chf.amountInOrgCurrency).toBe('1800000.00');
+    await t.db.query(`DELETE FROM exchange_rates WHERE currency = 'CHF'`);
+    const head = await seqHead(t.db);
+    const refused = await t.api.post(`/api/deals/${chf.id}/stage`).send({ stage: 'won' }).expect(422);
+    expect(refused.body.message).toBe(
+      `currency: no exchange rate for CHF on ${today()}; add one in Admin → Exchange rates or PUT /api/exchange-rates/CHF/${today()}`,
+    );
+    expect((await t.api.get(`/api/deals/${chf.id}`).expect(200)).body).toMatchObject({ stage: chf.stage, closedAt: null });
+    expect(await seqHead(t.db)).toBe(head);
+    await t.api.put('/api/exchange-rates/CHF/2026-01-01').send({ rate: '18000' }).expect(200);
+    const won = (await t.api.post(`/api/deals/${chf.id}/stage`).send({ stage: 'won' }).expect(200)).body as Deal;
+    expect(won).toMatchObject({ stage: 'won', currency: 'CHF', amount: '100.00', amountInOrgCurrency: '1800000.00' });
+  });
+
   it('converts a foreign deal at the rate in effect on its day, half to even, and shows both amounts', async () => {
     await t.api.put('/api/exchange-rates/USD/2020-01-01').send({ rate: '15000' }).expect(200);
     await t.api.put(`/api/exchange-rates/USD/${today()}`).send({ rate: '15850.25' }).expect(200);

@@ -8,7 +8,12 @@ import { unauthorized } from '../common/errors.js';
 import { AuthService } from './auth.service.js';
 import { type Principal, READ_SCOPE_MISSING, readsData, type Role } from './principal.js';
 
-type Targets = [ReturnType<ExecutionContext['getHandler']>, ReturnType<ExecutionContext['getClass']>];
+/** What a route's decorators say about its access, read once per route rather than once per request. */
+interface RouteAccess {
+  isPublic: boolean;
+  rateLimited: boolean;
+  allowed: Role[] | undefined;
+}
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -35,6 +40,9 @@ export function forbidden(message = 'authorization: this credential may not do t
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** By controller, then handler: a handler inherited by two controllers may be decorated differently in each. */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAccess>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
@@ -45,30 +53,49 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<RequestWithPrincipal>();
-    const targets: Targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets);
+    const route = this.accessOf(context);
+    const { isPublic } = route;
     const header = request.headers.authorization;
     const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : null;
     // A public route (health, login) answers even when the credential cannot be checked (the database is down).
     const principal = bearer ? await this.auth.authenticate(bearer).catch((error: unknown) => (isPublic ? null : Promise.reject(error))) : null;
     if (principal) request.principal = principal;
     // Counted before any refusal, so guessing tokens is throttled by address like any request.
-    if (!this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets))
+    if (route.rateLimited)
       this.rateLimit.check(request, context.switchToHttp().getResponse<Response>(), principal);
     if (isPublic) return true;
     const isRead = READ_METHODS.has(request.method);
     if (!principal) {
       if (bearer === null && isRead && this.config.publicRead) {
         request.principal = ANONYMOUS_VIEWER;
-        return this.check(ANONYMOUS_VIEWER, targets, isRead);
+        return this.check(ANONYMOUS_VIEWER, route, isRead);
       }
       throw unauthorized();
     }
-    return this.check(principal, targets, isRead);
+    return this.check(principal, route, isRead);
   }
 
-  private check(principal: Principal, targets: Targets, isRead: boolean): boolean {
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+  /** A handler's decorators never change at run time: read with the Reflector on its first request only. */
+  private accessOf(context: ExecutionContext): RouteAccess {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.routes.get(controller);
+    if (!handlers) this.routes.set(controller, (handlers = new WeakMap()));
+    let access = handlers.get(handler);
+    if (!access) {
+      const targets = [handler, controller];
+      access = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false,
+        rateLimited: !this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets),
+        allowed: this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets),
+      };
+      handlers.set(handler, access);
+    }
+    return access;
+  }
+
+  private check(principal: Principal, route: RouteAccess, isRead: boolean): boolean {
+    const { allowed } = route;
     if (allowed && !allowed.includes(principal.role)) throw forbidden();
     if (principal.role === 'display' && !isRead) throw forbidden('authorization: a display is read-only');
     // The socket asks the same readsData at connect, so a key refused here reads nothing there either.

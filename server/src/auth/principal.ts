@@ -130,20 +130,36 @@ export function seesEveryDeal(principal: Principal): boolean {
   return principal.role === 'admin' || (principal.role === 'display' && narrowBoard(principal) === null);
 }
 
+/**
+ * Whose deals a principal may change, as data: the database checks the same rule inside the
+ * one-statement stage change (deal_change_stage), so it is written once, here.
+ */
+export interface DealWriteRights {
+  any: boolean;
+  repId: string | null;
+  teamIds: string[];
+}
+
 /** Reps change their own deals, managers their teams', admins and write keys all; displays nothing. */
-export function canWriteDeal(principal: Principal, deal: DealOwnership): boolean {
+export function dealWriteRights(principal: Principal): DealWriteRights {
+  const none: DealWriteRights = { any: false, repId: null, teamIds: [] };
   switch (principal.role) {
     case 'admin':
-      return true;
+      return { ...none, any: true };
     case 'integration':
-      return principal.scopes.includes('write');
+      return { ...none, any: principal.scopes.includes('write') };
     case 'manager':
-      return deal.teamId !== null && principal.teamIds.includes(deal.teamId);
+      return { ...none, teamIds: principal.teamIds };
     case 'rep':
-      return principal.repId === deal.ownerId;
+      return { ...none, repId: principal.repId };
     case 'display':
-      return false;
+      return none;
   }
+}
+
+export function canWriteDeal(principal: Principal, deal: DealOwnership): boolean {
+  const rights = dealWriteRights(principal);
+  return rights.any || (rights.repId !== null && rights.repId === deal.ownerId) || (deal.teamId !== null && rights.teamIds.includes(deal.teamId));
 }
 
 /** The same rules for activities and quotas, which belong to a rep (in a team) or to a team. */

@@ -42,6 +42,7 @@ export interface AccessClaims {
 
 export class AccessTokens {
   private readonly key: Uint8Array;
+  private readonly verified = new Map<string, { claims: VerifiedClaims; expiresAtMs: number }>();
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
@@ -57,21 +58,50 @@ export class AccessTokens {
       .sign(this.key);
   }
 
-  /** The claims of a valid, unexpired token; null for anything else (never throws). */
-  async verify(token: string): Promise<AccessClaims | null> {
+  /**
+   * The claims of a valid, unexpired token; null for anything else (never throws). A token's
+   * signature is checked once: its claims are kept until it expires, since a signed token cannot
+   * change (whether its user still stands is AuthService's question, asked every time).
+   */
+  async verify(token: string): Promise<VerifiedClaims | null> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAtMs) return known.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: 'salesboard', algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || !['admin', 'manager', 'rep'].includes(String(payload.role))) return null;
       const teamIds = Array.isArray(payload.teamIds) ? payload.teamIds.filter((t): t is string => typeof t === 'string') : [];
-      return {
+      const claims: VerifiedClaims = {
         sub: payload.sub,
         role: payload.role as AccessClaims['role'],
         name: String(payload.name ?? ''),
         repId: typeof payload.repId === 'string' ? payload.repId : null,
         teamIds,
+        issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : null,
       };
+      if (typeof payload.exp === 'number') this.remember(token, claims, payload.exp * 1000);
+      return claims;
     } catch {
       return null;
     }
   }
+
+  private remember(token: string, claims: VerifiedClaims, expiresAtMs: number): void {
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      // The oldest first: a Map iterates in insertion order.
+      for (const old of this.verified.keys()) {
+        this.verified.delete(old);
+        if (this.verified.size < VERIFIED_TOKENS_KEPT / 2) break;
+      }
+    }
+    this.verified.set(token, { claims, expiresAtMs });
+  }
 }
+
+/** A verified token's claims, with when it was issued (null if it does not say). */
+export type VerifiedClaims = AccessClaims & { issuedAtMs: number | null };
+
+/** Tokens whose claims are kept at most; past it the oldest half is forgotten (and verified again when used). */
+const VERIFIED_TOKENS_KEPT = 10_000;

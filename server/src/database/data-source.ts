@@ -20,6 +20,7 @@ import { ProductMarginUnknown1765000000000 } from './migrations/1765000000000-Pr
 import { LeadStatusHistory1765060600000 } from './migrations/1765060600000-LeadStatusHistory.js';
 import { DealsCreatedIndex1765100000000 } from './migrations/1765100000000-DealsCreatedIndex.js';
 import { ExchangeRates1765110000000 } from './migrations/1765110000000-ExchangeRates.js';
+import { DealChangeStage1765200000000 } from './migrations/1765200000000-DealChangeStage.js';
 
 /** The tables written through TypeORM's repositories; the deals aggregate and the event log are raw SQL (deals.repository.ts, event-writer.service.ts). */
 export const ENTITIES = [TeamEntity, TerritoryEntity, RepEntity, AccountEntity, ProductEntity, StageEntity, ActivityEntity, LeadEntity, QuotaEntity];
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   LeadStatusHistory1765060600000,
   DealsCreatedIndex1765100000000,
   ExchangeRates1765110000000,
+  DealChangeStage1765200000000,
 ];
 
 export function dataSourceOptions(url: string, runMigrations = true): DataSourceOptions {

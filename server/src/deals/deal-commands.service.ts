@@ -9,19 +9,21 @@
  * The SQL is in deals.repository.ts.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChangeStageInput, CreateDealInput, Deal, ForecastCategory, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
+import type { ChangeStageInput, CreateDealInput, Deal, ForecastCategory, LoggedEvent, LoggedEventType, Stage, UpdateDealInput } from '@salesboard/shared';
 import { normalizeMoney } from '@salesboard/shared';
+import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { forbidden } from '../auth/auth.guard.js';
-import { canSeeDeal, canWriteDeal, type DealOwnership, type Principal, seesEveryDeal } from '../auth/principal.js';
+import { canSeeDeal, canWriteDeal, type DealOwnership, dealWriteRights, type DealWriteRights, type Principal, seesEveryDeal } from '../auth/principal.js';
 import { badField, conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EventWriter, type WriteTx } from '../events/event-writer.service.js';
-import { ExchangeRatesService } from '../exchange-rates/exchange-rates.service.js';
+import { ExchangeRatesService, noExchangeRate } from '../exchange-rates/exchange-rates.service.js';
 import type { ChangeContext } from '../auth/change-context.js';
 import { orgRecordExists } from '../org/org.repository.js';
 import { StagesService } from '../stages/stages.service.js';
 import { findDeal } from './deal.query.js';
+import { StageChangeBatches } from './stage-change-batches.js';
 import {
   type BulkDealRow,
   type DealColumns,
@@ -93,6 +95,9 @@ function stageEventType(to: Stage): LoggedEventType {
 
 @Injectable()
 export class DealCommands {
+  /** Stage changes waiting for the database go in together (group commit). */
+  private readonly stageChanges = new StageChangeBatches();
+
   constructor(
     private readonly writer: EventWriter,
     private readonly stages: StagesService,
@@ -150,16 +155,42 @@ export class DealCommands {
    */
   async changeStage(id: string, input: ChangeStageInput, context: ChangeContext): Promise<Deal> {
     const to = this.requireStage(input.stage);
-    return this.writer.transaction(context, async (tx) => {
-      const record = await this.lock(tx.manager, id, context.principal);
-      this.requireWritable(context.principal, await findDeal(tx.manager, id), id);
-      const from = this.requireStage(record.stage);
-      if (from.key === to.key) throw conflict(`stage: deal ${id} is already in stage ${to.key}`);
-      if (from.kind !== 'open' && !input.reopen) {
-        throw conflict(`stage: deal ${id} is ${from.kind}; moving it to ${to.key} reopens it, send "reopen": true`);
-      }
-      return (await this.apply(tx, context, record, { stage: to })) as Deal;
+    // Checks that need no database (in-process caches) go here: the statement below is the whole write.
+    const rights: DealWriteRights = context.principal ? dealWriteRights(context.principal) : { any: true, repId: null, teamIds: [] };
+    return this.writer.statement(context, async (statement) => {
+      const change = { deal: id, to: to.key, reopen: input.reopen ?? false, at: new Date().toISOString(), ...rights, ...statement.log };
+      const changed = await this.stageChanges.submit(statement, change).catch((error: unknown) => {
+        throw this.stageRefusal(error, id, to, context.principal);
+      });
+      const event = { seq: changed.seq, type: changed.type, at: changed.at, payload: { deal: changed.deal, from: changed.from, to: to.key } } as LoggedEvent;
+      return { value: changed.deal, events: [event] };
     });
+  }
+
+  /** The 4xx for a refusal of deal_change_stage (its SQLSTATEs), in the words of the rules above; anything else as it came. */
+  private stageRefusal(error: unknown, id: string, to: Stage, principal: Principal | undefined): unknown {
+    if (!(error instanceof pg.DatabaseError)) return error;
+    switch (error.code) {
+      case 'SB404':
+        return principal ? hiddenDeal(principal, id) : notFound('deal', id);
+      case 'SB403': {
+        const deal = JSON.parse(error.detail ?? 'null') as DealOwnership | null;
+        // Only a principal's rights can refuse, so there is one.
+        return deal && principal && canSeeDeal(principal, deal) ? forbidden(`authorization: you may not change deal ${id}`) : hiddenDeal(principal!, id);
+      }
+      case 'SB409':
+        return conflict(`stage: deal ${id} is already in stage ${to.key}`);
+      case 'SB410':
+        return conflict(`stage: deal ${id} is ${error.detail}; moving it to ${to.key} reopens it, send "reopen": true`);
+      case 'SB400':
+        return badField('stage', `"${to.key}" is not a stage of the pipeline`);
+      case 'SB422': {
+        const missing = JSON.parse(error.detail ?? '{}') as { currency: string; day: string };
+        return noExchangeRate(missing.currency, missing.day);
+      }
+      default:
+        return error;
+    }
   }
 
   // ---- inside the caller's transaction (CRM deliveries, imports, the demo) -------------------

@@ -7,7 +7,9 @@
  * by side. Only DealCommands calls the writes here; reads of the API's shape are in deal.query.ts.
  */
 import type { EntityManager } from 'typeorm';
-import type { ForecastCategory } from '@salesboard/shared';
+import type { Deal, ForecastCategory, LoggedEventType } from '@salesboard/shared';
+import type { DealWriteRights } from '../auth/principal.js';
+import type { OneStatement, StatementLog } from '../events/event-writer.service.js';
 import { DEAL_TEAM_SQL, DEAL_TERRITORY_SQL } from './deal.query.js';
 
 /** A deal's row as the writes compare and change it. */
@@ -132,6 +134,43 @@ export async function updateDeal(manager: EntityManager, id: string, changes: De
     ...Object.values(changes),
     at,
   ]);
+}
+
+/** What `deal_change_stages` answers for a change it committed: its event, with the deal as the API shows it. */
+export interface StageChanged {
+  seq: number;
+  at: string;
+  type: LoggedEventType;
+  from: string;
+  deal: Deal;
+}
+
+/** A change `deal_change_stages` refused, rolled back alone: its SQLSTATE (see the DealChangeStage migration). */
+export interface StageRefused {
+  refused: string;
+  message: string;
+  detail: string | null;
+}
+
+/** One stage change as `deal_change_stages` takes it: the move, whose rights, and what to log. */
+/** `at`: when, by the application's clock (ISO), as every write path dates a move. */
+export type StageChangeRow = { deal: string; to: string; reopen: boolean; at: string } & DealWriteRights & StatementLog;
+
+/**
+ * Several stage changes in one statement and one commit (the DealChangeStage migration's SQL
+ * function): each locks, checks, moves, writes history and claims its Idempotency-Key; their
+ * events are appended last. Answers each change's outcome in the order given.
+ */
+export async function changeStagesInOneStatement(
+  query: OneStatement['query'],
+  channel: string,
+  changes: StageChangeRow[],
+): Promise<(StageChanged | StageRefused)[]> {
+  const [row] = await query<{ results: (StageChanged | StageRefused)[] }>('deal_change_stages', 'SELECT deal_change_stages($1, $2) AS results', [
+    JSON.stringify(changes),
+    channel,
+  ]);
+  return row.results;
 }
 
 export async function deleteDeal(manager: EntityManager, id: string): Promise<void> {

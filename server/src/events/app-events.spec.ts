@@ -15,10 +15,10 @@ describe('AppEvents', () => {
   it('hands each payload to the listeners in the order they subscribed, synchronously', () => {
     const bus = new AppEvents();
     const heard: string[] = [];
-    bus.on('log.committed', ({ lastSeq }) => void heard.push(`first ${lastSeq}`));
-    bus.on('log.committed', ({ lastSeq }) => void heard.push(`second ${lastSeq}`));
-    bus.emit('log.committed', { firstSeq: 1, lastSeq: 3 });
-    bus.emit('log.committed', { firstSeq: 4, lastSeq: 4 });
+    bus.on('log.writing', (write) => void heard.push(`first ${write}`));
+    bus.on('log.writing', (write) => void heard.push(`second ${write}`));
+    bus.emit('log.writing', 3);
+    bus.emit('log.writing', 4);
     expect(heard).toEqual(['first 3', 'second 3', 'first 4', 'second 4']);
   });
 

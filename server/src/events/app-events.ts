@@ -1,10 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { LoggedEvent } from '@salesboard/shared';
 
-/** The seqs one local transaction appended, told on the node that wrote them. */
+/**
+ * How one local write ended, told on the node that made it: the events it committed, in seq
+ * order and as the log holds them, or none (it appended nothing, or rolled back). `write` is
+ * the number `log.writing` announced it by.
+ */
 export interface CommittedEvents {
-  firstSeq: number;
-  lastSeq: number;
+  write: number;
+  events: readonly LoggedEvent[];
 }
 
 /** Scope keys whose numbers moved; `everything` after a rebuild. */
@@ -21,7 +25,13 @@ export interface RevokedPrincipal {
  * must not know each other (the event log, the live stream, the KPI store, auth, the TVs).
  */
 export interface AppEventMap {
-  /** Seqs this node's writer just committed: the stream drains sooner, the metrics count them. */
+  /**
+   * A local write begins (its number). Until its `log.committed`, a gap in the seqs this node
+   * has heard of may be this write's, committed but not yet answered: the stream waits for it
+   * rather than read its own events back from the log.
+   */
+  'log.writing': number;
+  /** A local write ended (see CommittedEvents): the stream broadcasts its events from memory, the metrics count them. */
   'log.committed': CommittedEvents;
   /** Logged events this node's stream has read, once each and in seq order. */
   'log.applied': readonly LoggedEvent[];

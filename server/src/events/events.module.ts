@@ -7,6 +7,6 @@ import { EventWriter } from './event-writer.service.js';
 @Module({ providers: [EventWriter, AppEvents], exports: [EventWriter, AppEvents] })
 export class EventsModule {
   constructor(bus: AppEvents, metrics: MetricsService) {
-    bus.on('log.committed', ({ firstSeq, lastSeq }) => metrics.eventsWritten.inc(lastSeq - firstSeq + 1));
+    bus.on('log.committed', ({ events }) => metrics.eventsWritten.inc(events.length));
   }
 }
