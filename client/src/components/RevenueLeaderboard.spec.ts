@@ -86,11 +86,7 @@ describe('RevenueLeaderboard', () => {
 
     // Budi overtakes Ayu: the list renders and measures its rows to slide them.
     await wrapper.setProps({
-      rows: [
-        { ...rows[1], rank: 1, value: '1300000000.00' },
-        { ...rows[0], rank: 2 },
-        ...rows.slice(2),
-      ],
+      rows: [{ ...rows[1], rank: 1, value: '1300000000.00' }, { ...rows[0], rank: 2 }, ...rows.slice(2)],
     });
     expect(wrapper.findAll('[data-testid="leaderboard-row"]').map((row) => [row.attributes('data-rep'), row.attributes('data-rank')])).toEqual([
       ['rep-budi', '1'],

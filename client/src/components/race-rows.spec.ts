@@ -26,9 +26,12 @@ describe('race rows', () => {
   });
 
   it('holds the same rows, field for field, as the new list, whatever came before', () => {
-    const rows = fc.array(fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.constantFrom('Rp 1B', 'Rp 2B'), rank: fc.integer({ min: 1, max: 4 }) }), {
-      maxLength: 4,
-    });
+    const rows = fc.array(
+      fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd'), value: fc.constantFrom('Rp 1B', 'Rp 2B'), rank: fc.integer({ min: 1, max: 4 }) }),
+      {
+        maxLength: 4,
+      },
+    );
     fc.assert(
       fc.property(rows, rows, (first, second) => {
         const unique = (list: typeof first) => [...new Map(list.map((item) => [item.id, row(item.id, item.value, item.rank)])).values()];
