@@ -1,6 +1,33 @@
+import type { KpisResponse } from '@salesboard/shared';
+import type { Page } from '@playwright/test';
+import type { Api } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
 import { rest } from '../support/rest.js';
-import { chartInk, expectPipelineToMatchServer, headSeq, openWallboard } from '../support/wallboard.js';
+import { chartInk, expectPipelineToMatchServer, fill, headSeq, message, openWallboard } from '../support/wallboard.js';
+
+/** The organisation's month as GET /api/kpis computes it afresh, apart from what was pushed to the page. */
+async function monthKpis(api: Api): Promise<KpisResponse['kpis']> {
+  const response = await fetch(`${api.baseUrl}/api/kpis?period=month`, { signal: AbortSignal.timeout(10_000) });
+  expect(response.ok, `GET /api/kpis answered ${response.status}`).toBe(true);
+  return ((await response.json()) as KpisResponse).kpis;
+}
+
+/** Minor units of an exact decimal amount ("1234.5" → 123450n). */
+const minorOf = (amount: string) => {
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole) * 100n + BigInt(fraction.padEnd(2, '0').slice(0, 2));
+};
+
+/** A share and compact rupiah as the English wallboard prints them, by the browser's own Intl. */
+function formatted(page: Page, values: { ratio?: number; minor?: Record<string, string> }): Promise<{ percent: string; money: Record<string, string> }> {
+  return page.evaluate(({ ratio, minor }) => {
+    const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'IDR', currencyDisplay: 'narrowSymbol', notation: 'compact', maximumFractionDigits: 1 });
+    return {
+      percent: ratio === undefined ? '' : new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 }).format(ratio),
+      money: Object.fromEntries(Object.entries(minor ?? {}).map(([key, value]) => [key, money.format(`${value.slice(0, -2) || '0'}.${value.slice(-2).padStart(2, '0')}` as `${number}`)])),
+    };
+  }, values);
+}
 
 test.describe('the wallboard at /tv', () => {
   test('shows the demo organisation live: the pipeline drawn, the top eight reps, the current seq', async ({ page, api }) => {
@@ -95,4 +122,34 @@ test.describe('the wallboard at /tv', () => {
       expect(layout.lastRowBottom).toBeLessThanOrEqual(Math.min(layout.leaderboardBottom, height) + 1);
     });
   }
+
+  test("the funnel scene leads with one hero figure: the month's win rate, with the deals won and closed", async ({ page, api }) => {
+    await openWallboard(page, '?scene=funnel');
+    const stage = page.getByTestId('stage');
+    await expect(stage).toHaveAttribute('data-scene', 'funnel');
+    const kpis = await monthKpis(api);
+    expect(kpis.won + kpis.lost, 'the demo month has closed deals').toBeGreaterThan(0);
+    // Counted again from won and lost, not read from the server's ratio.
+    const { percent } = await formatted(page, { ratio: kpis.won / (kpis.won + kpis.lost) });
+    await expect(stage.getByTestId('scene-hero')).toHaveText(percent);
+    await expect(stage.getByTestId('scene-hero-caption')).toHaveText(fill(message('en', 'scenes.funnel.heroCaption'), { won: kpis.won, closed: kpis.won + kpis.lost }));
+  });
+
+  test("the forecast scene leads with one hero figure: the month's weighted forecast against its quota, with the gap", async ({ page, api }) => {
+    await openWallboard(page, '?scene=forecast');
+    const stage = page.getByTestId('stage');
+    await expect(stage).toHaveAttribute('data-scene', 'forecast');
+    const kpis = await monthKpis(api);
+    expect(kpis.quota, 'the demo month has a quota').not.toBeNull();
+    const forecast = minorOf(kpis.forecast.weighted);
+    const quota = minorOf(kpis.quota!);
+    const reached = forecast >= quota;
+    const gap = reached ? forecast - quota : quota - forecast;
+    const shown = await formatted(page, { ratio: Number(forecast) / Number(quota), minor: { forecast: String(forecast), quota: String(quota), gap: String(gap) } });
+    await expect(stage.getByTestId('scene-hero')).toHaveText(shown.percent);
+    await expect(stage.getByTestId('scene-hero-caption')).toHaveText(
+      fill(message('en', reached ? 'scenes.forecast.heroReached' : 'scenes.forecast.heroCaption'), shown.money),
+    );
+    await expect(stage.getByTestId('scene-hero-block')).toHaveAttribute('data-status', reached ? 'good' : 'short');
+  });
 });

@@ -1,5 +1,5 @@
 import { mount } from '@vue/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppI18n, type AppLocale } from '@/i18n';
 import { readableText } from '@/test-support/readable-text';
 import { makeLeaderboardRow } from '@/test-support/live-fixtures';
@@ -65,5 +65,36 @@ describe('RevenueLeaderboard', () => {
       global: { plugins: [createAppI18n('id')] },
     });
     expect(wrapper.text()).toBe('Belum ada deal yang dimenangkan bulan ini');
+  });
+
+  it('a new figure that keeps the order updates the rows it changed without measuring the list for a slide; a new order slides', async () => {
+    const wrapper = mount(RevenueLeaderboard, {
+      props: { rows, currency: 'IDR' },
+      // The real TransitionGroup, which measures every row whenever it renders.
+      global: { plugins: [createAppI18n('en')], stubs: { 'transition-group': false } },
+    });
+    const measured = vi.spyOn(Element.prototype, 'getBoundingClientRect');
+    const texts = () => wrapper.findAll('[data-testid="leaderboard-row"]').map((row) => readableText(row.element));
+    const ayu = wrapper.find('[data-rep="rep-ayu"]').element;
+
+    // Citra closes a deal of Rp 25M and stays third.
+    await wrapper.setProps({ rows: rows.map((row) => (row.id === 'rep-citra' ? { ...row, value: '100000000.00' } : row)) });
+    expect(texts()[2]).toBe('3 CI Citra Rp 100M Rp 880.5M behind #2');
+    expect(texts()[3]).toBe('4 DA Dewi Anggraini ★ New Rp 0 Rp 100M behind #3');
+    expect(measured).not.toHaveBeenCalled();
+    expect(wrapper.find('[data-rep="rep-ayu"]').element).toBe(ayu);
+
+    // Budi overtakes Ayu: the list renders and measures its rows to slide them.
+    await wrapper.setProps({
+      rows: [{ ...rows[1], rank: 1, value: '1300000000.00' }, { ...rows[0], rank: 2 }, ...rows.slice(2)],
+    });
+    expect(wrapper.findAll('[data-testid="leaderboard-row"]').map((row) => [row.attributes('data-rep'), row.attributes('data-rank')])).toEqual([
+      ['rep-budi', '1'],
+      ['rep-ayu', '2'],
+      ['rep-citra', '3'],
+      ['rep-dewi', '4'],
+    ]);
+    expect(measured).toHaveBeenCalled();
+    measured.mockRestore();
   });
 });

@@ -2,8 +2,9 @@ import type { HandshakeAuth, ResyncInput, ResyncResult, ServerToClientEvents } f
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveSocket } from '@/api/live-socket';
-import { liveEvent, makeSnapshot } from '@/test-support/live-fixtures';
+import { liveEvent, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
 import { useBoardStore } from './board';
+import type { FrameScheduler } from './frame-inbox';
 import { useLiveStore } from './live';
 import { STORAGE_KEYS, useSessionStore } from './session';
 
@@ -87,14 +88,28 @@ class FakeServerConnection {
   }
 }
 
-function startWithFakeServer(): FakeServerConnection {
+/** `schedule`: when queued messages are applied; by default each as it comes (batching per frame has its own tests). */
+function startWithFakeServer(schedule: FrameScheduler = (flush) => flush()): FakeServerConnection {
   let connection: FakeServerConnection | undefined;
   useLiveStore().start((auth) => {
     connection = new FakeServerConnection(auth);
     return connection as unknown as LiveSocket;
-  });
+  }, schedule);
   if (!connection) throw new Error('the live store did not open a socket');
   return connection;
+}
+
+/** Frames a test plays by hand: `frame()` is the browser's next animation frame. */
+function manualFrames() {
+  let due: (() => void)[] = [];
+  return {
+    schedule: (flush: () => void) => void due.push(flush),
+    frame() {
+      const now = due;
+      due = [];
+      for (const flush of now) flush();
+    },
+  };
 }
 
 describe('live store', () => {
@@ -259,5 +274,68 @@ describe('live store', () => {
     server.connectNow();
 
     expect(server.emitted.filter((message) => message.event === 'subscribe')).toHaveLength(2);
+  });
+
+  it('applies what arrived during a frame together at the next frame, in the order it came', () => {
+    const frames = manualFrames();
+    const server = startWithFakeServer(frames.schedule);
+    const board = useBoardStore();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.activity(11, 'call'));
+    server.send('figures', [liveEvent.leaderboard(11, [makeLeaderboardRow({ id: 'rep-budi', name: 'Budi Santoso' })])]);
+    server.send('event', liveEvent.activity(12, 'demo'));
+    expect(board.lastSeq).toBeNull();
+
+    frames.frame();
+    expect(board.lastSeq).toBe(12);
+    expect(board.feed.map((event) => event.seq)).toEqual([12, 11]);
+    expect(board.leaderboard.map((row) => row.id)).toEqual(['rep-budi']);
+    expect(server.resyncRequests).toEqual([]); // no gap was seen: 11 came before 12
+  });
+
+  it('applies what waits before a disconnect, so the reconnect asks only for what came after', () => {
+    const frames = manualFrames();
+    const server = startWithFakeServer(frames.schedule);
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.activity(11, 'call'));
+    server.drop();
+
+    expect(server.auth()).toEqual({ since: 11 });
+  });
+
+  it('applies what waits before a resync answer, and a replay that overlaps it adds nothing twice', () => {
+    const frames = manualFrames();
+    const server = startWithFakeServer(frames.schedule);
+    const board = useBoardStore();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    server.send('event', liveEvent.activity(12, 'demo')); // 11 is missing
+    frames.frame();
+    expect(server.resyncRequests.map((request) => request.input)).toEqual([{ since: 10 }]);
+
+    server.send('event', liveEvent.activity(13, 'email'));
+    server.resyncRequests[0]?.answer(null, {
+      ok: true,
+      mode: 'replay',
+      events: [liveEvent.activity(11, 'call'), liveEvent.activity(12, 'demo'), liveEvent.activity(13, 'email')],
+      head: 13,
+    });
+    expect(board.lastSeq).toBe(13);
+    expect(board.feed.map((event) => event.seq)).toEqual([13, 12, 11]);
+    frames.frame();
+    expect(board.feed.map((event) => event.seq)).toEqual([13, 12, 11]);
+  });
+
+  it('drops what waits when stopped', () => {
+    const frames = manualFrames();
+    const server = startWithFakeServer(frames.schedule);
+    const live = useLiveStore();
+    server.connectNow();
+    server.send('snapshot', makeSnapshot());
+    live.stop();
+    frames.frame();
+    expect(useBoardStore().lastSeq).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { ref, shallowRef, watch } from 'vue';
 import { openLiveSocket, type LiveSocket, type OpenLiveSocket } from '@/api/live-socket';
 import { fetchSnapshot } from '@/api/snapshot';
 import { useBoardStore, type SyncAction } from './board';
+import { createFrameInbox, type FrameInbox, type FrameScheduler, nextFrame } from './frame-inbox';
 import { useSessionStore } from './session';
 
 /** `unauthorized`: the server wants a credential this browser does not have (a TV shows its pairing code). */
@@ -32,6 +33,8 @@ export const useLiveStore = defineStore('live', () => {
   const staleSince = ref<string | null>(null);
 
   let socket: LiveSocket | null = null;
+  /** What the socket brought since the last frame; lifecycle messages and answers apply it first, so nothing overtakes it. */
+  let inbox: FrameInbox | null = null;
   /** Bumped on each request and on disconnect, so a late answer to an old request is ignored. */
   let resyncGeneration = 0;
   let lastResyncAt = Number.NEGATIVE_INFINITY;
@@ -63,9 +66,11 @@ export const useLiveStore = defineStore('live', () => {
     stateSince.value = Date.now();
   }
 
-  function start(open: OpenLiveSocket = openLiveSocket): void {
+  /** `schedule`: when queued messages are applied (the next frame; at once in unit tests). */
+  function start(open: OpenLiveSocket = openLiveSocket, schedule: FrameScheduler = nextFrame): void {
     if (socket) return;
     setState('connecting');
+    const received = (inbox = createFrameInbox(schedule));
     const opened = open(() => {
       handshakeToken = session.bearer();
       const auth: HandshakeAuth = {};
@@ -77,29 +82,38 @@ export const useLiveStore = defineStore('live', () => {
 
     let connections = 0;
     opened.on('connect', () => {
+      received.flush();
       setState('live');
       connections += 1;
       if (scope) sendSubscribe(opened, scope, connections > 1);
     });
-    opened.on('connect_error', (error) => void handshakeRefused(opened, error.message));
+    opened.on('connect_error', (error) => {
+      received.flush();
+      void handshakeRefused(opened, error.message);
+    });
     opened.on('disconnect', (reason) => {
+      received.flush();
       invalidateResync();
       if (reason === 'io client disconnect') return; // we closed it: stop() handles the rest
       setState('reconnecting');
       // socket.io retries by itself except after a server-side disconnect.
       if (reason === 'io server disconnect') opened.connect();
     });
-    opened.on('snapshot', (snapshot) => follow(board.applySnapshot(snapshot)));
-    opened.on('event', (event) => follow(board.receive(event)));
-    opened.on('events', (events) => follow(board.receiveAll(events)));
+    opened.on('snapshot', (snapshot) => received.push(() => follow(board.applySnapshot(snapshot))));
+    opened.on('event', (event) => received.push(() => follow(board.receive(event))));
+    opened.on('events', (events) => received.push(() => follow(board.receiveAll(events))));
     // Derived only (boards, KPIs): applying them never asks for a resync.
-    opened.on('figures', (events) => {
-      for (const event of events) board.receive(event);
-    });
-    opened.on('head', ({ seq, staleSince: serverStaleSince }) => {
-      staleSince.value = serverStaleSince ?? null;
-      follow(board.receiveHead(seq));
-    });
+    opened.on('figures', (events) =>
+      received.push(() => {
+        for (const event of events) board.receive(event);
+      }),
+    );
+    opened.on('head', ({ seq, staleSince: serverStaleSince }) =>
+      received.push(() => {
+        staleSince.value = serverStaleSince ?? null;
+        follow(board.receiveHead(seq));
+      }),
+    );
   }
 
   /**
@@ -159,6 +173,8 @@ export const useLiveStore = defineStore('live', () => {
     scope = null;
     subscribed.value = null;
     invalidateResync();
+    inbox?.clear();
+    inbox = null;
     socket?.off();
     socket?.disconnect();
     socket = null;
@@ -187,6 +203,7 @@ export const useLiveStore = defineStore('live', () => {
     const generation = ++resyncGeneration;
     socket.timeout(RESYNC_TIMEOUT_MS).emit('resync', { since }, (error, result) => {
       if (generation !== resyncGeneration) return;
+      inbox?.flush();
       if (error) board.abandonResync();
       else follow(board.applyResync(result));
     });
@@ -196,7 +213,9 @@ export const useLiveStore = defineStore('live', () => {
     const generation = resyncGeneration;
     try {
       const snapshot = await fetchSnapshot();
-      if (generation === resyncGeneration) follow(board.applySnapshot(snapshot));
+      if (generation !== resyncGeneration) return;
+      inbox?.flush();
+      follow(board.applySnapshot(snapshot));
     } catch (error) {
       // A TV has nobody to show this to; the next `head` starts another resync.
       console.warn('Salesboard: could not load a snapshot after a failed resync', error);
