@@ -55,28 +55,44 @@ test.describe('screenshots', () => {
     await testInfo.attach('tv-celebration', { path, contentType: 'image/png' });
   });
 
-  test('/ at 1440x900', async ({ page }, testInfo) => {
-    await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto('/');
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', 'dashboard.title'));
-    await expect(page.getByTestId('kpi-cards').getByTestId('kpi-value')).toHaveCount(13);
-    await expect(page.getByTestId('revenue-trend').locator('canvas')).toBeVisible();
-    await expect(page.getByTestId('dashboard-leaderboard')).toBeVisible();
-    await page.waitForTimeout(1_000); // the trend line's first animation
-    const path = join(ARTIFACTS_DIR, 'dashboard-1440x900.png');
-    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
-    await testInfo.attach('dashboard', { path, contentType: 'image/png' });
-  });
+  // The office faces at the sizes they are used at, in both languages and both themes.
+  const FACE_VARIANTS = (['en', 'id'] as const).flatMap((lang) => (['dark', 'light'] as const).map((theme) => ({ lang, theme })));
 
-  test('/me at 390x844', async ({ page, api }, testInfo) => {
-    const { reps } = await api.snapshot();
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`/me?rep=${reps[0].id}`);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(message('en', 'rep.title'));
-    await expect(page.getByTestId('my-attainment')).toBeVisible();
-    await expect(page.getByTestId('my-activity')).toBeVisible();
-    const path = join(ARTIFACTS_DIR, 'me-390x844.png');
-    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
-    await testInfo.attach('me', { path, contentType: 'image/png' });
-  });
+  for (const { width, height } of [
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+    { width: 1920, height: 1080 },
+    { width: 3840, height: 2160 },
+  ]) {
+    for (const { lang, theme } of FACE_VARIANTS) {
+      test(`/ at ${width}x${height}, ${lang}, ${theme}`, async ({ page }, testInfo) => {
+        await page.setViewportSize({ width, height });
+        await page.goto(`/?lang=${lang}&theme=${theme}`);
+        await expect(page.getByRole('heading', { level: 1 })).toHaveText(message(lang, 'dashboard.title'));
+        await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+        await expect(page.getByTestId('kpi-cards').getByTestId('kpi-value')).toHaveCount(13);
+        await expect(page.getByTestId('revenue-trend').locator('canvas')).toBeVisible();
+        await expect(page.getByTestId('dashboard-leaderboard')).toBeVisible();
+        await page.waitForTimeout(1_000); // the trend line's first animation
+        const path = join(ARTIFACTS_DIR, `dashboard-${width}x${height}-${lang}-${theme}.png`);
+        await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+        await testInfo.attach(`dashboard-${width}x${height}-${lang}-${theme}`, { path, contentType: 'image/png' });
+      });
+    }
+  }
+
+  for (const { lang, theme } of FACE_VARIANTS) {
+    test(`/me at 390x844, ${lang}, ${theme}`, async ({ page, api }, testInfo) => {
+      const { reps } = await api.snapshot();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`/me?rep=${reps[0].id}&lang=${lang}&theme=${theme}`);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(message(lang, 'rep.title'));
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      await expect(page.getByTestId('my-attainment')).toBeVisible();
+      await expect(page.getByTestId('my-activity')).toBeVisible();
+      const path = join(ARTIFACTS_DIR, `me-390x844-${lang}-${theme}.png`);
+      await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+      await testInfo.attach(`me-${lang}-${theme}`, { path, contentType: 'image/png' });
+    });
+  }
 });

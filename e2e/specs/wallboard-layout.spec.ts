@@ -60,46 +60,61 @@ test.describe('the wallboard read from five metres', () => {
 
   for (const { width, height } of SIZES) {
     for (const lang of ['en', 'id'] as const) {
-      test(`${width}x${height}, ${lang}: no text cut or drawn over other text, in any scene`, async ({ page }) => {
-        await page.setViewportSize({ width, height });
-        for (const scene of SCENES) {
-          await openWallboard(page, `?scene=${scene}&lang=${lang}`);
-          const stage = page.getByTestId('stage');
-          await expect(stage).toHaveAttribute('data-scene', scene);
-          // The scene's figures are in (no "Loading…"), the context panel has its month.
-          await expect(stage.getByTestId('scene').last()).not.toContainText(/Loading|Memuat/);
-          await expect(page.getByTestId('context-pace')).toBeVisible();
-          await page.evaluate(() => document.fonts.ready);
-          await waitForRest(page);
+      for (const theme of ['dark', 'light'] as const) {
+        test(`${width}x${height}, ${lang}, ${theme}: no text cut or drawn over other text, in any scene`, async ({ page }) => {
+          await page.setViewportSize({ width, height });
+          for (const scene of SCENES) {
+            await openWallboard(page, `?scene=${scene}&lang=${lang}${theme === 'light' ? '&theme=light' : ''}`);
+            const stage = page.getByTestId('stage');
+            await expect(stage).toHaveAttribute('data-scene', scene);
+            await expect(page.locator('main.wallboard')).toHaveAttribute('data-theme', theme);
+            // The scene's figures are in (no "Loading…"), the context panel has its month.
+            await expect(stage.getByTestId('scene').last()).not.toContainText(/Loading|Memuat/);
+            await expect(page.getByTestId('context-pace')).toBeVisible();
+            await page.evaluate(() => document.fonts.ready);
+            await waitForRest(page);
 
-          const problems = await textLayoutProblems(page, 'main.wallboard');
-          expect(problems, `${scene} at ${width}x${height} (${lang})`).toEqual([]);
+            const problems = await textLayoutProblems(page, 'main.wallboard');
+            expect(problems, `${scene} at ${width}x${height} (${lang})`).toEqual([]);
 
-          const rows = await stage.getByTestId('leaderboard-row').count();
-          expect(rows).toBeLessThanOrEqual(8);
+            const rows = await stage.getByTestId('leaderboard-row').count();
+            expect(rows).toBeLessThanOrEqual(8);
 
-          const sizes = await stage.evaluate((element) => ({
-            names: [...element.querySelectorAll('[data-testid="scene-name"]')].map((name) => Number.parseFloat(getComputedStyle(name).fontSize)),
-            heroes: [...element.querySelectorAll('[data-testid="scene-hero"]')].map((hero) => Number.parseFloat(getComputedStyle(hero).fontSize)),
-          }));
-          // The race, the funnel and the forecast each lead with exactly one hero figure, whatever
-          // the data: 120 px at 1080p, the same share of the screen's height at every size.
-          if (HERO_SCENES.has(scene)) expect(sizes.heroes, `the hero figures of ${scene}`).toHaveLength(1);
-          for (const size of sizes.heroes) expect(size, `the hero figure of ${scene}`).toBeGreaterThanOrEqual(Math.floor((120 * height) / 1080));
-          if (width === 1920) {
-            for (const size of sizes.names) expect(size, `a name in ${scene}`).toBeGreaterThanOrEqual(48);
-            if (scene === 'leaderboard') expect(sizes.names.length).toBeGreaterThan(0);
+            const sizes = await stage.evaluate((element) => ({
+              names: [...element.querySelectorAll('[data-testid="scene-name"]')].map((name) => Number.parseFloat(getComputedStyle(name).fontSize)),
+              heroes: [...element.querySelectorAll('[data-testid="scene-hero"]')].map((hero) => Number.parseFloat(getComputedStyle(hero).fontSize)),
+            }));
+            // The race, the funnel and the forecast each lead with exactly one hero figure, whatever
+            // the data: 120 px at 1080p, the same share of the screen's height at every size.
+            if (HERO_SCENES.has(scene)) expect(sizes.heroes, `the hero figures of ${scene}`).toHaveLength(1);
+            for (const size of sizes.heroes) expect(size, `the hero figure of ${scene}`).toBeGreaterThanOrEqual(Math.floor((120 * height) / 1080));
+            if (width === 1920) {
+              for (const size of sizes.names) expect(size, `a name in ${scene}`).toBeGreaterThanOrEqual(48);
+              if (scene === 'leaderboard') expect(sizes.names.length).toBeGreaterThan(0);
+            }
+            await page.screenshot({ path: `artifacts/layout-${scene}-${width}x${height}-${lang}-${theme}.png` });
           }
-          await page.screenshot({ path: `artifacts/layout-${scene}-${width}x${height}-${lang}.png` });
-        }
-      });
+        });
+      }
     }
   }
 });
 
 /** Names as long as the floor has them ("Muhammad Rizky Ramadhan"), and shares that once broke the layout (154.8%, 3%, none). */
 const FIRST_NAMES = ['Zahra', 'Teguh', 'Siti', 'Wahyu', 'Bagus', 'Dewi', 'Muhammad', 'Ni Luh'];
-const LAST_NAMES = ['Amelia Putri', 'Prasetyo', 'Nurhaliza', 'Hidayat', 'Setiawan Wibowo', 'Lestari', 'Rizky Ramadhan', 'Ayu Kusuma', 'Saputra', 'Anggraini', 'Kurniawan'];
+const LAST_NAMES = [
+  'Amelia Putri',
+  'Prasetyo',
+  'Nurhaliza',
+  'Hidayat',
+  'Setiawan Wibowo',
+  'Lestari',
+  'Rizky Ramadhan',
+  'Ayu Kusuma',
+  'Saputra',
+  'Anggraini',
+  'Kurniawan',
+];
 const SHARES = [1.548, 0.523, 0.185, 0.03, 0, 0.81, 1, 0.066, 0.35, 1.12];
 const QUOTA = 250_000_000;
 

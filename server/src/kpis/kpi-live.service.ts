@@ -301,6 +301,9 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     room.database.running = true;
+    // A scope's first read only takes the baseline: its parts are what the subscriber fetches over
+    // REST, not news. A change queued while it runs (`waiting`) still goes, with the next read's diff.
+    const baseline = !room.database.based;
     const sendWaiting = (events: FiguresEvent[]) => {
       const waiting = room.database.waiting;
       room.database.waiting = null;
@@ -314,8 +317,12 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
           const update = this.kpiUpdate(room, key, period, {}, values);
           if (update) events.push({ seq, type: 'kpi.updated', at, payload: update });
         }
-        sendWaiting(events);
         room.database.based = true;
+        if (baseline && room.database.waiting) {
+          room.database.again = true;
+          return;
+        }
+        sendWaiting(events);
       })
       .catch((error: unknown) => {
         this.logger.warn(`live funnel and stuck deals for ${key} failed: ${String(error)}`);
