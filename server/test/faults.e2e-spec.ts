@@ -1,3 +1,4 @@
+import { isLoggedEvent } from '@salesboard/shared';
 /**
  * PostgreSQL goes away in the middle of a stream of writes and comes back: the server stays up,
  * answers 503 with Retry-After (never a 500 or a hang), loses no accepted write, half-applies no
@@ -97,7 +98,7 @@ describe('surviving a PostgreSQL restart', () => {
     const head = Number(seq);
     const logged = await t.db.query<{ seq: string }>('SELECT seq FROM event_log ORDER BY seq');
     expect(logged.map((r) => Number(r.seq))).toEqual(Array.from({ length: head }, (_, i) => i + 1));
-    await client.waitForEvent((e) => e.seq === head, 10_000);
+    await client.waitForEvent((e) => isLoggedEvent(e) && e.seq === head, 10_000);
     const seqs = client.events.filter((e) => e.type !== 'leaderboard.updated' && e.type !== 'kpi.updated').map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
     client.close();

@@ -103,7 +103,7 @@ describe('CSV import of deals', () => {
 
     // Live views hear of the import once, at the end: one summary event, no per-deal events.
     expect(await seqHead(t.db)).toBe(before + 1);
-    const summary = await live.waitForEvent((e) => e.seq === before + 1);
+    const summary = await live.waitForEvent((e) => e.type === 'deals.imported' && e.seq === before + 1);
     expect(summary).toMatchObject({ type: 'deals.imported', payload: { jobId: job.id, created: 5, updated: 0, rejected: 2 } });
     expect(live.events.filter((e: LiveEvent) => e.type.startsWith('deal.'))).toEqual([]);
     live.close();

@@ -126,7 +126,7 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
     await t.api.post(`/api/deals/${deal.id}/stage`).send({ stage: 'proposal' }).expect(200);
 
     const client = live({ since });
-    await client.waitForEvent((e) => e.seq === since + 3);
+    await client.waitForEvent((e) => isLoggedEvent(e) && e.seq === since + 3);
     expect(client.snapshots).toHaveLength(0);
     expect(client.events.filter(isLoggedEvent).map((e) => [e.seq, e.type])).toEqual([
       [since + 1, 'deal.stageChanged'],
@@ -163,7 +163,7 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
     await Promise.all(moves.map((m) => t.api.post(`/api/deals/${m.id}/stage`).send({ stage: m.stage }).expect(200)));
     const rows = await t.db.query<{ seq: string; xmin: string }>('SELECT seq FROM event_log WHERE seq > $1 ORDER BY seq', [before]);
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
-    await client.waitForEvent((e) => e.seq === before + 20);
+    await client.waitForEvent((e) => isLoggedEvent(e) && e.seq === before + 20);
     const received = client.events.filter((e) => e.seq > before && e.type !== 'leaderboard.updated').map((e) => e.seq);
     expect(received).toEqual(Array.from({ length: 20 }, (_, i) => before + i + 1));
   });

@@ -227,11 +227,14 @@ export class LivePublisher {
     // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild.
     const greeting = since === undefined || !this.replayGreeting ? [] : await this.replayGreeting().catch(() => []);
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
+    /** The last seq the socket has, from its own `since` or the snapshot sent it. */
+    let has = since ?? 0;
     if (replay === null) {
       const snapshot = await this.snapshots.build(principal);
       if (socket.disconnected) return;
       socket.emit('snapshot', snapshot);
       this.caughtUp('snapshot');
+      has = snapshot.seq;
       replay = this.stream.fromRing(snapshot.seq);
     } else if (replay.length) {
       this.caughtUp('replay');
@@ -240,6 +243,9 @@ export class LivePublisher {
       replay = this.stream.fromRing(since);
     }
     if (socket.disconnected) return;
+    // The window's frame would bring the socket events it has already: send it now, to the rooms
+    // the socket is not in yet; the ring (read above, nothing awaited since) holds the rest for the replay.
+    if (this.queued.length > 0 && this.queued[0].seq <= has) this.flush();
     // Events still waiting for the window's end reach the socket with that frame, once it has
     // joined below: replayed now as well, they would come twice.
     const waiting = this.queued.length > 0 ? this.queued[0].seq : Infinity;
