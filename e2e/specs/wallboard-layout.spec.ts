@@ -58,9 +58,11 @@ test.describe('the wallboard read from five metres', () => {
     ]);
   });
 
+  // Both themes share every size and font, so layout is checked in the dark theme at every size
+  // and in the light one at 1080p; each pass leaves its screenshots for the eye.
   for (const { width, height } of SIZES) {
     for (const lang of ['en', 'id'] as const) {
-      for (const theme of ['dark', 'light'] as const) {
+      for (const theme of width === 1920 ? (['dark', 'light'] as const) : (['dark'] as const)) {
         test(`${width}x${height}, ${lang}, ${theme}: no text cut or drawn over other text, in any scene`, async ({ page }) => {
           await page.setViewportSize({ width, height });
           for (const scene of SCENES) {

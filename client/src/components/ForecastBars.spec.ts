@@ -31,7 +31,7 @@ describe('ForecastBars', () => {
         ).element,
       );
     expect(wide('en')).toBe('Weighted forecast won + open deals closing this period × win probability');
-    expect(wide('id')).toBe('Prakiraan tertimbang menang + deal terbuka yang tutup periode ini × peluang menang');
+    expect(wide('id')).toBe('Perkiraan tertimbang menang + deal terbuka yang tutup periode ini × peluang menang');
   });
 
   it('says when there is no quota to compare with', () => {
