@@ -5,7 +5,9 @@
  * `--profile`) a CPU profile summary, over IPC. It does nothing unless started with an IPC
  * channel, and never keeps the process alive.
  */
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { summarizeProfile } from './profile-summary.mjs';
 
@@ -44,6 +46,9 @@ if (process.send) {
       const { profile } = await post('Profiler.stop');
       session.disconnect();
       session = null;
+      // BENCH_PROFILE_DIR keeps the whole profile too, to open in Chrome DevTools (Performance).
+      const dir = process.env.BENCH_PROFILE_DIR;
+      if (dir) writeFileSync(join(dir, `${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
       return summarizeProfile(profile);
     },
   };

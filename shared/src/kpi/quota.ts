@@ -4,7 +4,7 @@
  * custom range the overlapping days' part (a 3 000 000 November quota gives a 7-day week 700 000).
  */
 import type { PeriodRange } from './period.js';
-import { addMonthsToMonthStart, parseIsoDate, toDayNumber } from './civil-date.js';
+import { addMonthsToMonthStart, fromDayNumber, isoDayNumber, REMEMBERED_DATES, toDayNumber } from './civil-date.js';
 import { sumMinor } from '../money.js';
 import { divRoundHalfUp } from './exact.js';
 import type { Scope } from '../scope.js';
@@ -50,15 +50,28 @@ export function quotaForScope(quotas: readonly QuotaRow[], reps: readonly RepRow
 
 /** The part of one quota that falls in the period, rounded half up to minor units; null when none does. */
 export function quotaShareMinor(quota: QuotaRow, range: DayRange): bigint | null {
-  const first = parseIsoDate(quota.periodStart);
-  const quotaStart = toDayNumber(first);
-  const quotaEnd = toDayNumber(addMonthsToMonthStart(first, quota.period === 'month' ? 1 : 3));
-  const overlapStart = Math.max(quotaStart, toDayNumber(parseIsoDate(range.fromDate)));
-  const overlapEnd = Math.min(quotaEnd, toDayNumber(parseIsoDate(range.toDate)) + 1);
+  const quotaStart = isoDayNumber(quota.periodStart);
+  const quotaEnd = quotaEndDay(quotaStart, quota.period);
+  const overlapStart = Math.max(quotaStart, isoDayNumber(range.fromDate));
+  const overlapEnd = Math.min(quotaEnd, isoDayNumber(range.toDate) + 1);
   const overlapDays = overlapEnd - overlapStart;
   if (overlapDays <= 0) return null;
   if (overlapDays === quotaEnd - quotaStart) return quota.amountMinor;
   return divRoundHalfUp(quota.amountMinor * BigInt(overlapDays), BigInt(quotaEnd - quotaStart));
+}
+
+const quotaEnds = new Map<string, number>();
+
+/** The day after a month's or quarter's quota ends, remembered: the same few starts come up for every scope and period. */
+function quotaEndDay(startDay: number, period: QuotaRow['period']): number {
+  const key = `${startDay}|${period}`;
+  let end = quotaEnds.get(key);
+  if (end === undefined) {
+    end = toDayNumber(addMonthsToMonthStart(fromDayNumber(startDay), period === 'month' ? 1 : 3));
+    if (quotaEnds.size >= REMEMBERED_DATES) quotaEnds.clear();
+    quotaEnds.set(key, end);
+  }
+  return end;
 }
 
 function sumShares(quotas: readonly QuotaRow[], range: DayRange): bigint | null {

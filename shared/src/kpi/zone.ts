@@ -3,7 +3,7 @@
  * of a zone changes (DST, law), so it is always looked up for the instant in question.
  */
 import type { IsoDate } from '../domain.js';
-import { type CivilDate, formatIsoDate, MS_PER_DAY, mod, toDayNumber } from './civil-date.js';
+import { type CivilDate, formatIsoDate, MS_PER_DAY, mod, REMEMBERED_DATES, toDayNumber } from './civil-date.js';
 
 interface WallClock extends CivilDate {
   hour: number;
@@ -70,12 +70,31 @@ export function localDateOf(instant: Date, timeZone: string): IsoDate {
  * happens twice the earlier one is taken.
  */
 export function startOfLocalDay(date: CivilDate, timeZone: string): Date {
-  const wallMs = toDayNumber(date) * MS_PER_DAY;
+  const dayNumber = toDayNumber(date);
+  const key = `${timeZone}|${dayNumber}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    start = firstInstantOfDay(dayNumber, timeZone);
+    if (dayStarts.size >= REMEMBERED_DATES) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return new Date(start);
+}
+
+/**
+ * Where each local day starts, by zone and day number. A day's start is fixed once the zone's
+ * rules are (a change of law reaches the process with a new ICU, that is, a restart), and every
+ * live period's range asks for the same few days' starts several times a second.
+ */
+const dayStarts = new Map<string, number>();
+
+function firstInstantOfDay(dayNumber: number, timeZone: string): number {
+  const wallMs = dayNumber * MS_PER_DAY;
   // Offsets in force a day either side cover both sides of any change near this midnight.
   const offsets = [zoneOffsetMs(wallMs - MS_PER_DAY, timeZone), zoneOffsetMs(wallMs + MS_PER_DAY, timeZone)];
   const candidates = offsets.map((offset) => wallMs - offset);
   const real = candidates.filter((instant, i) => zoneOffsetMs(instant, timeZone) === offsets[i]);
   // No candidate is real when midnight falls in a gap: the day then starts where the gap ends,
   // which is midnight read with the offset from before the change, the later candidate.
-  return new Date(real.length > 0 ? Math.min(...real) : Math.max(...candidates));
+  return real.length > 0 ? Math.min(...real) : Math.max(...candidates);
 }
