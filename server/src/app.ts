@@ -2,9 +2,8 @@
  * Builds the Nest application the same way for `npm start` and for the tests: API under
  * /api, socket.io at /socket.io, the built client at /, errors in the contract's shape.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type INestApplication, RequestMethod } from '@nestjs/common';
@@ -15,11 +14,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { Logger as Pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
 import { attachRedisAdapter } from './live/redis-adapter.js';
 import { createPino, PinoNestLogger } from './observability/logger.js';
+import { MetricsService } from './observability/metrics.service.js';
+import { requestLog } from './observability/request-log.js';
 import { answerClientErrors } from './common/client-error.js';
 import { CONTENT_SECURITY_POLICY } from './common/content-security-policy.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
@@ -75,14 +75,7 @@ export async function createApp(config: AppConfig, log: Pino = createPino(config
     logger: new PinoNestLogger(log),
     bodyParser: false,
   });
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: requestIdOf,
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (request) => request.url === '/api/health' || request.url === '/metrics' },
-    }),
-  );
+  app.use(requestLog(log, app.get(MetricsService)));
   // Behind nginx the client's address is in X-Forwarded-For: rate limits and the audit log need it.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
@@ -137,16 +130,6 @@ export function originAllowed(origin: string | undefined, host: string | undefin
   } catch {
     return false;
   }
-}
-
-const REQUEST_ID = /^[\w.-]{1,100}$/;
-
-/** A caller's X-Request-Id when it is sane, else a new one; echoed back and carried into events. */
-function requestIdOf(request: IncomingMessage, response: ServerResponse): string {
-  const given = request.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  response.setHeader('X-Request-Id', id);
-  return id;
 }
 
 /** body-parser's failures in the contract's shape: they happen before any Nest filter runs. */
