@@ -17,6 +17,7 @@ import type { Logger as Pino } from 'pino';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
 import { attachRedisAdapter } from './live/redis-adapter.js';
+import { SlicedAdapter } from './live/sliced-broadcast.js';
 import { createPino, PinoNestLogger } from './observability/logger.js';
 import { MetricsService } from './observability/metrics.service.js';
 import { requestLog } from './observability/request-log.js';
@@ -51,6 +52,8 @@ class LiveIoAdapter extends IoAdapter {
       cors: this.config.corsOrigins.length ? { origin: this.config.corsOrigins, credentials: true } : undefined,
       pingInterval: 25_000,
       pingTimeout: 20_000,
+      // Broadcasts to many sockets are written a few milliseconds at a time (live/sliced-broadcast.ts).
+      adapter: SlicedAdapter,
     });
     if (this.config.redisUrl) attachRedisAdapter(server, this.config.redisUrl);
     // Engine.io keeps each connection's upgrade request (headers, the parsed URL, the TCP socket's

@@ -4,9 +4,13 @@
  * travel through Redis: each node reads the event log and emits locally.
  */
 import { Logger } from '@nestjs/common';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Server } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
+import { sliced } from './sliced-broadcast.js';
+
+/** Local broadcasts in slices, as on a single node (sliced-broadcast.ts). */
+const SlicedRedisAdapter = sliced(RedisAdapter);
 
 export function attachRedisAdapter(server: Server, redisUrl: string): void {
   const logger = new Logger('RedisAdapter');
@@ -14,7 +18,10 @@ export function attachRedisAdapter(server: Server, redisUrl: string): void {
   const pub = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
-  server.adapter(createAdapter(pub, sub));
+  // socket.io calls it with `new`, as createAdapter's: a function, not an arrow.
+  server.adapter(function linkedAdapter(namespace: Namespace) {
+    return new SlicedRedisAdapter(namespace, pub, sub);
+  } as unknown as Parameters<Server['adapter']>[0]);
   const close = server.close.bind(server);
   server.close = (fn?: (err?: Error) => void) =>
     // The adapter unsubscribes while closing: quit after that, so its last commands get answers.
