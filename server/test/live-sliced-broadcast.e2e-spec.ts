@@ -19,7 +19,7 @@ describe('sliced broadcasts', () => {
   let http: HttpServer;
   let server: Server;
   let clients: Socket[] = [];
-  let serverSockets: ServerSocket[] = [];
+  const serverSockets: ServerSocket[] = [];
   let written = 0;
   const received = new Map<Socket, number[]>();
 
