@@ -181,6 +181,8 @@ async function main() {
     /** Before a measured phase: give other people's builds a moment to leave the cores. */
     quiet: () => quietly(groups, sizes.phaseQuietWaitSec),
     profiles: {},
+    /** Whether this run profiles (scenarios that profile other processes, a browser page, ask this). */
+    profile,
     async profiled(label, measured, work) {
       if (!profile) return work();
       await measured.probe('profile-start');

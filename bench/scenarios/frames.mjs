@@ -6,6 +6,9 @@
  */
 import { nowMs, sleep } from '../lib/clock.mjs';
 import { openWallboard } from '../lib/browser.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizeProfile } from '../lib/profile-summary.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
 async function sendChanges(ctx, { rate, durationSec }) {
@@ -68,8 +71,19 @@ export async function frames(ctx) {
     await ctx.quiet();
     const meter = ctx.meter('browser');
     ctx.serverPlan.winEvery = 10;
+    // With --profile, the page's own CPU profile (read it against an unminified client build).
+    if (ctx.profile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const applied = await sendChanges(ctx, { rate, durationSec });
     ctx.serverPlan.winEvery = 0;
+    if (ctx.profile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      ctx.profiles['frames/page'] = summarizeProfile(profile);
+      if (process.env.BENCH_PROFILE_DIR) writeFileSync(join(process.env.BENCH_PROFILE_DIR, `page-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    }
     await sleep(500); // the last update's render
     sampling = false;
     await sampler;
