@@ -97,7 +97,9 @@ async function measure(node, adapter) {
 
 const median = (values) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : null;
+  if (!sorted.length) return null;
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
 };
 
 async function main() {
@@ -124,7 +126,11 @@ async function main() {
   }
   results.machine.loadAvgAtEnd = os.loadavg().map((v) => round(v));
   results.summary = Object.values(versions).map((node) => {
-    const of = (adapter, key) => median(results.rounds.filter((row) => row.node === node && row.adapter === adapter).map((row) => row[key]));
+    const rowsOf = (adapter) => results.rounds.filter((row) => row.node === node && row.adapter === adapter);
+    const of = (adapter, key) => round(median(rowsOf(adapter).map((row) => row[key])), 1);
+    // Each round's fastify against the express measured just before it: a neighbour's load
+    // that comes and goes hits a pair alike, so the median of paired ratios is the steadier one.
+    const paired = (key) => ratio(median(rowsOf('fastify').map((row, i) => row[key] / rowsOf('express')[i][key])), 1);
     const figures = Object.fromEntries(
       ADAPTERS.map((adapter) => [adapter, { perSec: of(adapter, 'perSec'), cpuUsPerRequest: of(adapter, 'cpuUsPerRequest'), p99Ms: of(adapter, 'p99Ms') }]),
     );
@@ -132,8 +138,8 @@ async function main() {
       node,
       ...figures,
       fastifyOverExpress: {
-        perSec: ratio(figures.fastify.perSec, figures.express.perSec),
-        cpuUsPerRequest: ratio(figures.fastify.cpuUsPerRequest, figures.express.cpuUsPerRequest),
+        perSec: paired('perSec'),
+        cpuUsPerRequest: paired('cpuUsPerRequest'),
       },
     };
   });
@@ -143,7 +149,7 @@ async function main() {
   console.log('| node | adapter | req/s | CPU µs/req | p99 ms |\n| --- | --- | --- | --- | --- |');
   for (const s of results.summary) {
     for (const adapter of ADAPTERS) console.log(`| ${s.node} | ${adapter} | ${s[adapter].perSec} | ${s[adapter].cpuUsPerRequest} | ${s[adapter].p99Ms} |`);
-    console.log(`| ${s.node} | fastify ÷ express | ${s.fastifyOverExpress.perSec} | ${s.fastifyOverExpress.cpuUsPerRequest} | |`);
+    console.log(`| ${s.node} | fastify ÷ express (median of paired rounds) | ${s.fastifyOverExpress.perSec} | ${s.fastifyOverExpress.cpuUsPerRequest} | |`);
   }
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${RESULTS}`);
