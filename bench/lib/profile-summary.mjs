@@ -26,7 +26,11 @@ function packageOf(url, functionName) {
   return url.replace(/^.*\//, '');
 }
 
-export function summarizeProfile(profile, top = 12) {
+/**
+ * Packages get a longer list than functions: a question like "what share is the HTTP stack"
+ * adds up a dozen small packages (router, body-parser, raw-body, qs …) that a top 12 would drop.
+ */
+export function summarizeProfile(profile, top = 12, topPackages = 40) {
   const intervalMs = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples?.length ?? 1);
   const byPackage = new Map();
   const byFunction = new Map();
@@ -41,10 +45,10 @@ export function summarizeProfile(profile, top = 12) {
     const fn = `${functionName || '(anonymous)'} ${pkg}${url ? `:${lineNumber + 1}` : ''}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.hitCount);
   }
-  const share = (entries) =>
+  const share = (entries, limit) =>
     [...entries]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, limit)
       .map(([name, hits]) => ({ name, pct: Math.round((1000 * hits) / Math.max(1, busy)) / 10 }));
-  return { busyMs: Math.round(busy * intervalMs), byPackage: share(byPackage), byFunction: share(byFunction) };
+  return { busyMs: Math.round(busy * intervalMs), byPackage: share(byPackage, topPackages), byFunction: share(byFunction, top) };
 }
