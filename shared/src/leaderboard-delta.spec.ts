@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { LeaderboardRow } from './events.js';
 import { type LeaderboardEntry, LEADERBOARD_METRICS, type LeaderboardMetric, rankLeaderboard } from './kpi/leaderboard.js';
-import { applyLeaderboardDelta, isLeaderboardDelta, leaderboardChange, leaderboardFingerprint } from './leaderboard-delta.js';
+import { applyLeaderboardDelta, applyLeaderboardUpdate, isLeaderboardDelta, leaderboardChange, leaderboardFingerprint } from './leaderboard-delta.js';
 
 /** A few names and small values, so ties of value and of name are common. */
 const NAMES = ['Ayu', 'Budi', 'ayu', 'Ána', 'Citra'];
@@ -93,5 +93,20 @@ describe('leaderboardChange and applyLeaderboardDelta', () => {
     const reordered = { movement: 0, value: 3, name: 'Ayu', id: 'a', rank: 1 };
     expect(leaderboardFingerprint([row])).toBe(leaderboardFingerprint([reordered]));
     expect(leaderboardFingerprint([row])).not.toBe(leaderboardFingerprint([{ ...row, value: '3' }]));
+  });
+
+  it('applies a push only over older rows, and asks for a reload when a delta finds other rows', () => {
+    const row = (id: string, value: string, rank: number): LeaderboardRow => ({ rank, id, name: id, value, movement: null });
+    const a = [row('a', '2.00', 1), row('b', '1.00', 2), row('c', '0.50', 3), row('d', '0.25', 4)];
+    const b = [row('b', '3.00', 1), row('a', '2.00', 2), row('c', '0.50', 3), row('d', '0.25', 4)];
+    const delta = leaderboardChange(a, b)!;
+    expect(isLeaderboardDelta(delta)).toBe(true);
+    const held = { seq: 10, rows: a };
+    expect(applyLeaderboardUpdate(held, delta, 11)).toEqual({ seq: 11, rows: b });
+    // Loaded at the delta's seq or later: the change is in the rows already.
+    expect(applyLeaderboardUpdate(held, delta, 10)).toBe(held);
+    expect(applyLeaderboardUpdate({ seq: 10, rows: b }, delta, 11)).toBeNull();
+    expect(applyLeaderboardUpdate(held, { rows: b }, 10)).toEqual({ seq: 10, rows: b });
+    expect(applyLeaderboardUpdate(held, { rows: b }, 9)).toBe(held);
   });
 });

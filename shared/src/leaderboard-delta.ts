@@ -77,3 +77,22 @@ export function applyLeaderboardDelta(rows: readonly LeaderboardRow[], delta: Le
   for (const row of delta.changed) byId.set(row.id, row);
   return [...byId.values()].sort(compareLeaderboardRows);
 }
+
+/** A board as a screen holds it: the rows and the seq they reflect (a REST answer's, a snapshot's, a push's). */
+export interface HeldLeaderboard {
+  seq: number;
+  rows: LeaderboardRow[];
+}
+
+/**
+ * Applies one `leaderboard.updated` (of `seq`) over a held board. What is not newer than the held
+ * rows changes nothing and returns `held` itself (a late push must not undo a newer answer; a
+ * delta of the very seq held describes a change those rows already have). Null: a delta over
+ * other rows than those held, so the screen loads that board again.
+ */
+export function applyLeaderboardUpdate(held: HeldLeaderboard, change: LeaderboardChange, seq: number): HeldLeaderboard | null {
+  if (!isLeaderboardDelta(change)) return seq >= held.seq ? { seq, rows: change.rows } : held;
+  if (seq <= held.seq) return held;
+  const rows = applyLeaderboardDelta(held.rows, change);
+  return rows && { seq, rows };
+}
