@@ -1,7 +1,9 @@
 import {
   applyKpiUpdate,
+  applyLeaderboardUpdate,
   type KpisQueryInput,
   type LeaderboardQueryInput,
+  leaderboardKey,
   type LeaderboardResponse,
   leaderboardScopeKey,
   LIVE_PERIODS,
@@ -191,10 +193,16 @@ export const useFiguresStore = defineStore('figures', () => {
       return;
     }
     if (event.type === 'leaderboard.updated') {
-      const { metric, period, scope, rows } = event.payload;
-      const entry = boards.get(`${metric}|${period}|${scope}`);
+      const { metric, period, scope } = event.payload;
+      const entry = boards.get(leaderboardKey(metric, period, scope));
       const current = entry?.data.value;
-      if (entry && current && isPushed(entry) && event.seq >= current.seq) entry.data.value = { ...current, seq: event.seq, rows };
+      if (!entry || !current || !isPushed(entry)) return;
+      const next = applyLeaderboardUpdate(current, event.payload, event.seq);
+      // A delta over other rows than those held (a push lost, a load that came before a change
+      // was pushed): the board is loaded again, once; the answer on its way is that load.
+      if (next === null) {
+        if (!entry.controller) void load(entry);
+      } else if (next !== current) entry.data.value = { ...current, ...next };
       return;
     }
     if (!('seq' in event) || event.type === 'org.changed') return;
