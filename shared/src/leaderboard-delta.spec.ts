@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import type { LeaderboardRow } from './events.js';
 import { type LeaderboardEntry, LEADERBOARD_METRICS, type LeaderboardMetric, rankLeaderboard } from './kpi/leaderboard.js';
-import { applyLeaderboardDelta, applyLeaderboardUpdate, isLeaderboardDelta, leaderboardChange, leaderboardFingerprint } from './leaderboard-delta.js';
+import { applyLeaderboardDelta, applyLeaderboardUpdate, isLeaderboardDelta, loadCurrentBoard, leaderboardChange, leaderboardFingerprint } from './leaderboard-delta.js';
 
 /** A few names and small values, so ties of value and of name are common. */
 const NAMES = ['Ayu', 'Budi', 'ayu', 'Ána', 'Citra'];
-const valueOf = (metric: LeaderboardMetric) =>
+const valueOf = (metric: LeaderboardMetric): fc.Arbitrary<LeaderboardEntry['value']> =>
   metric === 'revenue'
     ? fc.option(fc.bigInt({ min: -300n, max: 300n }).map((v) => v * 1_000_00n), { nil: null, freq: 6 })
     : metric === 'winRate' || metric === 'attainment'
@@ -108,5 +108,26 @@ describe('leaderboardChange and applyLeaderboardDelta', () => {
     expect(applyLeaderboardUpdate({ seq: 10, rows: b }, delta, 11)).toBeNull();
     expect(applyLeaderboardUpdate(held, { rows: b }, 10)).toEqual({ seq: 10, rows: b });
     expect(applyLeaderboardUpdate(held, { rows: b }, 9)).toBe(held);
+  });
+
+  it('loads a board again while the answer is older than a push that came during the load, a few times at most', async () => {
+    /** Answers seq 5, 7, 9, 11 in turn; a push of seq `push` arrives while the first load runs. */
+    const loading = (push: number) => {
+      const pushed = { seq: 0 };
+      let calls = 0;
+      const load = () => {
+        if (calls === 0) pushed.seq = push;
+        return Promise.resolve({ seq: [5, 7, 9, 11][calls++], rows: [] });
+      };
+      return { run: () => loadCurrentBoard(load, pushed), calls: () => calls };
+    };
+    const behind = loading(8);
+    expect(await behind.run()).toEqual({ seq: 9, rows: [] });
+    const none = loading(0);
+    expect(await none.run()).toEqual({ seq: 5, rows: [] });
+    expect(none.calls()).toBe(1);
+    const ahead = loading(100);
+    expect(await ahead.run()).toEqual({ seq: 9, rows: [] });
+    expect(ahead.calls()).toBe(3);
   });
 });

@@ -7,6 +7,7 @@ import {
   type Deal,
   leaderboardKey,
   type LeaderboardRow,
+  loadCurrentBoard,
   type LiveEvent,
   type LoggedEvent,
   type MoneyString,
@@ -106,8 +107,8 @@ export const useBoardStore = defineStore('board', () => {
   let snapshotWanted = false;
   /** The seq the shown leaderboard reflects, so a late, older update cannot overwrite a newer one. */
   let leaderboardSeq = -1;
-  /** The board being loaded again over REST after a delta that did not fit it; one load at a time. */
-  let leaderboardReload: Promise<void> | null = null;
+  /** While the board loads again over REST, the newest push that came meanwhile (loadCurrentBoard); null otherwise. */
+  let pushedWhileReloading: { seq: number } | null = null;
 
   const ready = computed(() => lastSeq.value !== null);
   const stageLabels = computed(() => new Map(stages.value.map((stage) => [stage.key, stage.label])));
@@ -324,6 +325,11 @@ export const useBoardStore = defineStore('board', () => {
     // first snapshot there is nothing to apply a delta to: the snapshot brings the board.
     const { metric, period, scope } = event.payload;
     if (leaderboardKey(metric, period, scope) !== WALLBOARD_BOARD_KEY || lastSeq.value === null) return;
+    // Not applied to rows the load on its way replaces: its answer is made at least as recent.
+    if (pushedWhileReloading) {
+      pushedWhileReloading.seq = Math.max(pushedWhileReloading.seq, event.seq);
+      return;
+    }
     const held = { seq: leaderboardSeq, rows: leaderboard.value };
     const next = applyLeaderboardUpdate(held, event.payload, event.seq);
     if (next === null) reloadLeaderboard();
@@ -341,14 +347,15 @@ export const useBoardStore = defineStore('board', () => {
    * A failed load leaves the board as it is; the next delta that does not fit tries again.
    */
   function reloadLeaderboard(): void {
-    if (leaderboardReload) return;
-    leaderboardReload = fetchLeaderboard({ metric: 'revenue', period: 'month' })
+    const pushed = { seq: -1 };
+    pushedWhileReloading = pushed;
+    loadCurrentBoard(() => fetchLeaderboard({ metric: 'revenue', period: 'month' }), pushed)
       .then((answer) => {
         if (answer.seq >= leaderboardSeq) showLeaderboard(answer.seq, answer.rows);
       })
       .catch((error: unknown) => console.warn('Salesboard: reloading the leaderboard failed', error))
       .finally(() => {
-        leaderboardReload = null;
+        pushedWhileReloading = null;
       });
   }
 

@@ -138,7 +138,7 @@ describe('figures store', () => {
       loadBoard.mockResolvedValueOnce(boardAnswer(10, [ayu, budi]));
       const held = scope.run(() => useLeaderboardFigures(() => ({ metric: 'revenue', period: 'month', teamId: TEAM })))!;
       useLiveStore().subscribed = { scope: { teamId: TEAM }, generation: 1, reconnected: false };
-      await flush();
+      await vi.waitFor(() => expect(held.data.value?.seq).toBe(10));
       expect(loadBoard).toHaveBeenCalledTimes(1);
       return held;
     }
@@ -162,9 +162,22 @@ describe('figures store', () => {
       const missed = [{ ...ayu, value: '800.00' }, budi];
       useBoardStore().receive(liveEvent.leaderboardDelta(12, missed, [{ ...ayu, value: '850.00' }], [], TEAM_BOARD));
       useBoardStore().receive(liveEvent.leaderboardDelta(13, [{ ...ayu, value: '850.00' }, budi], [{ ...ayu, value: '900.00' }], [], TEAM_BOARD));
-      await flush();
+      await vi.waitFor(() => expect(held.data.value).toMatchObject({ seq: 13, rows: fresh }));
       expect(loadBoard).toHaveBeenCalledTimes(2);
-      expect(held.data.value).toMatchObject({ seq: 13, rows: fresh });
+    });
+
+    it('loads again when a push came during the load that its answer is older than', async () => {
+      const held = await openTeamBoard();
+      let answer!: (value: LeaderboardResponse) => void;
+      loadBoard.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+      const fresh = [{ ...ayu, value: '900.00' }, budi];
+      loadBoard.mockResolvedValueOnce(boardAnswer(14, fresh));
+      useBoardStore().receive(liveEvent.leaderboardDelta(12, [{ ...ayu, value: '800.00' }, budi], [{ ...ayu, value: '850.00' }], [], TEAM_BOARD));
+      // Seq 14 comes while the reload runs; the answer, read at 13, would leave the board behind it.
+      useBoardStore().receive(liveEvent.leaderboardDelta(14, [{ ...ayu, value: '850.00' }, budi], [{ ...ayu, value: '900.00' }], [], TEAM_BOARD));
+      answer(boardAnswer(13, [{ ...ayu, value: '850.00' }, budi]));
+      await vi.waitFor(() => expect(held.data.value).toMatchObject({ seq: 14, rows: fresh }));
+      expect(loadBoard).toHaveBeenCalledTimes(3);
     });
   });
 });

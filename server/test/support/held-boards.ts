@@ -3,11 +3,12 @@
  * `leaderboard.updated` after it applied the way the client's stores apply it, and loaded again
  * over REST when a delta does not fit the rows held.
  */
-import { applyLeaderboardUpdate, type HeldLeaderboard, leaderboardKey, type LiveEvent } from '@salesboard/shared';
+import { applyLeaderboardUpdate, type HeldLeaderboard, leaderboardKey, type LiveEvent, loadCurrentBoard } from '@salesboard/shared';
 
 export class HeldBoards {
   private readonly held = new Map<string, HeldLeaderboard>();
-  private readonly reloading = new Set<string>();
+  /** Per board being loaded again, the newest push that came meanwhile (loadCurrentBoard). */
+  private readonly reloading = new Map<string, { seq: number }>();
   /** Deltas that found other rows than their base, by board: each cost a reload. */
   readonly mismatched: string[] = [];
 
@@ -30,7 +31,9 @@ export class HeldBoards {
     const { metric, period, scope } = event.payload;
     const key = leaderboardKey(metric, period, scope);
     const current = this.held.get(key);
-    if (!current || this.reloading.has(key)) return;
+    const pushed = this.reloading.get(key);
+    if (pushed) pushed.seq = Math.max(pushed.seq, event.seq);
+    if (!current || pushed) return;
     const next = applyLeaderboardUpdate(current, event.payload, event.seq);
     if (next) {
       this.held.set(key, next);
@@ -38,8 +41,10 @@ export class HeldBoards {
     }
     this.mismatched.push(key);
     if (!this.reload) return;
-    this.reloading.add(key);
-    void this.reload(key)
+    const reload = this.reload;
+    const meanwhile = { seq: -1 };
+    this.reloading.set(key, meanwhile);
+    void loadCurrentBoard(() => reload(key), meanwhile)
       .then((board) => this.hold(key, board))
       .finally(() => this.reloading.delete(key));
   }
