@@ -62,7 +62,12 @@ describe('live KPI and leaderboard updates', () => {
       (e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${org.team.id}`,
     )) as Derived<'leaderboard.updated'>;
     // Only the winner's row moved: the teammate with nothing yet this month stays unranked, unsent.
-    expect(teamBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', changed: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }], removed: [] });
+    expect(teamBoard.payload).toMatchObject({
+      metric: 'revenue',
+      period: 'month',
+      changed: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }],
+      removed: [],
+    });
     expect(teamA.boards.get(teamKey)?.rows).toMatchObject([
       { rank: 1, id: org.reps[0].id, value: '125000000.00' },
       { rank: null, id: org.reps[1].id, value: '0.00', movement: null },
@@ -175,7 +180,12 @@ describe('live KPI and leaderboard updates', () => {
     const wallboardUrl = '/api/leaderboard?metric=revenue&period=month';
     const fresh = async () => (await t.keyApi.get(wallboardUrl).expect(200)).body as LeaderboardResponse;
     const newRep = async (name: string, teamId: string) =>
-      (await t.keyApi.post('/api/reps').send({ name, email: `${name.toLowerCase().replace(/\W/g, '.')}.${Date.now()}@example.co.id`, teamId }).expect(201)).body as Rep;
+      (
+        await t.keyApi
+          .post('/api/reps')
+          .send({ name, email: `${name.toLowerCase().replace(/\W/g, '.')}.${Date.now()}@example.co.id`, teamId })
+          .expect(201)
+      ).body as Rep;
     /** A wallboard that loaded its board over REST once the server had sent everything, as a screen does. */
     const wallboardHolding = async () => {
       await sleep(400);
@@ -194,7 +204,8 @@ describe('live KPI and leaderboard updates', () => {
       }
       expect(wallboard.boards.get(WALLBOARD_BOARD_KEY)?.rows).toEqual(rest.rows);
     };
-    const wallboardPushes = (wallboard: RecordingClient) => boardUpdates(wallboard).filter((e) => leaderboardKey(e.payload.metric, e.payload.period, e.payload.scope) === WALLBOARD_BOARD_KEY);
+    const wallboardPushes = (wallboard: RecordingClient) =>
+      boardUpdates(wallboard).filter((e) => leaderboardKey(e.payload.metric, e.payload.period, e.payload.scope) === WALLBOARD_BOARD_KEY);
 
     it('sends a won deal as the rows it moved only, which over the first GET give what a fresh GET answers', async () => {
       const team = (await t.keyApi.post('/api/teams').send({ name: 'Medan' }).expect(201)).body as Team;
@@ -239,8 +250,16 @@ describe('live KPI and leaderboard updates', () => {
       for (const [step, next] of changes.entries()) {
         const what = `change ${step} (${JSON.stringify(next)}, seed ${seed})`;
         if (next.kind === 'win') won.push((await createDeal(t.keyApi, reps[next.rep % reps.length].id, { amount: next.amount, stage: 'won' })).id);
-        if (next.kind === 'amount' && won.length > 0) await t.keyApi.patch(`/api/deals/${won[next.deal % won.length]}`).send({ amount: next.amount }).expect(200);
-        if (next.kind === 'rename') await t.api.patch(`/api/reps/${reps[next.rep % reps.length].id}`).send({ name: next.name }).expect(200);
+        if (next.kind === 'amount' && won.length > 0)
+          await t.keyApi
+            .patch(`/api/deals/${won[next.deal % won.length]}`)
+            .send({ amount: next.amount })
+            .expect(200);
+        if (next.kind === 'rename')
+          await t.api
+            .patch(`/api/reps/${reps[next.rep % reps.length].id}`)
+            .send({ name: next.name })
+            .expect(200);
         if (next.kind === 'join') reps.push(await newRep(`Makassar ${reps.length}`, team.id));
         if (next.kind === 'leave' && reps.length > 1) {
           const [leaving] = reps.splice(next.rep % reps.length, 1);

@@ -1,13 +1,23 @@
 import fc from 'fast-check';
 import type { LeaderboardRow } from './events.js';
 import { type LeaderboardEntry, LEADERBOARD_METRICS, type LeaderboardMetric, rankLeaderboard } from './kpi/leaderboard.js';
-import { applyLeaderboardDelta, applyLeaderboardUpdate, isLeaderboardDelta, loadCurrentBoard, leaderboardChange, leaderboardFingerprint } from './leaderboard-delta.js';
+import {
+  applyLeaderboardDelta,
+  applyLeaderboardUpdate,
+  isLeaderboardDelta,
+  loadCurrentBoard,
+  leaderboardChange,
+  leaderboardFingerprint,
+} from './leaderboard-delta.js';
 
 /** A few names and small values, so ties of value and of name are common. */
 const NAMES = ['Ayu', 'Budi', 'ayu', 'Ána', 'Citra'];
 const valueOf = (metric: LeaderboardMetric): fc.Arbitrary<LeaderboardEntry['value']> =>
   metric === 'revenue'
-    ? fc.option(fc.bigInt({ min: -300n, max: 300n }).map((v) => v * 1_000_00n), { nil: null, freq: 6 })
+    ? fc.option(
+        fc.bigInt({ min: -300n, max: 300n }).map((v) => v * 1_000_00n),
+        { nil: null, freq: 6 },
+      )
     : metric === 'winRate' || metric === 'attainment'
       ? fc.option(fc.constantFrom(0, 0.25, 0.5, 1 / 3, 1.5), { nil: null, freq: 6 })
       : fc.option(fc.integer({ min: 0, max: 4 }), { nil: null, freq: 6 });
@@ -110,7 +120,7 @@ describe('leaderboardChange and applyLeaderboardDelta', () => {
     expect(applyLeaderboardUpdate(held, { rows: b }, 9)).toBe(held);
   });
 
-  it('loads a board again while the answer is older than a push that came during the load, a few times at most', async () => {
+  it('loads a board again as long as the answer is older than a push that came during the load', async () => {
     /** Answers seq 5, 7, 9, 11 in turn; a push of seq `push` arrives while the first load runs. */
     const loading = (push: number) => {
       const pushed = { seq: 0 };
@@ -123,11 +133,9 @@ describe('leaderboardChange and applyLeaderboardDelta', () => {
     };
     const behind = loading(8);
     expect(await behind.run()).toEqual({ seq: 9, rows: [] });
+    expect(behind.calls()).toBe(3);
     const none = loading(0);
     expect(await none.run()).toEqual({ seq: 5, rows: [] });
     expect(none.calls()).toBe(1);
-    const ahead = loading(100);
-    expect(await ahead.run()).toEqual({ seq: 9, rows: [] });
-    expect(ahead.calls()).toBe(3);
   });
 });

@@ -97,19 +97,16 @@ export function applyLeaderboardUpdate(held: HeldLeaderboard, change: Leaderboar
   return rows && { seq, rows };
 }
 
-/** Loads again at most this often in a row while pushes keep overtaking the answers. */
-const RELOAD_TRIES = 3;
-
 /**
- * Loads a board that a delta did not fit, again if a push came meanwhile that the answer is older
- * than: pushes that arrive while a board is loading are not applied (they are made from rows the
- * screen does not hold yet), so an answer older than one of them would leave the board behind
- * with nothing coming to fix it. `pushedWhileLoading.seq`: the newest such push's seq, kept
- * current by the caller while this runs. After a few tries the answer stands: pushes that keep
- * coming bring the next chance to load.
+ * Loads a board that a delta did not fit, again as long as a push came meanwhile that the answer
+ * is older than: pushes that arrive while a board is loading are not applied (they are made from
+ * rows the screen does not hold yet), so an answer older than one of them would leave the board
+ * behind, with nothing coming to fix it once the stream goes quiet. `pushedWhileLoading.seq`: the
+ * newest such push's seq, kept current by the caller while this runs. It ends when an answer is
+ * read after the last push, which comes at most 4 times a second per board (the server's window).
  */
 export async function loadCurrentBoard<T extends HeldLeaderboard>(load: () => Promise<T>, pushedWhileLoading: { seq: number }): Promise<T> {
   let answer = await load();
-  for (let tries = 1; tries < RELOAD_TRIES && pushedWhileLoading.seq > answer.seq; tries++) answer = await load();
+  while (pushedWhileLoading.seq > answer.seq) answer = await load();
   return answer;
 }

@@ -259,7 +259,10 @@ describe('board store', () => {
     answer({ seq: 13, rows: fresh } as Awaited<ReturnType<typeof fetchLeaderboard>>);
     await vi.waitFor(() => expect(board.leaderboard).toEqual(fresh));
     // The next delta is made from those rows: it applies.
-    const after = [{ ...budi, rank: 1, value: '1300000000.00' }, { ...ayu, rank: 2 }];
+    const after = [
+      { ...budi, rank: 1, value: '1300000000.00' },
+      { ...ayu, rank: 2 },
+    ];
     board.receive(liveEvent.leaderboardDelta(14, fresh, after));
     expect(board.leaderboard).toEqual(after);
     expect(load).toHaveBeenCalledTimes(1);

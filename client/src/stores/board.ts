@@ -113,7 +113,10 @@ export const useBoardStore = defineStore('board', () => {
   const ready = computed(() => lastSeq.value !== null);
   const stageLabels = computed(() => new Map(stages.value.map((stage) => [stage.key, stage.label])));
   const openPipeline = computed(() =>
-    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), { count: 0, amountMinor: 0n }),
+    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), {
+      count: 0,
+      amountMinor: 0n,
+    }),
   );
 
   function stageLabel(key: string): string {
@@ -293,8 +296,7 @@ export const useBoardStore = defineStore('board', () => {
         if (previous.amount === undefined && previous.amountInOrgCurrency === undefined && previous.stage === undefined) break;
         // Take the deal out where it counted before the change and put it back where it counts now. An
         // event logged before conversion existed has no amountInOrgCurrency: its deals were all in the organisation's currency.
-        const before =
-          previous.amountInOrgCurrency !== undefined ? (previous.amountInOrgCurrency ?? '0.00') : (previous.amount ?? orgAmountOf(deal));
+        const before = previous.amountInOrgCurrency !== undefined ? (previous.amountInOrgCurrency ?? '0.00') : (previous.amount ?? orgAmountOf(deal));
         movePipeline({ stage: previous.stage ?? deal.stage, amount: before }, placementOf(deal));
         break;
       }
