@@ -1,5 +1,6 @@
 /** `kpi.updated` and `leaderboard.updated` on the socket: only to the scopes that changed, coalesced, with only what changed. */
-import type { LeaderboardResponse, LiveEvent, Rep, Team } from '@salesboard/shared';
+import { isLeaderboardDelta, type LeaderboardResponse, leaderboardKey, type LiveEvent, type Rep, type Team, WALLBOARD_BOARD_KEY } from '@salesboard/shared';
+import fc from 'fast-check';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -43,6 +44,10 @@ describe('live KPI and leaderboard updates', () => {
     await wallboard.waitForSnapshot();
     const deal = await createDeal(t.keyApi, org.reps[0].id, { amount: '125000000', stage: 'negotiation' });
     await sleep(400);
+    // The team's screen loads its board after subscribing, as the dashboard does, and applies what comes.
+    const teamKey = leaderboardKey('revenue', 'month', `team:${org.team.id}`);
+    const teamBoardUrl = `/api/leaderboard?metric=revenue&period=month&teamId=${org.team.id}`;
+    teamA.boards.hold(teamKey, (await t.keyApi.get(teamBoardUrl).expect(200)).body as LeaderboardResponse);
     const before = { teamA: teamA.events.length, other: other.events.length, wallboard: wallboard.events.length };
 
     await t.keyApi.post(`/api/deals/${deal.id}/stage`).send({ stage: 'won' }).expect(200);
@@ -56,23 +61,25 @@ describe('live KPI and leaderboard updates', () => {
     const teamBoard = (await teamA.waitForEvent(
       (e) => e.type === 'leaderboard.updated' && e.payload.scope === `team:${org.team.id}`,
     )) as Derived<'leaderboard.updated'>;
+    // Only the winner's row moved: the teammate with nothing yet this month stays unranked, unsent.
     expect(teamBoard.payload).toMatchObject({
       metric: 'revenue',
       period: 'month',
-      // The teammate with nothing yet this month is listed, unranked.
-      rows: [
-        { rank: 1, id: org.reps[0].id, value: '125000000.00' },
-        { rank: null, id: org.reps[1].id, value: '0.00', movement: null },
-      ],
+      changed: [{ rank: 1, id: org.reps[0].id, value: '125000000.00' }],
+      removed: [],
     });
-    // What the socket pushed is what REST answers for the same board.
-    const rest = (await t.keyApi.get(`/api/leaderboard?metric=revenue&period=month&teamId=${org.team.id}`).expect(200)).body as LeaderboardResponse;
-    expect(teamBoard.payload.rows).toEqual(rest.rows);
-    const orgBoard = (await wallboard.waitForEvent(
-      (e) => e.type === 'leaderboard.updated' && e.payload.rows[0]?.value === '125000000.00',
-    )) as Derived<'leaderboard.updated'>;
+    expect(teamA.boards.get(teamKey)?.rows).toMatchObject([
+      { rank: 1, id: org.reps[0].id, value: '125000000.00' },
+      { rank: null, id: org.reps[1].id, value: '0.00', movement: null },
+    ]);
+    // What the screen holds with the push applied is what REST answers for the same board.
+    const rest = (await t.keyApi.get(teamBoardUrl).expect(200)).body as LeaderboardResponse;
+    expect(teamA.boards.get(teamKey)).toEqual({ seq: teamBoard.seq, rows: rest.rows });
+    await wallboard.waitFor(() => wallboard.boards.get(WALLBOARD_BOARD_KEY)?.rows[0]?.value === '125000000.00', 5000, 'the win on the wallboard');
+    const orgBoard = boardUpdates(wallboard).at(-1)!;
     expect(orgBoard.payload).toMatchObject({ metric: 'revenue', period: 'month', scope: 'all' });
     expect(orgBoard.seq).toBe(update.seq);
+    expect([...teamA.boards.mismatched, ...wallboard.boards.mismatched]).toEqual([]);
 
     await sleep(600);
     expect(kpiUpdates(other).length).toBe(0);
@@ -122,7 +129,9 @@ describe('live KPI and leaderboard updates', () => {
     await createDeal(t.keyApi, repB.id, { amount: '7000000', stage: 'won' });
     const wonBoard = (await client.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.metric === 'won')) as Derived<'leaderboard.updated'>;
     expect(wonBoard.payload).toMatchObject({ period: 'quarter', scope: 'all' });
-    expect(wonBoard.payload.rows.find((row) => row.id === repB.id)?.value).toBeGreaterThanOrEqual(1);
+    // Nobody showed that board before: its first push is whole.
+    expect(isLeaderboardDelta(wonBoard.payload)).toBe(false);
+    expect('rows' in wonBoard.payload && wonBoard.payload.rows.find((row) => row.id === repB.id)?.value).toBeGreaterThanOrEqual(1);
     await client.waitForEvent((e) => e.type === 'leaderboard.updated' && e.payload.scope === 'teams' && e.payload.period === 'year');
     await sleep(400);
     // team B's board: asked for, but the socket follows a rep of team A, so it is not joined.
@@ -165,5 +174,103 @@ describe('live KPI and leaderboard updates', () => {
       expect(answer.ok).toBe(false);
       expect(answer.error).toMatch(/boards\.0/);
     }
+  });
+
+  describe('the wallboard board as deltas', () => {
+    const wallboardUrl = '/api/leaderboard?metric=revenue&period=month';
+    const fresh = async () => (await t.keyApi.get(wallboardUrl).expect(200)).body as LeaderboardResponse;
+    const newRep = async (name: string, teamId: string) =>
+      (
+        await t.keyApi
+          .post('/api/reps')
+          .send({ name, email: `${name.toLowerCase().replace(/\W/g, '.')}.${Date.now()}@example.co.id`, teamId })
+          .expect(201)
+      ).body as Rep;
+    /** A wallboard that loaded its board over REST once the server had sent everything, as a screen does. */
+    const wallboardHolding = async () => {
+      await sleep(400);
+      const wallboard = connectLive(t.baseUrl, { token: t.apiKey });
+      clients.push(wallboard);
+      await wallboard.waitForSnapshot();
+      wallboard.boards.hold(WALLBOARD_BOARD_KEY, await fresh());
+      return wallboard;
+    };
+    /** Until what the wallboard holds, every push applied, is what a fresh GET answers. */
+    const heldMatchesFresh = async (wallboard: RecordingClient, what: string) => {
+      let rest = await fresh();
+      for (const started = Date.now(); JSON.stringify(wallboard.boards.get(WALLBOARD_BOARD_KEY)?.rows) !== JSON.stringify(rest.rows); rest = await fresh()) {
+        if (Date.now() - started > 5000) throw new Error(`after ${what}: the wallboard holds a board other than GET /api/leaderboard's`);
+        await sleep(50);
+      }
+      expect(wallboard.boards.get(WALLBOARD_BOARD_KEY)?.rows).toEqual(rest.rows);
+    };
+    const wallboardPushes = (wallboard: RecordingClient) =>
+      boardUpdates(wallboard).filter((e) => leaderboardKey(e.payload.metric, e.payload.period, e.payload.scope) === WALLBOARD_BOARD_KEY);
+
+    it('sends a won deal as the rows it moved only, which over the first GET give what a fresh GET answers', async () => {
+      const team = (await t.keyApi.post('/api/teams').send({ name: 'Medan' }).expect(201)).body as Team;
+      const reps: Rep[] = [];
+      for (const [index, amount] of ['940000000', '930000000', '920000000', '910000000'].entries()) {
+        const rep = await newRep(`Medan ${index}`, team.id);
+        reps.push(rep);
+        await createDeal(t.keyApi, rep.id, { amount, stage: 'won' });
+      }
+      const wallboard = await wallboardHolding();
+      const first = wallboard.boards.get(WALLBOARD_BOARD_KEY)!;
+
+      // The last of the four passes the third: their two rows change, no other.
+      await createDeal(t.keyApi, reps[3].id, { amount: '15000000', stage: 'won' });
+      await heldMatchesFresh(wallboard, 'the win');
+      const pushes = wallboardPushes(wallboard).filter((e) => e.seq > first.seq);
+      expect(pushes).toHaveLength(1);
+      const [push] = pushes;
+      expect(isLeaderboardDelta(push.payload)).toBe(true);
+      expect(push.payload).toMatchObject({ removed: [] });
+      expect('changed' in push.payload && push.payload.changed.map((row) => row.id)).toEqual([reps[3].id, reps[2].id]);
+      expect('changed' in push.payload && push.payload.changed.map((row) => row.value)).toEqual(['925000000.00', '920000000.00']);
+      expect(wallboard.boards.mismatched).toEqual([]);
+    });
+
+    it('keeps a screen that applies every delta to its first GET equal to a fresh GET through random changes', async () => {
+      const seed = Date.now() % 1_000_000;
+      const team = (await t.keyApi.post('/api/teams').send({ name: 'Makassar' }).expect(201)).body as Team;
+      const reps: Rep[] = [];
+      for (let i = 0; i < 4; i++) reps.push(await newRep(`Makassar ${i}`, team.id));
+      const won: string[] = [];
+      const wallboard = await wallboardHolding();
+      // Few amounts and names, so values and names tie; reps come (a new one) and go (deactivated).
+      const change = fc.oneof(
+        { arbitrary: fc.record({ kind: fc.constant('win' as const), rep: fc.nat(), amount: fc.constantFrom('1000000', '2000000', '3000000') }), weight: 5 },
+        { arbitrary: fc.record({ kind: fc.constant('amount' as const), deal: fc.nat(), amount: fc.constantFrom('500000', '2000000', '4000000') }), weight: 2 },
+        { arbitrary: fc.record({ kind: fc.constant('rename' as const), rep: fc.nat(), name: fc.constantFrom('Makassar A', 'Makassar B') }), weight: 2 },
+        { arbitrary: fc.record({ kind: fc.constant('join' as const) }), weight: 1 },
+        { arbitrary: fc.record({ kind: fc.constant('leave' as const), rep: fc.nat() }), weight: 1 },
+      );
+      const [changes] = fc.sample(fc.array(change, { minLength: 12, maxLength: 12 }), { numRuns: 1, seed });
+      for (const [step, next] of changes.entries()) {
+        const what = `change ${step} (${JSON.stringify(next)}, seed ${seed})`;
+        if (next.kind === 'win') won.push((await createDeal(t.keyApi, reps[next.rep % reps.length].id, { amount: next.amount, stage: 'won' })).id);
+        if (next.kind === 'amount' && won.length > 0)
+          await t.keyApi
+            .patch(`/api/deals/${won[next.deal % won.length]}`)
+            .send({ amount: next.amount })
+            .expect(200);
+        if (next.kind === 'rename')
+          await t.api
+            .patch(`/api/reps/${reps[next.rep % reps.length].id}`)
+            .send({ name: next.name })
+            .expect(200);
+        if (next.kind === 'join') reps.push(await newRep(`Makassar ${reps.length}`, team.id));
+        if (next.kind === 'leave' && reps.length > 1) {
+          const [leaving] = reps.splice(next.rep % reps.length, 1);
+          await t.api.patch(`/api/reps/${leaving.id}`).send({ active: false }).expect(200);
+        }
+        await heldMatchesFresh(wallboard, what);
+      }
+      const pushes = wallboardPushes(wallboard);
+      expect(pushes.some((e) => isLeaderboardDelta(e.payload))).toBe(true);
+      // Every delta applied to the rows the screen held: none needed a reload.
+      expect(wallboard.boards.mismatched).toEqual([]);
+    }, 60_000);
   });
 });

@@ -1,4 +1,4 @@
-import { type Deal, isLoggedEvent } from '@salesboard/shared';
+import { type Deal, isLoggedEvent, WALLBOARD_BOARD_KEY } from '@salesboard/shared';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -50,16 +50,11 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
     const won = await client.waitForEvent((e) => e.type === 'deal.won');
     expect(won.payload).toMatchObject({ to: 'won', deal: { amount: '275000000.50', closedAt: expect.any(String) } });
     // Boards of other metrics and periods, and updates coalesced from earlier changes, may come
-    // first: the wallboard's board (revenue, month, everyone) must end with the win on top.
-    const board = await client.waitForEvent(
-      (e) =>
-        e.type === 'leaderboard.updated' &&
-        e.payload.metric === 'revenue' &&
-        e.payload.period === 'month' &&
-        e.payload.scope === 'all' &&
-        e.payload.rows[0]?.value !== '0.00',
-    );
-    expect(board.type === 'leaderboard.updated' && board.payload.rows[0]).toMatchObject({ rank: 1, id: org.reps[1].id, value: '275000000.50' });
+    // first: the wallboard's board (revenue, month, everyone), held from the snapshot with every
+    // update applied, must end with the win on top.
+    const top = () => client.boards.get(WALLBOARD_BOARD_KEY)?.rows[0];
+    await client.waitFor(() => top()?.value === '275000000.50', 5000, 'the win on top of the board');
+    expect(top()).toMatchObject({ rank: 1, id: org.reps[1].id, value: '275000000.50' });
   });
 
   it('answers an invalid body with 400 naming the field, and writes nothing', async () => {

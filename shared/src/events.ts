@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Activity, Deal, Lead, Quota, Rep, Stage, Team, Territory } from './domain.js';
 import type { DealDeletedPayload, DealsImportedPayload, ImportJob } from './ingest.js';
 import { type KpiUpdatedPayload, leaderboardKeySchema, LIVE_PERIODS } from './kpi-api.js';
+import type { LeaderboardChange } from './leaderboard-delta.js';
 
 export const LIVE_NAMESPACE = '/live';
 export const SOCKET_PATH = '/socket.io';
@@ -69,8 +70,11 @@ export interface LoggedEventPayloads {
   'deal.deleted': DealDeletedPayload;
 }
 
+export type LeaderboardUpdatedPayload = { metric: string; period: string; scope: string } & LeaderboardChange;
+
 export interface DerivedEventPayloads {
-  'leaderboard.updated': { metric: string; period: string; scope: string; rows: LeaderboardRow[] };
+  /** One live board: whole (`rows`) or a delta over the rows last pushed (leaderboard-delta.ts). */
+  'leaderboard.updated': LeaderboardUpdatedPayload;
   'kpi.updated': KpiUpdatedPayload;
   /** A running import's counters, to admins only, at most a few times a second. */
   'import.progress': ImportJob;

@@ -6,6 +6,7 @@ export * from './api.js';
 export * from './scope.js';
 export * from './kpi/index.js';
 export * from './kpi-api.js';
+export * from './leaderboard-delta.js';
 export * from './auth.js';
 export * from './ingest.js';
 export * from './admin.js';

@@ -1,8 +1,11 @@
 import { fromMinor } from '@salesboard/shared';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fetchLeaderboard } from '@/api/kpis';
 import { AT, liveEvent, makeDeal, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
 import { FEED_LIMIT, useBoardStore } from './board';
+
+vi.mock('@/api/kpis', () => ({ fetchKpis: vi.fn(), fetchLeaderboard: vi.fn() }));
 
 /** A pipeline bar as the wallboard shows it: deal count and exact amount. */
 function bar(stage: string) {
@@ -215,6 +218,54 @@ describe('board store', () => {
 
     expect(board.leaderboard.map((row) => row.name)).toEqual(['Budi Santoso', 'Ayu Lestari']);
     expect(board.lastSeq).toBe(10);
+  });
+
+  it('applies a leaderboard delta over the board it shows, in the board order, without asking REST', () => {
+    const board = useBoardStore();
+    const ayu = makeLeaderboardRow({ rank: 1, value: '1250000000.00', movement: 0 });
+    const budi = makeLeaderboardRow({ rank: 2, id: 'rep-budi', name: 'Budi Santoso', value: '900000000.00', movement: 0 });
+    const citra = makeLeaderboardRow({ rank: 3, id: 'rep-citra', name: 'Citra Dewi', value: '500000000.00', movement: 0 });
+    board.applySnapshot(makeSnapshot({ leaderboard: [ayu, budi, citra] }));
+
+    // Budi wins and passes Ayu; Citra leaves the board. Ayu's row changes rank, Budi's value.
+    const budiNow = { ...budi, rank: 1, value: '1300000000.00', movement: 1 };
+    board.receive(liveEvent.leaderboardDelta(11, [ayu, budi, citra], [budiNow, { ...ayu, rank: 2 }], ['rep-citra']));
+
+    expect(board.leaderboard).toEqual([budiNow, { ...ayu, rank: 2 }]);
+    expect(fetchLeaderboard).not.toHaveBeenCalled();
+    // One of the same seq or older describes what the board already has.
+    board.receive(liveEvent.leaderboardDelta(11, [budiNow, { ...ayu, rank: 2 }], [{ ...ayu, rank: 2, name: 'Stale' }]));
+    expect(board.leaderboard.map((row) => row.name)).toEqual(['Budi Santoso', 'Ayu Lestari']);
+  });
+
+  it('loads the board again over REST, once, when a delta was made from other rows than those shown', async () => {
+    const board = useBoardStore();
+    const load = vi.mocked(fetchLeaderboard);
+    load.mockReset();
+    const ayu = makeLeaderboardRow({ rank: 1 });
+    const budi = makeLeaderboardRow({ rank: 2, id: 'rep-budi', name: 'Budi Santoso', value: '900000000.00' });
+    board.applySnapshot(makeSnapshot({ leaderboard: [ayu] }));
+    let answer!: (value: Awaited<ReturnType<typeof fetchLeaderboard>>) => void;
+    load.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+
+    // Made from [ayu, budi], a board this screen never had (the push that brought Budi was lost).
+    board.receive(liveEvent.leaderboardDelta(12, [ayu, budi], [{ ...budi, value: '950000000.00' }]));
+    board.receive(liveEvent.leaderboardDelta(13, [ayu, { ...budi, value: '950000000.00' }], [{ ...budi, value: '990000000.00' }]));
+    expect(board.leaderboard).toEqual([ayu]);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(load).toHaveBeenCalledWith({ metric: 'revenue', period: 'month' });
+
+    const fresh = [ayu, { ...budi, value: '990000000.00' }];
+    answer({ seq: 13, rows: fresh } as Awaited<ReturnType<typeof fetchLeaderboard>>);
+    await vi.waitFor(() => expect(board.leaderboard).toEqual(fresh));
+    // The next delta is made from those rows: it applies.
+    const after = [
+      { ...budi, rank: 1, value: '1300000000.00' },
+      { ...ayu, rank: 2 },
+    ];
+    board.receive(liveEvent.leaderboardDelta(14, fresh, after));
+    expect(board.leaderboard).toEqual(after);
+    expect(load).toHaveBeenCalledTimes(1);
   });
 
   it(`keeps the newest ${FEED_LIMIT} feed items, newest first`, () => {

@@ -1,10 +1,13 @@
 import {
+  applyLeaderboardUpdate,
   fromMinor,
   isSequencedEvent,
   orgAmountMinorOf,
   toMinor,
   type Deal,
+  leaderboardKey,
   type LeaderboardRow,
+  loadCurrentBoard,
   type LiveEvent,
   type LoggedEvent,
   type MoneyString,
@@ -15,9 +18,11 @@ import {
   type Stage,
   type Team,
   type Territory,
+  WALLBOARD_BOARD_KEY,
 } from '@salesboard/shared';
 import { acceptHMRUpdate, defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
+import { fetchLeaderboard } from '@/api/kpis';
 
 /**
  * What the connection must do next to keep the stream gap-free. The store decides, the live
@@ -44,9 +49,6 @@ const PENDING_LIMIT = 5_000;
 
 /** The org things a snapshot carries (labels, bars): a change to one is fetched anew. */
 const SNAPSHOT_ENTITIES: ReadonlySet<OrgEntity> = new Set(['team', 'territory', 'rep', 'stage']);
-
-/** The one leaderboard the wallboard shows; the server also broadcasts others. */
-const WALLBOARD_LEADERBOARD = { metric: 'revenue', period: 'month', scope: 'all' } as const;
 
 /** Events that read as a sentence on the feed; org and quota changes are not sales activity. */
 function belongsInFeed(event: LoggedEvent): boolean {
@@ -105,11 +107,16 @@ export const useBoardStore = defineStore('board', () => {
   let snapshotWanted = false;
   /** The seq the shown leaderboard reflects, so a late, older update cannot overwrite a newer one. */
   let leaderboardSeq = -1;
+  /** While the board loads again over REST, the newest push that came meanwhile (loadCurrentBoard); null otherwise. */
+  let pushedWhileReloading: { seq: number } | null = null;
 
   const ready = computed(() => lastSeq.value !== null);
   const stageLabels = computed(() => new Map(stages.value.map((stage) => [stage.key, stage.label])));
   const openPipeline = computed(() =>
-    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), { count: 0, amountMinor: 0n }),
+    pipeline.value.reduce((total, bar) => ({ count: total.count + bar.count, amountMinor: total.amountMinor + bar.amountMinor }), {
+      count: 0,
+      amountMinor: 0n,
+    }),
   );
 
   function stageLabel(key: string): string {
@@ -159,10 +166,7 @@ export const useBoardStore = defineStore('board', () => {
         };
       });
 
-    if (snapshot.seq >= leaderboardSeq) {
-      leaderboard.value = snapshot.leaderboard;
-      leaderboardSeq = snapshot.seq;
-    }
+    if (snapshot.seq >= leaderboardSeq) showLeaderboard(snapshot.seq, snapshot.leaderboard);
     feed.value = [...snapshot.feed].reverse().filter(belongsInFeed).slice(0, FEED_LIMIT);
 
     // The snapshot is the truth at its seq, even below what was applied before; a later
@@ -292,8 +296,7 @@ export const useBoardStore = defineStore('board', () => {
         if (previous.amount === undefined && previous.amountInOrgCurrency === undefined && previous.stage === undefined) break;
         // Take the deal out where it counted before the change and put it back where it counts now. An
         // event logged before conversion existed has no amountInOrgCurrency: its deals were all in the organisation's currency.
-        const before =
-          previous.amountInOrgCurrency !== undefined ? (previous.amountInOrgCurrency ?? '0.00') : (previous.amount ?? orgAmountOf(deal));
+        const before = previous.amountInOrgCurrency !== undefined ? (previous.amountInOrgCurrency ?? '0.00') : (previous.amount ?? orgAmountOf(deal));
         movePipeline({ stage: previous.stage ?? deal.stage, amount: before }, placementOf(deal));
         break;
       }
@@ -320,11 +323,42 @@ export const useBoardStore = defineStore('board', () => {
   function applyDerived(event: Exclude<LiveEvent, SequencedEvent>): void {
     notify(event);
     if (event.type !== 'leaderboard.updated') return; // kpi.updated: the figures store applies it
-    const { metric, period, scope, rows } = event.payload;
-    const isWallboards = metric === WALLBOARD_LEADERBOARD.metric && period === WALLBOARD_LEADERBOARD.period && scope === WALLBOARD_LEADERBOARD.scope;
-    if (!isWallboards || event.seq < leaderboardSeq) return;
+    // The one leaderboard the wallboard shows; the server also broadcasts others. Before the
+    // first snapshot there is nothing to apply a delta to: the snapshot brings the board.
+    const { metric, period, scope } = event.payload;
+    if (leaderboardKey(metric, period, scope) !== WALLBOARD_BOARD_KEY || lastSeq.value === null) return;
+    // Not applied to rows the load on its way replaces: its answer is made at least as recent.
+    if (pushedWhileReloading) {
+      pushedWhileReloading.seq = Math.max(pushedWhileReloading.seq, event.seq);
+      return;
+    }
+    const held = { seq: leaderboardSeq, rows: leaderboard.value };
+    const next = applyLeaderboardUpdate(held, event.payload, event.seq);
+    if (next === null) reloadLeaderboard();
+    else if (next !== held) showLeaderboard(next.seq, next.rows);
+  }
+
+  function showLeaderboard(seq: number, rows: LeaderboardRow[]): void {
     leaderboard.value = rows;
-    leaderboardSeq = event.seq;
+    leaderboardSeq = seq;
+  }
+
+  /**
+   * A delta came for other rows than those shown (a push lost, a snapshot read while a change
+   * waited to be pushed): the board comes again over REST, and the next delta applies to it.
+   * A failed load leaves the board as it is; the next delta that does not fit tries again.
+   */
+  function reloadLeaderboard(): void {
+    const pushed = { seq: -1 };
+    pushedWhileReloading = pushed;
+    loadCurrentBoard(() => fetchLeaderboard({ metric: 'revenue', period: 'month' }), pushed)
+      .then((answer) => {
+        if (answer.seq >= leaderboardSeq) showLeaderboard(answer.seq, answer.rows);
+      })
+      .catch((error: unknown) => console.warn('Salesboard: reloading the leaderboard failed', error))
+      .finally(() => {
+        pushedWhileReloading = null;
+      });
   }
 
   /** Moves one deal between stages; stages that are not open have no bar and are skipped. */

@@ -1,10 +1,10 @@
-import type { KpisResponse, LiveEvent } from '@salesboard/shared';
+import type { KpisResponse, LeaderboardResponse, LeaderboardRow, LiveEvent } from '@salesboard/shared';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick } from 'vue';
-import { fetchKpis } from '@/api/kpis';
-import { useKpiFigures } from '@/composables/use-figures';
-import { liveEvent, makeSnapshot } from '@/test-support/live-fixtures';
+import { fetchKpis, fetchLeaderboard } from '@/api/kpis';
+import { useKpiFigures, useLeaderboardFigures } from '@/composables/use-figures';
+import { liveEvent, makeLeaderboardRow, makeSnapshot } from '@/test-support/live-fixtures';
 import { useBoardStore } from './board';
 import { useLiveStore } from './live';
 
@@ -123,5 +123,61 @@ describe('figures store', () => {
     useLiveStore().subscribed = { scope: { teamId: TEAM }, generation: 2, reconnected: true };
     await flush();
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  describe('a team board', () => {
+    const TEAM_BOARD = { metric: 'revenue', period: 'month', scope: `team:${TEAM}` };
+    const ayu = makeLeaderboardRow({ rank: 1, value: '500.00', movement: null });
+    const budi = makeLeaderboardRow({ rank: 2, id: 'rep-budi', name: 'Budi Santoso', value: '300.00', movement: null });
+    const boardAnswer = (seq: number, rows: LeaderboardRow[]) => ({ seq, scope: TEAM_BOARD.scope, rows }) as unknown as LeaderboardResponse;
+    const loadBoard = vi.mocked(fetchLeaderboard);
+
+    /** A screen showing the team's revenue board of the month, subscribed and loaded once at seq 10. */
+    async function openTeamBoard() {
+      loadBoard.mockReset();
+      loadBoard.mockResolvedValueOnce(boardAnswer(10, [ayu, budi]));
+      const held = scope.run(() => useLeaderboardFigures(() => ({ metric: 'revenue', period: 'month', teamId: TEAM })))!;
+      useLiveStore().subscribed = { scope: { teamId: TEAM }, generation: 1, reconnected: false };
+      await vi.waitFor(() => expect(held.data.value?.seq).toBe(10));
+      expect(loadBoard).toHaveBeenCalledTimes(1);
+      return held;
+    }
+
+    it('applies a delta over the rows it loaded, in the board order', async () => {
+      const held = await openTeamBoard();
+      const budiNow = { ...budi, rank: 1, value: '700.00' };
+      useBoardStore().receive(liveEvent.leaderboardDelta(12, [ayu, budi], [budiNow, { ...ayu, rank: 2 }], [], TEAM_BOARD));
+      expect(held.data.value).toMatchObject({ seq: 12, rows: [budiNow, { ...ayu, rank: 2 }] });
+      // Older than what is held: the load already had it.
+      useBoardStore().receive(liveEvent.leaderboardDelta(11, [ayu, budi], [], ['rep-budi'], TEAM_BOARD));
+      expect(held.data.value?.rows).toHaveLength(2);
+      expect(loadBoard).toHaveBeenCalledTimes(1);
+    });
+
+    it('loads the board again, once, when a delta was made from other rows than it holds', async () => {
+      const held = await openTeamBoard();
+      const fresh = [{ ...ayu, value: '900.00' }, budi];
+      loadBoard.mockResolvedValueOnce(boardAnswer(13, fresh));
+      // Made from rows where Ayu had 800: a push this screen never got.
+      const missed = [{ ...ayu, value: '800.00' }, budi];
+      useBoardStore().receive(liveEvent.leaderboardDelta(12, missed, [{ ...ayu, value: '850.00' }], [], TEAM_BOARD));
+      useBoardStore().receive(liveEvent.leaderboardDelta(13, [{ ...ayu, value: '850.00' }, budi], [{ ...ayu, value: '900.00' }], [], TEAM_BOARD));
+      await vi.waitFor(() => expect(held.data.value).toMatchObject({ seq: 13, rows: fresh }));
+      expect(loadBoard).toHaveBeenCalledTimes(2);
+    });
+
+    it('loads again when a push came during the load that its answer is older than', async () => {
+      const held = await openTeamBoard();
+      let answer!: (value: LeaderboardResponse) => void;
+      loadBoard.mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+      const fresh = [{ ...ayu, value: '900.00' }, budi];
+      loadBoard.mockResolvedValueOnce(boardAnswer(14, fresh));
+      useBoardStore().receive(liveEvent.leaderboardDelta(12, [{ ...ayu, value: '800.00' }, budi], [{ ...ayu, value: '850.00' }], [], TEAM_BOARD));
+      // Seq 14 comes while the reload runs; the answer, read at 13, would leave the board behind it.
+      useBoardStore().receive(liveEvent.leaderboardDelta(14, [{ ...ayu, value: '850.00' }, budi], [{ ...ayu, value: '900.00' }], [], TEAM_BOARD));
+      answer(boardAnswer(13, [{ ...ayu, value: '850.00' }, budi]));
+      await vi.waitFor(() => expect(held.data.value).toMatchObject({ seq: 14, rows: fresh }));
+      expect(loadBoard).toHaveBeenCalledTimes(3);
+    });
   });
 });

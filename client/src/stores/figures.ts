@@ -1,12 +1,15 @@
 import {
   applyKpiUpdate,
+  applyLeaderboardUpdate,
   type KpisQueryInput,
   type LeaderboardQueryInput,
+  leaderboardKey,
   type LeaderboardResponse,
   leaderboardScopeKey,
   LIVE_PERIODS,
   type LiveEvent,
   type LiveFigures,
+  loadCurrentBoard,
   maySeeFiguresOf,
   type Scope,
   scopeFromQuery,
@@ -63,6 +66,8 @@ export const useFiguresStore = defineStore('figures', () => {
 
   const kpis = new Map<string, Entry<LiveFigures>>();
   const boards = new Map<string, Entry<LeaderboardResponse>>();
+  /** Per board being loaded, the newest push that came meanwhile: its answer must not be older (loadCurrentBoard). */
+  const pushedWhileLoading = new Map<string, { seq: number }>();
   /** The scope keys the server has accepted a subscription for: their figures are pushed. */
   const pushedKeys = shallowRef<ReadonlySet<string>>(new Set());
   /** The boards (`leaderboardKey`) that subscription asked for: the server sends only boards some page shows. */
@@ -191,10 +196,22 @@ export const useFiguresStore = defineStore('figures', () => {
       return;
     }
     if (event.type === 'leaderboard.updated') {
-      const { metric, period, scope, rows } = event.payload;
-      const entry = boards.get(`${metric}|${period}|${scope}`);
-      const current = entry?.data.value;
-      if (entry && current && isPushed(entry) && event.seq >= current.seq) entry.data.value = { ...current, seq: event.seq, rows };
+      const { metric, period, scope } = event.payload;
+      const entry = boards.get(leaderboardKey(metric, period, scope));
+      if (!entry || !isPushed(entry)) return;
+      // Not applied to rows an answer on its way replaces: that answer is made at least as recent.
+      const loading = pushedWhileLoading.get(entry.key);
+      if (entry.controller && loading) {
+        loading.seq = Math.max(loading.seq, event.seq);
+        return;
+      }
+      const current = entry.data.value;
+      if (!current) return;
+      const next = applyLeaderboardUpdate(current, event.payload, event.seq);
+      // A delta over other rows than those held (a push lost, a load that came before a change
+      // was pushed): the board is loaded again, and pushes wait for that answer (above).
+      if (next === null) void load(entry);
+      else if (next !== current) entry.data.value = { ...current, ...next };
       return;
     }
     if (!('seq' in event) || event.type === 'org.changed') return;
@@ -257,7 +274,13 @@ export const useFiguresStore = defineStore('figures', () => {
     const live = isLive(period);
     const boardScope = leaderboardScopeKey(query.entity ?? 'reps', scope);
     const key = live ? `${query.metric ?? 'revenue'}|${period}|${boardScope}` : `custom|${JSON.stringify(query)}`;
-    const entry = acquire(boards, key, live ? scope : null, (signal) => fetchLeaderboard(query, signal));
+    const entry = acquire(boards, key, live ? scope : null, (signal) => {
+      const pushed = { seq: -1 };
+      pushedWhileLoading.set(key, pushed);
+      return loadCurrentBoard(() => fetchLeaderboard(query, signal), pushed).finally(() => {
+        if (pushedWhileLoading.get(key) === pushed) pushedWhileLoading.delete(key);
+      });
+    });
     return { entry, release: () => release(boards, entry) };
   }
 

@@ -1,5 +1,5 @@
 /** Builders for snapshots and live events in tests: realistic defaults, one override per test. */
-import { DEFAULT_STAGES, type ActivityType, type Deal, type LeaderboardRow, type LiveEvent, type Snapshot } from '@salesboard/shared';
+import { DEFAULT_STAGES, type ActivityType, type Deal, type LeaderboardRow, leaderboardFingerprint, type LiveEvent, type Snapshot } from '@salesboard/shared';
 
 export const AT = '2026-11-28T07:05:00.000Z';
 
@@ -106,5 +106,18 @@ export const liveEvent = {
     type: 'leaderboard.updated',
     at: AT,
     payload: { ...board, rows },
+  }),
+  /** A delta over `base` (the rows it was made from): `changed` rows whole, `removed` ids. */
+  leaderboardDelta: (
+    seq: number,
+    base: LeaderboardRow[],
+    changed: LeaderboardRow[],
+    removed: string[] = [],
+    board: { metric: string; period: string; scope: string } = { metric: 'revenue', period: 'month', scope: 'all' },
+  ): LiveEvent<'leaderboard.updated'> => ({
+    seq,
+    type: 'leaderboard.updated',
+    at: AT,
+    payload: { ...board, base: leaderboardFingerprint(base), changed, removed },
   }),
 };

@@ -12,6 +12,7 @@ import {
   LEADERBOARD_METRICS,
   type LeaderboardEntity,
   type LeaderboardRow,
+  leaderboardChange,
   leaderboardKey,
   leaderboardScopeKey,
   LIVE_PERIODS,
@@ -20,6 +21,7 @@ import {
   type LivePeriod,
   parseScopeKey,
   type Scope,
+  WALLBOARD_BOARD_KEY,
 } from '@salesboard/shared';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { AppEvents } from '../events/app-events.js';
@@ -39,8 +41,11 @@ const DAY_CHECK_MS = 30_000;
 interface ScopeRoom {
   timer: NodeJS.Timeout | null;
   lastSentAt: number;
-  /** What was last sent, per board and per period and KPI field or part, as JSON: the base of the next diff. */
-  sentBoards: Map<string, string>;
+  /**
+   * What was last sent, per board (with the seq it went out with) and per period and KPI field
+   * or part (as JSON): the base of the next diff. A board's next push is a delta over these rows.
+   */
+  sentBoards: Map<string, { seq: number; rows: LeaderboardRow[] }>;
   sentKpis: Map<LivePeriod, Map<string, string>>;
   /**
    * The funnel and stuck deals, read from the database. `waiting`: the scope's figures computed
@@ -83,13 +88,20 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
     publisher.setReplayGreeting(() => this.wallboardBoard());
   }
 
-  /** The organisation's revenue board of the month, for a socket caught up by replay. */
+  /**
+   * The organisation's revenue board of the month, whole, for a socket caught up by replay: the
+   * rows this node last pushed, so its next delta applies to them (a change since then is on its
+   * way as that delta); computed afresh only when this node has pushed none since it started.
+   */
   private async wallboardBoard(): Promise<LiveEvent[]> {
+    const { metric, period, scope } = { metric: 'revenue', period: 'month', scope: 'all' } as const;
+    const sent = this.rooms.get(scope)?.sentBoards.get(WALLBOARD_BOARD_KEY);
+    if (sent) return [{ seq: sent.seq, type: 'leaderboard.updated', at: new Date().toISOString(), payload: { metric, period, scope, rows: sent.rows } }];
     const aggregates = await this.store.upToDate();
     const now = new Date();
     const range = resolveRange(this.config, { period: 'month' }, now);
     const rows = rankBoards(aggregates, 'reps', { kind: 'all' }, range, this.store.calendar.today(now)).get('revenue') ?? [];
-    return [{ seq: aggregates.seq, type: 'leaderboard.updated', at: now.toISOString(), payload: { metric: 'revenue', period: 'month', scope: 'all', rows } }];
+    return [{ seq: aggregates.seq, type: 'leaderboard.updated', at: now.toISOString(), payload: { metric, period, scope, rows } }];
   }
 
   /**
@@ -206,13 +218,17 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
         const rows = board.rows.get(metric) ?? [];
         const boardScope = leaderboardScopeKey(board.entity, scope);
         const id = leaderboardKey(metric, board.period, boardScope);
-        // A board no screen shows is not sent: its baseline stays, so a later holder, who loads
-        // it after subscribing, gets every change from then on.
-        if (!this.publisher.showsBoard(id)) continue;
-        const json = JSON.stringify(rows);
-        if (room.sentBoards.get(id) === json) continue;
-        room.sentBoards.set(id, json);
-        boardEvents.push({ seq, type: 'leaderboard.updated', at, payload: { metric, period: board.period, scope: boardScope, rows } });
+        // A board no screen shows is not sent, and its baseline goes: the screens that show it
+        // later load it over REST, rows a delta from an old baseline would not apply to. Its
+        // first push after that is whole.
+        if (!this.publisher.showsBoard(id)) {
+          room.sentBoards.delete(id);
+          continue;
+        }
+        const change = leaderboardChange(room.sentBoards.get(id)?.rows ?? null, rows);
+        if (change === null) continue;
+        room.sentBoards.set(id, { seq, rows });
+        boardEvents.push({ seq, type: 'leaderboard.updated', at, payload: { metric, period: board.period, scope: boardScope, ...change } });
       }
     }
     // Organisation boards go to everyone; a team's or territory's to its subscribers, with its

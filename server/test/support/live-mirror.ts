@@ -9,12 +9,15 @@ import {
   type ClientToServerEvents,
   isLoggedEvent,
   LIVE_NAMESPACE,
+  type LeaderboardResponse,
   type LeaderboardRow,
   type LiveEvent,
   type LoggedEvent,
   type ServerToClientEvents,
   SOCKET_PATH,
+  WALLBOARD_BOARD_KEY,
 } from '@salesboard/shared';
+import { HeldBoards, leaderboardQueryOf } from './held-boards.js';
 
 export class LiveMirror {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -23,10 +26,20 @@ export class LiveMirror {
   duplicates = 0;
   snapshots = 0;
   readonly deals = new Map<string, { stage: string; amount: string }>();
-  leaderboard: LeaderboardRow[] = [];
+  /** The wallboard's board, kept as the client keeps it: deltas applied, reloaded over REST when one does not fit. */
+  readonly boards: HeldBoards;
   private resyncing = false;
 
+  get leaderboard(): LeaderboardRow[] {
+    return this.boards.get(WALLBOARD_BOARD_KEY)?.rows ?? [];
+  }
+
   constructor(baseUrl: string, token?: string) {
+    this.boards = new HeldBoards(async (key) => {
+      const answer = await fetch(`${baseUrl}${leaderboardQueryOf(key)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      if (!answer.ok) throw new Error(`GET /api/leaderboard answered ${answer.status}`);
+      return (await answer.json()) as LeaderboardResponse;
+    });
     this.socket = io(`${baseUrl}${LIVE_NAMESPACE}`, {
       path: SOCKET_PATH,
       transports: ['websocket'],
@@ -39,7 +52,7 @@ export class LiveMirror {
     this.socket.on('snapshot', (snapshot) => {
       this.snapshots++;
       this.lastSeq = snapshot.seq;
-      this.leaderboard = snapshot.leaderboard;
+      this.boards.hold(WALLBOARD_BOARD_KEY, { seq: snapshot.seq, rows: snapshot.leaderboard });
     });
     this.socket.on('event', (event) => this.receive(event));
     this.socket.on('events', (events) => events.forEach((event) => this.receive(event)));
@@ -51,9 +64,7 @@ export class LiveMirror {
 
   private receive(event: LiveEvent): void {
     if (!isLoggedEvent(event)) {
-      if (event.type === 'leaderboard.updated' && event.payload.metric === 'revenue' && event.payload.period === 'month' && event.payload.scope === 'all') {
-        this.leaderboard = event.payload.rows;
-      }
+      this.boards.receive(event);
       return;
     }
     if (event.seq <= this.lastSeq) {

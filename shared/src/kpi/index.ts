@@ -15,6 +15,6 @@ export { KPI_DEFINITIONS } from './definitions.js';
 export type { KpiDefinitionKey } from './definitions.js';
 export { computeFunnel, stuckDeals, DEFAULT_STUCK_AFTER_DAYS } from './funnel.js';
 export type { FunnelDeal, FunnelStage, StuckStage, StuckDeal } from './funnel.js';
-export { rankLeaderboard, hasResult, tiedRanks, LEADERBOARD_METRICS } from './leaderboard.js';
+export { rankLeaderboard, compareLeaderboardRows, hasResult, tiedRanks, LEADERBOARD_METRICS } from './leaderboard.js';
 export type { LeaderboardEntry, LeaderboardMetric, RankOptions } from './leaderboard.js';
 export { divRoundHalfUp, marginBpOf, ratioOfMinor } from './exact.js';

@@ -17,7 +17,7 @@
  *   is no place gained) and for a row without a rank.
  */
 import type { LeaderboardRow } from '../events.js';
-import { fromMinor } from '../money.js';
+import { fromMinor, toMinor } from '../money.js';
 
 export const LEADERBOARD_METRICS = ['revenue', 'won', 'attainment', 'activities', 'winRate'] as const;
 export type LeaderboardMetric = (typeof LEADERBOARD_METRICS)[number];
@@ -46,9 +46,7 @@ export function hasResult(metric: LeaderboardMetric, value: Value): boolean {
 /** Ranked rows first, by value descending, then the unranked; ties by name, then id, compared by code unit so no locale can reorder them. */
 export function rankLeaderboard(entries: readonly LeaderboardEntry[], options: RankOptions): LeaderboardRow[] {
   const { metric } = options;
-  const ordered = entries
-    .map((entry) => ({ ...entry, value: finite(entry.value) }))
-    .sort((a, b) => compareValues(a.value, b.value) || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.id, b.id));
+  const ordered = entries.map((entry) => ({ ...entry, value: finite(entry.value) })).sort(compareEntries);
   const others = options.baseline ? baselineCounter(options.baseline) : null;
 
   let rank = 0;
@@ -64,6 +62,24 @@ export function rankLeaderboard(entries: readonly LeaderboardEntry[], options: R
       movement: ranked && others && hasResult(metric, before) ? others.beating(before, before) - others.beating(entry.value, before) : null,
     };
   });
+}
+
+/**
+ * The order of a board's rows, as rankLeaderboard lists them, from the rows alone: a screen that
+ * applies a `leaderboard.updated` delta sorts with this and gets the server's order exactly.
+ * Revenue rows carry decimal strings, compared as exact minor units.
+ */
+export function compareLeaderboardRows(a: Pick<LeaderboardRow, 'id' | 'name' | 'value'>, b: Pick<LeaderboardRow, 'id' | 'name' | 'value'>): number {
+  return compareEntries({ id: a.id, name: a.name, value: rowValue(a.value) }, { id: b.id, name: b.name, value: rowValue(b.value) });
+}
+
+function rowValue(value: LeaderboardRow['value']): Value {
+  return typeof value === 'string' ? toMinor(value) : value;
+}
+
+/** Value descending, null last; ties by name, then id, compared by code unit so no locale can reorder them. */
+function compareEntries(a: LeaderboardEntry, b: LeaderboardEntry): number {
+  return compareValues(a.value, b.value) || compareCodeUnits(a.name, b.name) || compareCodeUnits(a.id, b.id);
 }
 
 /** Ranks held by more than one row: the client shows those as "tied". */
