@@ -115,11 +115,36 @@ export function textLayoutProblems(page: Page, rootSelector = 'body', trim = 0.1
   );
 }
 
-/** Waits until no CSS transition or animation is running: a layout is measured at rest. */
+/**
+ * Waits until the layout is at rest: no CSS transition or animation running, and the fitted names
+ * (and the window) unchanged for three frames in a row. A name fits itself in steps, each after a
+ * frame's ResizeObserver report, so a fixed number of frames is not enough after a resize.
+ */
 export async function waitForRest(page: Page): Promise<void> {
   await page.waitForFunction(() =>
     document.getAnimations().every((animation) => animation.playState !== 'running' || (animation.effect?.getComputedTiming().iterations ?? 1) === Infinity),
   );
-  // Two frames for whatever reacted to the last one (names fitted to their boxes).
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const shape = () =>
+          [
+            `${window.innerWidth}x${window.innerHeight}`,
+            ...[...document.querySelectorAll('.fit-name')].map((name) => {
+              const box = name.getBoundingClientRect();
+              return `${name.getAttribute('data-form')} ${Math.round(box.width)}x${Math.round(box.height)} ${getComputedStyle(name.firstElementChild ?? name).fontSize}`;
+            }),
+          ].join('|');
+        let last = shape();
+        let still = 0;
+        const frame = () => {
+          const now = shape();
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 3) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      }),
+  );
 }

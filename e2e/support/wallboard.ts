@@ -12,6 +12,18 @@ export async function openWallboard(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('head-seq')).toHaveAttribute('data-seq', /^\d+$/);
 }
 
+/**
+ * Shows `query` on the open wallboard without loading the page again: the address changes as Back
+ * and Forward change it, and the app's router follows it. A scene named there mounts afresh, as it
+ * does when a board's rotation reaches it; the socket, the figures and the fonts stay loaded.
+ */
+export async function showInPlace(page: Page, query: string): Promise<void> {
+  await page.evaluate((url) => {
+    history.replaceState(null, '', url);
+    window.dispatchEvent(new PopStateEvent('popstate', { state: null }));
+  }, `/tv${query}`);
+}
+
 export async function headSeq(page: Page): Promise<number> {
   return Number(await page.getByTestId('head-seq').getAttribute('data-seq'));
 }

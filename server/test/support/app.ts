@@ -26,7 +26,7 @@ export interface TestApp {
 }
 
 export async function bootTestApp(env: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
-  const database = db ?? (await createTestDatabase());
+  const database = db ?? (await createTestDatabase({ migrated: true }));
   const parsed = parseEnv({
     // Tests provoke errors on purpose (a database stopped mid-write); their logs are noise here.
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',

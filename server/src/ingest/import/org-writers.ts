@@ -8,11 +8,11 @@
  * that event, and an organisation has hundreds of them, not the hundred thousand rows of a pipeline.
  */
 import type { EntityManager } from 'typeorm';
-import type { EventWriter } from '../../events/event-writer.service.js';
+import type { EventWriter, WriteTx } from '../../events/event-writer.service.js';
 import type { ChangeContext } from '../../auth/change-context.js';
 import { nameKey } from '../../org/org.entities.js';
 import { beforeRepsMove } from '../../org/org.repository.js';
-import { type BatchOutcome, dropSeen, inJobBatch } from './job-batch.js';
+import { type BatchOutcome, dropSeen, inJobBatch, type KeyedRow } from './job-batch.js';
 import type { AccountImportRow, ActivityImportRow, ExchangeRateImportRow, ProductImportRow, RepImportRow } from './org-rows.js';
 import { OwnerResolver, syntheticEmail } from './owner-resolver.js';
 import type { Rejection } from './row-reader.js';
@@ -33,6 +33,22 @@ async function idsByName(manager: EntityManager, table: 'teams' | 'territories')
   const ids = new Map<string, string>();
   for (const row of rows) if (!ids.has(nameKey(row.name))) ids.set(nameKey(row.name), row.id);
   return ids;
+}
+
+/**
+ * The frame of a batch of a kind whose rows name their record by key: the job's transaction, in
+ * which the rows naming a record this file named before are rejected (`duplicate` says why) and
+ * `work` gets the rest.
+ */
+function writeFresh<R extends KeyedRow>(
+  job: Job,
+  batch: { rows: R[]; rejections: Rejection[]; rowsRead: number },
+  duplicate: (row: R, firstLine: number) => string,
+  work: (tx: WriteTx, outcome: BatchOutcome, fresh: R[]) => Promise<void>,
+): Promise<BatchOutcome | 'stopped'> {
+  return inJobBatch(job.writer, job.context, job.jobId, batch.rowsRead, batch.rejections, async (tx, outcome) =>
+    work(tx, outcome, await dropSeen(tx.manager, job.jobId, batch.rows, batch.rejections, duplicate)),
+  );
 }
 
 const reject = (rejections: Rejection[], row: { line: number; cells: string[] }, reason: string) =>
@@ -60,97 +76,100 @@ export class RepsWriter implements KindWriter<RepImportRow> {
   constructor(private readonly job: Job) {}
 
   write(rows: RepImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
-    return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
-      const fresh = await dropSeen(tx.manager, this.job.jobId, rows, rejections, (row, first) =>
+    return writeFresh(
+      this.job,
+      { rows, rejections, rowsRead },
+      (row, first) =>
         row.email ? `duplicate: email "${row.email}" already appeared on line ${first}` : `duplicate: the rep "${row.name}" already appeared on line ${first}`,
-      );
-      await this.load(tx.manager);
-      const creates: Omit<RepRecord, 'id'>[] = [];
-      const updates: RepRecord[] = [];
-      for (const row of fresh) {
-        const teamId = row.team === null ? undefined : this.teams?.get(nameKey(row.team));
-        if (teamId === undefined && row.team !== null) {
-          reject(rejections, row, `team: no team named "${row.team}" (create it in the admin area first)`);
-          continue;
+      async (tx, outcome, fresh) => {
+        await this.load(tx.manager);
+        const creates: Omit<RepRecord, 'id'>[] = [];
+        const updates: RepRecord[] = [];
+        for (const row of fresh) {
+          const teamId = row.team === null ? undefined : this.teams?.get(nameKey(row.team));
+          if (teamId === undefined && row.team !== null) {
+            reject(rejections, row, `team: no team named "${row.team}" (create it in the admin area first)`);
+            continue;
+          }
+          const territoryId = row.territory === null ? undefined : this.territories.get(nameKey(row.territory));
+          if (territoryId === undefined && row.territory !== null) {
+            reject(rejections, row, `territory: no territory named "${row.territory}" (create it in the admin area first)`);
+            continue;
+          }
+          const found = this.find(row);
+          if (typeof found === 'string') {
+            reject(rejections, row, found);
+            continue;
+          }
+          if (!found) {
+            const email = row.email ?? syntheticEmail(row.name);
+            creates.push({ name: row.name, email, team_id: teamId ?? null, territory_id: territoryId ?? null, active: row.active ?? true });
+            continue;
+          }
+          const next: RepRecord = {
+            id: found.id,
+            // A spelling that differs only in case or spacing is the same rep: their name stays as it is.
+            name: nameKey(found.name) === nameKey(row.name) ? found.name : row.name,
+            email: row.email ?? found.email,
+            team_id: teamId === undefined ? found.team_id : teamId,
+            territory_id: territoryId === undefined ? found.territory_id : territoryId,
+            active: row.active ?? found.active,
+          };
+          if (Object.entries(next).every(([key, value]) => found[key as keyof RepRecord] === value)) outcome.unchanged++;
+          else updates.push(next);
         }
-        const territoryId = row.territory === null ? undefined : this.territories.get(nameKey(row.territory));
-        if (territoryId === undefined && row.territory !== null) {
-          reject(rejections, row, `territory: no territory named "${row.territory}" (create it in the admin area first)`);
-          continue;
-        }
-        const found = this.find(row);
-        if (typeof found === 'string') {
-          reject(rejections, row, found);
-          continue;
-        }
-        if (!found) {
-          const email = row.email ?? syntheticEmail(row.name);
-          creates.push({ name: row.name, email, team_id: teamId ?? null, territory_id: territoryId ?? null, active: row.active ?? true });
-          continue;
-        }
-        const next: RepRecord = {
-          id: found.id,
-          // A spelling that differs only in case or spacing is the same rep: their name stays as it is.
-          name: nameKey(found.name) === nameKey(row.name) ? found.name : row.name,
-          email: row.email ?? found.email,
-          team_id: teamId === undefined ? found.team_id : teamId,
-          territory_id: territoryId === undefined ? found.territory_id : territoryId,
-          active: row.active ?? found.active,
-        };
-        if (Object.entries(next).every(([key, value]) => found[key as keyof RepRecord] === value)) outcome.unchanged++;
-        else updates.push(next);
-      }
-      // Sorted, like every insert of shared names here: concurrent imports wait for each other instead of deadlocking.
-      creates.sort((a, b) => (a.email < b.email ? -1 : 1));
-      updates.sort((a, b) => (a.id < b.id ? -1 : 1));
-      if (creates.length) {
-        const created: RepRecord[] = await tx.manager.query(
-          `INSERT INTO reps (name, email, team_id, territory_id, active)
+        // Sorted, like every insert of shared names here: concurrent imports wait for each other instead of deadlocking.
+        creates.sort((a, b) => (a.email < b.email ? -1 : 1));
+        updates.sort((a, b) => (a.id < b.id ? -1 : 1));
+        if (creates.length) {
+          const created: RepRecord[] = await tx.manager.query(
+            `INSERT INTO reps (name, email, team_id, territory_id, active)
            SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::uuid[], $5::boolean[])
            ON CONFLICT (email) DO NOTHING RETURNING id, name, email, team_id, territory_id, active`,
-          [
-            creates.map((c) => c.name),
-            creates.map((c) => c.email),
-            creates.map((c) => c.team_id),
-            creates.map((c) => c.territory_id),
-            creates.map((c) => c.active),
-          ],
-        );
-        for (const rep of created) this.index(rep);
-        for (const rep of created) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
-        outcome.created += created.length;
-        outcome.unchanged += creates.length - created.length;
-      }
-      if (updates.length) {
-        // The admin screen's rule for a moved rep, from the same function: closed deals stay with the team they were closed for.
-        await beforeRepsMove(
-          tx.manager,
-          updates.map((next) => {
-            const before = this.byId.get(next.id) as RepRecord;
-            return {
-              before: { id: before.id, teamId: before.team_id, territoryId: before.territory_id },
-              after: { id: next.id, teamId: next.team_id, territoryId: next.territory_id },
-            };
-          }),
-        );
-        await tx.manager.query(
-          `UPDATE reps r SET name = v.name, email = v.email, team_id = v.team_id, territory_id = v.territory_id, active = v.active
+            [
+              creates.map((c) => c.name),
+              creates.map((c) => c.email),
+              creates.map((c) => c.team_id),
+              creates.map((c) => c.territory_id),
+              creates.map((c) => c.active),
+            ],
+          );
+          for (const rep of created) this.index(rep);
+          for (const rep of created) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
+          outcome.created += created.length;
+          outcome.unchanged += creates.length - created.length;
+        }
+        if (updates.length) {
+          // The admin screen's rule for a moved rep, from the same function: closed deals stay with the team they were closed for.
+          await beforeRepsMove(
+            tx.manager,
+            updates.map((next) => {
+              const before = this.byId.get(next.id) as RepRecord;
+              return {
+                before: { id: before.id, teamId: before.team_id, territoryId: before.territory_id },
+                after: { id: next.id, teamId: next.team_id, territoryId: next.territory_id },
+              };
+            }),
+          );
+          await tx.manager.query(
+            `UPDATE reps r SET name = v.name, email = v.email, team_id = v.team_id, territory_id = v.territory_id, active = v.active
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::boolean[]) AS v(id, name, email, team_id, territory_id, active)
             WHERE r.id = v.id`,
-          [
-            updates.map((u) => u.id),
-            updates.map((u) => u.name),
-            updates.map((u) => u.email),
-            updates.map((u) => u.team_id),
-            updates.map((u) => u.territory_id),
-            updates.map((u) => u.active),
-          ],
-        );
-        for (const rep of updates) this.index(rep);
-        for (const rep of updates) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
-        outcome.updated += updates.length;
-      }
-    });
+            [
+              updates.map((u) => u.id),
+              updates.map((u) => u.name),
+              updates.map((u) => u.email),
+              updates.map((u) => u.team_id),
+              updates.map((u) => u.territory_id),
+              updates.map((u) => u.active),
+            ],
+          );
+          for (const rep of updates) this.index(rep);
+          for (const rep of updates) tx.emit('org.changed', { entity: 'rep', id: rep.id, name: rep.name });
+          outcome.updated += updates.length;
+        }
+      },
+    );
   }
 
   /**
@@ -199,51 +218,49 @@ export class AccountsWriter implements KindWriter<AccountImportRow> {
   constructor(private readonly job: Job) {}
 
   write(rows: AccountImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
-    return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
-      const fresh = await dropSeen(
-        tx.manager,
-        this.job.jobId,
-        rows,
-        rejections,
-        (row, first) => `duplicate: the account "${row.name}" already appeared on line ${first}`,
-      );
-      this.territories ??= await idsByName(tx.manager, 'territories');
-      const wanted: { row: AccountImportRow; territoryId: string | undefined }[] = [];
-      for (const row of fresh) {
-        const territoryId = row.territory === null ? undefined : this.territories.get(nameKey(row.territory));
-        if (territoryId === undefined && row.territory !== null)
-          reject(rejections, row, `territory: no territory named "${row.territory}" (create it in the admin area first)`);
-        else wanted.push({ row, territoryId });
-      }
-      if (wanted.length === 0) return;
-      // Sorted, like every insert of shared names here: concurrent imports wait for each other instead of deadlocking.
-      wanted.sort((a, b) => (a.row.key < b.row.key ? -1 : 1));
-      const existing: { name_key: string; territory_id: string | null }[] = await tx.manager.query(
-        'SELECT name_key, territory_id FROM accounts WHERE name_key = ANY($1::text[]) FOR NO KEY UPDATE',
-        [wanted.map((w) => w.row.key)],
-      );
-      const known = new Map(existing.map((a) => [a.name_key, a.territory_id]));
-      const creates = wanted.filter((w) => !known.has(w.row.key));
-      const updates = wanted.filter((w) => known.has(w.row.key) && w.territoryId !== undefined && known.get(w.row.key) !== w.territoryId);
-      outcome.unchanged += wanted.length - creates.length - updates.length;
-      if (creates.length) {
-        const created: unknown[] = await tx.manager.query(
-          `INSERT INTO accounts (name, name_key, territory_id) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])
+    return writeFresh(
+      this.job,
+      { rows, rejections, rowsRead },
+      (row, first) => `duplicate: the account "${row.name}" already appeared on line ${first}`,
+      async (tx, outcome, fresh) => {
+        this.territories ??= await idsByName(tx.manager, 'territories');
+        const wanted: { row: AccountImportRow; territoryId: string | undefined }[] = [];
+        for (const row of fresh) {
+          const territoryId = row.territory === null ? undefined : this.territories.get(nameKey(row.territory));
+          if (territoryId === undefined && row.territory !== null)
+            reject(rejections, row, `territory: no territory named "${row.territory}" (create it in the admin area first)`);
+          else wanted.push({ row, territoryId });
+        }
+        if (wanted.length === 0) return;
+        // Sorted, like every insert of shared names here: concurrent imports wait for each other instead of deadlocking.
+        wanted.sort((a, b) => (a.row.key < b.row.key ? -1 : 1));
+        const existing: { name_key: string; territory_id: string | null }[] = await tx.manager.query(
+          'SELECT name_key, territory_id FROM accounts WHERE name_key = ANY($1::text[]) FOR NO KEY UPDATE',
+          [wanted.map((w) => w.row.key)],
+        );
+        const known = new Map(existing.map((a) => [a.name_key, a.territory_id]));
+        const creates = wanted.filter((w) => !known.has(w.row.key));
+        const updates = wanted.filter((w) => known.has(w.row.key) && w.territoryId !== undefined && known.get(w.row.key) !== w.territoryId);
+        outcome.unchanged += wanted.length - creates.length - updates.length;
+        if (creates.length) {
+          const created: unknown[] = await tx.manager.query(
+            `INSERT INTO accounts (name, name_key, territory_id) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])
            ON CONFLICT (name_key) DO NOTHING RETURNING id`,
-          [creates.map((c) => c.row.name), creates.map((c) => c.row.key), creates.map((c) => c.territoryId ?? null)],
-        );
-        outcome.created += created.length;
-        outcome.accountsCreated += created.length;
-        outcome.unchanged += creates.length - created.length;
-      }
-      if (updates.length) {
-        await tx.manager.query(
-          `UPDATE accounts a SET territory_id = v.territory_id FROM unnest($1::text[], $2::uuid[]) AS v(name_key, territory_id) WHERE a.name_key = v.name_key`,
-          [updates.map((u) => u.row.key), updates.map((u) => u.territoryId)],
-        );
-        outcome.updated += updates.length;
-      }
-    });
+            [creates.map((c) => c.row.name), creates.map((c) => c.row.key), creates.map((c) => c.territoryId ?? null)],
+          );
+          outcome.created += created.length;
+          outcome.accountsCreated += created.length;
+          outcome.unchanged += creates.length - created.length;
+        }
+        if (updates.length) {
+          await tx.manager.query(
+            `UPDATE accounts a SET territory_id = v.territory_id FROM unnest($1::text[], $2::uuid[]) AS v(name_key, territory_id) WHERE a.name_key = v.name_key`,
+            [updates.map((u) => u.row.key), updates.map((u) => u.territoryId)],
+          );
+          outcome.updated += updates.length;
+        }
+      },
+    );
   }
 }
 
@@ -263,54 +280,52 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
   constructor(private readonly job: Job) {}
 
   write(rows: ProductImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
-    return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
-      const fresh = await dropSeen(
-        tx.manager,
-        this.job.jobId,
-        rows,
-        rejections,
-        (row, first) => `duplicate: the product "${row.name}" already appeared on line ${first}`,
-      );
-      if (!this.products) {
-        const all: ProductRecord[] = await tx.manager.query('SELECT id, name, list_price::text, margin_pct::text FROM products ORDER BY created_at, id');
-        this.products = new Map();
-        for (const p of all) if (!this.products.has(nameKey(p.name))) this.products.set(nameKey(p.name), p);
-      }
-      const creates: ProductImportRow[] = [];
-      const updates: ProductRecord[] = [];
-      for (const row of fresh) {
-        const found = this.products.get(row.key);
-        if (!found) {
-          creates.push(row);
-          continue;
+    return writeFresh(
+      this.job,
+      { rows, rejections, rowsRead },
+      (row, first) => `duplicate: the product "${row.name}" already appeared on line ${first}`,
+      async (tx, outcome, fresh) => {
+        if (!this.products) {
+          const all: ProductRecord[] = await tx.manager.query('SELECT id, name, list_price::text, margin_pct::text FROM products ORDER BY created_at, id');
+          this.products = new Map();
+          for (const p of all) if (!this.products.has(nameKey(p.name))) this.products.set(nameKey(p.name), p);
         }
-        const next = { ...found, list_price: row.listPrice ?? found.list_price, margin_pct: row.marginPct ?? found.margin_pct };
-        if (sameNumber(next.list_price, found.list_price) && sameNumber(next.margin_pct, found.margin_pct)) outcome.unchanged++;
-        else updates.push(next);
-      }
-      if (creates.length) {
-        const created: ProductRecord[] = await tx.manager.query(
-          `INSERT INTO products (name, list_price, margin_pct) SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[])
+        const creates: ProductImportRow[] = [];
+        const updates: ProductRecord[] = [];
+        for (const row of fresh) {
+          const found = this.products.get(row.key);
+          if (!found) {
+            creates.push(row);
+            continue;
+          }
+          const next = { ...found, list_price: row.listPrice ?? found.list_price, margin_pct: row.marginPct ?? found.margin_pct };
+          if (sameNumber(next.list_price, found.list_price) && sameNumber(next.margin_pct, found.margin_pct)) outcome.unchanged++;
+          else updates.push(next);
+        }
+        if (creates.length) {
+          const created: ProductRecord[] = await tx.manager.query(
+            `INSERT INTO products (name, list_price, margin_pct) SELECT * FROM unnest($1::text[], $2::numeric[], $3::numeric[])
            ON CONFLICT (name) DO NOTHING RETURNING id, name, list_price::text, margin_pct::text`,
-          [creates.map((c) => c.name), creates.map((c) => c.listPrice ?? '0'), creates.map((c) => c.marginPct)],
-        );
-        for (const p of created) this.products.set(nameKey(p.name), p);
-        for (const p of created) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
-        outcome.created += created.length;
-        outcome.productsCreated += created.length;
-        outcome.unchanged += creates.length - created.length;
-      }
-      if (updates.length) {
-        await tx.manager.query(
-          `UPDATE products p SET list_price = v.list_price, margin_pct = v.margin_pct
+            [creates.map((c) => c.name), creates.map((c) => c.listPrice ?? '0'), creates.map((c) => c.marginPct)],
+          );
+          for (const p of created) this.products.set(nameKey(p.name), p);
+          for (const p of created) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
+          outcome.created += created.length;
+          outcome.productsCreated += created.length;
+          outcome.unchanged += creates.length - created.length;
+        }
+        if (updates.length) {
+          await tx.manager.query(
+            `UPDATE products p SET list_price = v.list_price, margin_pct = v.margin_pct
              FROM unnest($1::uuid[], $2::numeric[], $3::numeric[]) AS v(id, list_price, margin_pct) WHERE p.id = v.id`,
-          [updates.map((u) => u.id), updates.map((u) => u.list_price), updates.map((u) => u.margin_pct)],
-        );
-        for (const p of updates) this.products.set(nameKey(p.name), p);
-        for (const p of updates) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
-        outcome.updated += updates.length;
-      }
-    });
+            [updates.map((u) => u.id), updates.map((u) => u.list_price), updates.map((u) => u.margin_pct)],
+          );
+          for (const p of updates) this.products.set(nameKey(p.name), p);
+          for (const p of updates) tx.emit('org.changed', { entity: 'product', id: p.id, name: p.name });
+          outcome.updated += updates.length;
+        }
+      },
+    );
   }
 }
 
@@ -327,23 +342,20 @@ export class ExchangeRatesWriter implements KindWriter<ExchangeRateImportRow> {
   ) {}
 
   write(rows: ExchangeRateImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
-    return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
-      const fresh = await dropSeen(
-        tx.manager,
-        this.job.jobId,
-        rows,
-        rejections,
-        (row, first) => `duplicate: the ${row.currency} rate from ${row.validFrom} already appeared on line ${first}`,
-      );
-      const kept: ExchangeRateImportRow[] = [];
-      for (const row of fresh) {
-        if (row.currency === this.orgCurrency) reject(rejections, row, `currency: ${row.currency} is the organisation's currency; it always converts at 1`);
-        else kept.push(row);
-      }
-      if (kept.length === 0) return;
-      // One statement: which rows are new, which change a rate, which repeat one (numeric equality: "15800" = "15800.00").
-      const counted: { created: number; updated: number }[] = await tx.manager.query(
-        `WITH input AS (SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[]) AS v(currency, valid_from, rate)),
+    return writeFresh(
+      this.job,
+      { rows, rejections, rowsRead },
+      (row, first) => `duplicate: the ${row.currency} rate from ${row.validFrom} already appeared on line ${first}`,
+      async (tx, outcome, fresh) => {
+        const kept: ExchangeRateImportRow[] = [];
+        for (const row of fresh) {
+          if (row.currency === this.orgCurrency) reject(rejections, row, `currency: ${row.currency} is the organisation's currency; it always converts at 1`);
+          else kept.push(row);
+        }
+        if (kept.length === 0) return;
+        // One statement: which rows are new, which change a rate, which repeat one (numeric equality: "15800" = "15800.00").
+        const counted: { created: number; updated: number }[] = await tx.manager.query(
+          `WITH input AS (SELECT * FROM unnest($1::text[], $2::date[], $3::numeric[]) AS v(currency, valid_from, rate)),
               before AS (SELECT e.currency, e.valid_from, e.rate FROM exchange_rates e JOIN input i ON i.currency = e.currency AND i.valid_from = e.valid_from FOR UPDATE OF e),
               written AS (
                 INSERT INTO exchange_rates (currency, valid_from, rate) SELECT currency, valid_from, rate FROM input
@@ -352,12 +364,13 @@ export class ExchangeRatesWriter implements KindWriter<ExchangeRateImportRow> {
                 RETURNING currency, valid_from)
          SELECT (SELECT count(*)::int FROM written w WHERE NOT EXISTS (SELECT 1 FROM before b WHERE b.currency = w.currency AND b.valid_from = w.valid_from)) AS created,
                 (SELECT count(*)::int FROM written w WHERE EXISTS (SELECT 1 FROM before b WHERE b.currency = w.currency AND b.valid_from = w.valid_from)) AS updated`,
-        [kept.map((r) => r.currency), kept.map((r) => r.validFrom), kept.map((r) => r.rate)],
-      );
-      outcome.created += counted[0].created;
-      outcome.updated += counted[0].updated;
-      outcome.unchanged += kept.length - counted[0].created - counted[0].updated;
-    });
+          [kept.map((r) => r.currency), kept.map((r) => r.validFrom), kept.map((r) => r.rate)],
+        );
+        outcome.created += counted[0].created;
+        outcome.updated += counted[0].updated;
+        outcome.unchanged += kept.length - counted[0].created - counted[0].updated;
+      },
+    );
   }
 }
 
