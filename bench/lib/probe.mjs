@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { summarizeProfile } from './profile-summary.mjs';
 
 if (process.send) {
@@ -17,12 +17,33 @@ if (process.send) {
   delay.enable();
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   let session = null;
+  // Garbage-collection pauses since the last reset, by kind: what an event-loop stall was, if it was one.
+  const GC_KINDS = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  let gcPauses = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push({ kind: GC_KINDS[entry.detail?.kind] ?? 'other', ms: entry.duration });
+  }).observe({ entryTypes: ['gc'] });
   const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
   const handlers = {
     'eld-reset': () => {
       delay.reset();
+      gcPauses = [];
       return true;
+    },
+    gc: () => {
+      const byKind = {};
+      for (const { kind, ms: pause } of gcPauses) {
+        const k = (byKind[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+        k.count++;
+        k.totalMs += pause;
+        k.maxMs = Math.max(k.maxMs, pause);
+      }
+      for (const k of Object.values(byKind)) {
+        k.totalMs = Math.round(k.totalMs * 10) / 10;
+        k.maxMs = Math.round(k.maxMs * 10) / 10;
+      }
+      return byKind;
     },
     eld: () => ({ p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max), meanMs: ms(delay.mean) }),
     memory: () => {

@@ -97,8 +97,12 @@ export async function ingest(ctx) {
   const rate70 = Math.max(1, Math.round(peak.perSec * 0.7));
   await ctx.quiet();
   const meter = ctx.meter('server');
+  await ctx.server.probe('eld-reset');
   const at70 = await openLoop(ctx, { rate: rate70, durationSec });
   const at70Cpu = meter.stop();
+  // Where a slow answer's time went on the server: a stalled event loop, and how much of that was GC.
+  const at70EventLoop = await ctx.server.probe('eld');
+  const at70Gc = await ctx.server.probe('gc');
 
   return {
     concurrency,
@@ -113,7 +117,7 @@ export async function ingest(ctx) {
     backends: { server: backends.server.at(-1), reference: backends.reference.at(-1) },
     detail: {
       peak: { failed: peak.failed, http: peak.http },
-      at70: { sent: at70.sent, failed: at70.failed, skipped: at70.skipped, http: at70.http },
+      at70: { sent: at70.sent, failed: at70.failed, skipped: at70.skipped, http: at70.http, eventLoop: at70EventLoop, gc: at70Gc },
       reference: ref,
     },
     cpu: { server: mergeCpu(cpu.server), serverAt70: at70Cpu, reference: mergeCpu(cpu.reference) },

