@@ -7,12 +7,12 @@ import type { EntityManager } from 'typeorm';
 import {
   computeFunnel,
   fromMinor,
+  type FunnelMove,
   type FunnelStage,
   normalizeMoney,
   type PeriodRange,
   type Scope,
   type Stage,
-  type StageHistoryRow,
   stuckDeals,
   type StuckDealSummary,
   sumMinor,
@@ -47,11 +47,13 @@ export async function funnelOf(manager: EntityManager, scope: Scope, range: Peri
       WHERE d.created_at >= $1 AND d.created_at < $2 AND ${scopeFilter(scope, params)}`,
     params,
   );
-  // The whole history, before and after the period: how far a deal got is judged by now.
-  const rows: { deal_id: string; from_stage: string | null; to_stage: string; at: Date }[] = deals.length
-    ? await manager.query('SELECT deal_id, from_stage, to_stage, at FROM stage_history WHERE deal_id = ANY($1::uuid[])', [deals.map((deal) => deal.id)])
+  // The whole history, before and after the period: how far a deal got is judged by now. Only the
+  // stages it names count, not how often or when, so each move is read once: a deal moved back and
+  // forth a hundred times is a handful of rows, not a hundred (the live funnel reads this on every change).
+  const rows: { deal_id: string; from_stage: string | null; to_stage: string }[] = deals.length
+    ? await manager.query('SELECT DISTINCT deal_id, from_stage, to_stage FROM stage_history WHERE deal_id = ANY($1::uuid[])', [deals.map((deal) => deal.id)])
     : [];
-  const history: StageHistoryRow[] = rows.map((row) => ({ dealId: row.deal_id, fromStage: row.from_stage, toStage: row.to_stage, at: row.at }));
+  const history: FunnelMove[] = rows.map((row) => ({ dealId: row.deal_id, fromStage: row.from_stage, toStage: row.to_stage }));
   return computeFunnel(
     deals.map((deal) => ({ id: deal.id, stage: deal.stage, createdAt: deal.created_at })),
     history,

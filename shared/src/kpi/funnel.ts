@@ -31,6 +31,8 @@ export interface FunnelStage {
 
 /** What the funnel needs of a deal: its current stage and when it was created. */
 export type FunnelDeal = Pick<DealRow, 'id' | 'stage' | 'createdAt'>;
+/** What the funnel needs of a move: the stages it names, not when it happened (nor how often). */
+export type FunnelMove = Pick<StageHistoryRow, 'dealId' | 'fromStage' | 'toStage'>;
 
 export const DEFAULT_STUCK_AFTER_DAYS = 14;
 
@@ -40,7 +42,7 @@ export const DEFAULT_STUCK_AFTER_DAYS = 14;
  */
 export function computeFunnel(
   deals: readonly FunnelDeal[],
-  history: readonly StageHistoryRow[],
+  history: readonly FunnelMove[],
   stages: readonly Stage[],
   range: Pick<PeriodRange, 'start' | 'end'>,
 ): FunnelStage[] {

@@ -14,7 +14,7 @@ export type { Kpis } from './formulas.js';
 export { KPI_DEFINITIONS } from './definitions.js';
 export type { KpiDefinitionKey } from './definitions.js';
 export { computeFunnel, stuckDeals, DEFAULT_STUCK_AFTER_DAYS } from './funnel.js';
-export type { FunnelDeal, FunnelStage, StuckStage, StuckDeal } from './funnel.js';
+export type { FunnelDeal, FunnelMove, FunnelStage, StuckStage, StuckDeal } from './funnel.js';
 export { rankLeaderboard, compareLeaderboardRows, hasResult, tiedRanks, LEADERBOARD_METRICS } from './leaderboard.js';
 export type { LeaderboardEntry, LeaderboardMetric, RankOptions } from './leaderboard.js';
 export { divRoundHalfUp, marginBpOf, ratioOfMinor } from './exact.js';
