@@ -1,6 +1,7 @@
 /** `kpi.updated` and `leaderboard.updated` on the socket: only to the scopes that changed, coalesced, with only what changed. */
 import { isLeaderboardDelta, type LeaderboardResponse, leaderboardKey, type LiveEvent, type Rep, type Team, WALLBOARD_BOARD_KEY } from '@salesboard/shared';
 import fc from 'fast-check';
+import { EventStreamService } from '../src/live/event-stream.service.js';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -229,6 +230,40 @@ describe('live KPI and leaderboard updates', () => {
       expect('changed' in push.payload && push.payload.changed.map((row) => row.id)).toEqual([reps[3].id, reps[2].id]);
       expect('changed' in push.payload && push.payload.changed.map((row) => row.value)).toEqual(['925000000.00', '920000000.00']);
       expect(wallboard.boards.mismatched).toEqual([]);
+    });
+
+    it('greets a socket caught up by replay with the rows last pushed when it joins, even when a push came while it was catching up', async () => {
+      const team = (await t.keyApi.post('/api/teams').send({ name: 'Palembang' }).expect(201)).body as Team;
+      const rep = await newRep('Palembang 0', team.id);
+      const watcher = await wallboardHolding();
+      const before = await fresh();
+      // The catch-up's read of the log waits until a win has been pushed to the sockets already there.
+      const stream = t.app.get(EventStreamService);
+      const eventsSince = stream.eventsSince.bind(stream);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let waiting = false;
+      stream.eventsSince = async (since) => {
+        waiting = true;
+        await gate;
+        return eventsSince(since);
+      };
+      try {
+        const returning = connectLive(t.baseUrl, { token: t.apiKey, since: before.seq });
+        clients.push(returning);
+        returning.boards.hold(WALLBOARD_BOARD_KEY, before);
+        for (const started = Date.now(); !waiting; await sleep(10)) if (Date.now() - started > 5000) throw new Error('the catch-up never read the log');
+        const deal = await createDeal(t.keyApi, rep.id, { amount: '990000000', stage: 'won' });
+        await watcher.waitForEvent((e) => e.type === 'leaderboard.updated' && e.seq >= before.seq + 1);
+        release();
+        await returning.waitForEvent((e) => e.type === 'deal.created' && e.payload.deal.id === deal.id);
+        // Nothing else changes: only the greeting can bring the win's rows.
+        await heldMatchesFresh(returning, 'a push during the catch-up');
+        expect(returning.boards.get(WALLBOARD_BOARD_KEY)?.rows[0]).toMatchObject({ id: rep.id });
+      } finally {
+        release();
+        stream.eventsSince = eventsSince;
+      }
     });
 
     it('keeps a screen that applies every delta to its first GET equal to a fresh GET through random changes', async () => {

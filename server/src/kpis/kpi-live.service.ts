@@ -85,23 +85,33 @@ export class KpiLiveService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     bus.on('kpi.changed', (change) => this.changed(change));
     bus.on('live.scopeJoined', (keys) => this.joined(keys));
-    publisher.setReplayGreeting(() => this.wallboardBoard());
+    publisher.setReplayGreeting(() => this.wallboardGreeting());
   }
 
   /**
    * The organisation's revenue board of the month, whole, for a socket caught up by replay: the
-   * rows this node last pushed, so its next delta applies to them (a change since then is on its
-   * way as that delta); computed afresh only when this node has pushed none since it started.
+   * rows this node last pushed when the socket joins, so its next delta applies to them (a change
+   * since then is on its way as that delta). Read before the join only when this node has pushed
+   * none since it started; taken at the join otherwise, since a push can come while the socket
+   * catches up, and rows older than it would not fit the next delta (nor be corrected by one if
+   * the floor goes quiet).
    */
-  private async wallboardBoard(): Promise<LiveEvent[]> {
+  private async wallboardGreeting(): Promise<() => LiveEvent[]> {
     const { metric, period, scope } = { metric: 'revenue', period: 'month', scope: 'all' } as const;
-    const sent = this.rooms.get(scope)?.sentBoards.get(WALLBOARD_BOARD_KEY);
-    if (sent) return [{ seq: sent.seq, type: 'leaderboard.updated', at: new Date().toISOString(), payload: { metric, period, scope, rows: sent.rows } }];
-    const aggregates = await this.store.upToDate();
-    const now = new Date();
-    const range = resolveRange(this.config, { period: 'month' }, now);
-    const rows = rankBoards(aggregates, 'reps', { kind: 'all' }, range, this.store.calendar.today(now)).get('revenue') ?? [];
-    return [{ seq: aggregates.seq, type: 'leaderboard.updated', at: now.toISOString(), payload: { metric, period, scope, rows } }];
+    const sentBoard = () => this.rooms.get(scope)?.sentBoards.get(WALLBOARD_BOARD_KEY);
+    let computed: LiveEvent | null = null;
+    if (!sentBoard()) {
+      const aggregates = await this.store.upToDate();
+      const now = new Date();
+      const range = resolveRange(this.config, { period: 'month' }, now);
+      const rows = rankBoards(aggregates, 'reps', { kind: 'all' }, range, this.store.calendar.today(now)).get('revenue') ?? [];
+      computed = { seq: aggregates.seq, type: 'leaderboard.updated', at: now.toISOString(), payload: { metric, period, scope, rows } };
+    }
+    return () => {
+      const sent = sentBoard();
+      if (!sent) return computed ? [computed] : [];
+      return [{ seq: sent.seq, type: 'leaderboard.updated', at: new Date().toISOString(), payload: { metric, period, scope, rows: sent.rows } }];
+    };
   }
 
   /**

@@ -62,6 +62,13 @@ const HEAD_INTERVAL_MS = 5_000;
 export const COALESCE_WINDOW_MS = 50;
 
 /**
+ * Reads what a greeting needs, then answers with a function called at the moment the socket joins
+ * its rooms, synchronously: its events are what those rooms were last sent, so the next push
+ * applies to them whatever was pushed while the socket was catching up.
+ */
+export type ReplayGreeting = () => Promise<() => LiveEvent[]>;
+
+/**
  * The one place that talks to socket.io. Services never emit themselves: logged events reach
  * clients through the event stream, derived ones through `publishDerived`.
  */
@@ -69,7 +76,7 @@ export const COALESCE_WINDOW_MS = 50;
 export class LivePublisher {
   private readonly logger = new Logger(LivePublisher.name);
   private namespace: LiveNamespace | null = null;
-  private replayGreeting: (() => Promise<LiveEvent[]>) | null = null;
+  private replayGreeting: ReplayGreeting | null = null;
   private headTimer: NodeJS.Timeout | null = null;
   /** When this node last broadcast a logged event (epoch ms). */
   private lastBroadcastAt = 0;
@@ -132,7 +139,7 @@ export class LivePublisher {
    * Derived events a socket caught up by replay should get as well: the replayed log moves the
    * pipeline, but the boards it changed were broadcast while the socket was away.
    */
-  setReplayGreeting(greeting: () => Promise<LiveEvent[]>): void {
+  setReplayGreeting(greeting: ReplayGreeting): void {
     this.replayGreeting = greeting;
   }
 
@@ -224,8 +231,9 @@ export class LivePublisher {
    */
   async catchUp(socket: LiveSocket, since: number | undefined): Promise<void> {
     const principal = socket.data.principal as Principal;
-    // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild.
-    const greeting = since === undefined || !this.replayGreeting ? [] : await this.replayGreeting().catch(() => []);
+    // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild: read
+    // now, answered at the join below, so a push made while this awaits is in what the socket gets.
+    const greeting = since === undefined || !this.replayGreeting ? null : await this.replayGreeting().catch(() => null);
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
     /** The last seq the socket has, from its own `since` or the snapshot sent it. */
     let has = since ?? 0;
@@ -250,7 +258,7 @@ export class LivePublisher {
     // joined below: replayed now as well, they would come twice.
     const waiting = this.queued.length > 0 ? this.queued[0].seq : Infinity;
     for (const event of replay) if (event.seq < waiting) socket.emit('event', this.audience.forPrincipal(principal, event));
-    if (replay !== null) for (const event of greeting) socket.emit('event', event);
+    if (replay !== null && greeting) for (const event of greeting()) socket.emit('event', event);
     const visibility = seesEveryDeal(principal) ? [FULL_ROOM] : [RESTRICTED_ROOM, ...viewerRoomsFor(principal)];
     void socket.join([CAUGHT_UP_ROOM, roleRoom(principal.role), ...visibility]);
     this.joinScopeRooms(socket);
