@@ -2,13 +2,14 @@
  * ingest: stage changes accepted per second through REST, each committed (durable, with
  * synchronous_commit on) before its 2xx, with a fixed number in flight and no live clients.
  * Then the HTTP p99 at 70 % of that rate, open-loop. Reference: the same rows with plain pg,
- * one change per transaction, over 4 connections. Meanwhile pg_stat_activity is sampled: where
+ * one change per transaction, over 4 connections, closed-loop for its rate, then open-loop at
+ * 70 % of that rate for its p99. Meanwhile pg_stat_activity is sampled: where
  * the backends wait says where the write path queues.
  */
 import { nowMs, sleep } from '../lib/clock.mjs';
 import { mergeCpu } from '../lib/cpu.mjs';
 import { sampleActivity } from '../lib/pg-activity.mjs';
-import { referenceTps } from '../lib/pg-reference.mjs';
+import { referenceOpenLoop, referenceTps } from '../lib/pg-reference.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
 async function closedLoop(ctx, { concurrency, durationSec }) {
@@ -103,6 +104,10 @@ export async function ingest(ctx) {
   // Where a slow answer's time went on the server: a stalled event loop, and how much of that was GC.
   const at70EventLoop = await ctx.server.probe('eld');
   const at70Gc = await ctx.server.probe('gc');
+  // The same share of plain pg's own rate: how much of the server's tail the machine alone makes.
+  await ctx.quiet();
+  const refAt70 = await referenceOpenLoop(ctx.refDb, ctx.refPlan, { rate: Math.max(1, Math.round(ref.tps * 0.7)), durationSec });
+  const refAt70Http = summarize(refAt70.latencies);
 
   return {
     concurrency,
@@ -111,6 +116,7 @@ export async function ingest(ctx) {
     refTps: round(ref.tps, 1),
     httpP99Ms: round(at70.http.p99),
     httpP50Ms: round(at70.http.p50),
+    refP99MsAt70: round(refAt70Http.p99),
     at70PerSec: rate70,
     peakHttpP99Ms: round(peak.http.p99),
     rounds,
@@ -119,6 +125,7 @@ export async function ingest(ctx) {
       peak: { failed: peak.failed, http: peak.http },
       at70: { sent: at70.sent, failed: at70.failed, skipped: at70.skipped, http: at70.http, eventLoop: at70EventLoop, gc: at70Gc },
       reference: ref,
+      referenceAt70: { rate: Math.round(ref.tps * 0.7), sent: refAt70.sent, failed: refAt70.failed, skipped: refAt70.skipped, answer: refAt70Http },
     },
     cpu: { server: mergeCpu(cpu.server), serverAt70: at70Cpu, reference: mergeCpu(cpu.reference) },
   };
