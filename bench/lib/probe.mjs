@@ -5,7 +5,7 @@
  * `--profile`) a CPU profile summary, over IPC. It does nothing unless started with an IPC
  * channel, and never keeps the process alive.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -23,11 +23,36 @@ if (process.send) {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcPauses.push({ kind: GC_KINDS[entry.detail?.kind] ?? 'other', ms: entry.duration });
   }).observe({ entryTypes: ['gc'] });
+  // How much of each stall was the machine's: the main thread's time on the run queue (runnable,
+  // no core free) from /proc, next to a 10 ms timer's lateness. A delay that waiting for a core
+  // explains is the shared machine's; what is left is the process's own work.
+  const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+  const runQueueNs = () => {
+    try {
+      return Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[1]);
+    } catch {
+      return NaN;
+    }
+  };
+  let lateness = [];
+  let tick = { at: performance.now(), queued: runQueueNs() };
+  setInterval(() => {
+    const now = { at: performance.now(), queued: runQueueNs() };
+    const lateMs = Math.max(0, now.at - tick.at - 10);
+    const queuedMs = (now.queued - tick.queued) / 1e6;
+    if (lateness.length < 100_000) lateness.push({ lateMs, ownMs: Number.isNaN(queuedMs) ? lateMs : Math.max(0, lateMs - queuedMs), queuedMs });
+    tick = now;
+  }, 10).unref();
+  const p99 = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length ? ms(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] * 1e6) : null;
+  };
   const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
 
   const handlers = {
     'eld-reset': () => {
       delay.reset();
+      lateness = [];
       gcPauses = [];
       return true;
     },
@@ -45,7 +70,16 @@ if (process.send) {
       }
       return byKind;
     },
-    eld: () => ({ p50Ms: ms(delay.percentile(50)), p99Ms: ms(delay.percentile(99)), maxMs: ms(delay.max), meanMs: ms(delay.mean) }),
+    eld: () => ({
+      p50Ms: ms(delay.percentile(50)),
+      p99Ms: ms(delay.percentile(99)),
+      maxMs: ms(delay.max),
+      meanMs: ms(delay.mean),
+      // A 10 ms timer's lateness, then the same less the main thread's wait for a core in that tick.
+      timerLateP99Ms: p99(lateness.map((l) => l.lateMs)),
+      timerLateOwnP99Ms: p99(lateness.map((l) => l.ownMs)),
+      runQueueMs: Math.round(lateness.reduce((n, l) => n + (Number.isNaN(l.queuedMs) ? 0 : l.queuedMs), 0)),
+    }),
     memory: () => {
       const gc = globalThis.gc;
       // Twice: the first pass can leave garbage that only a second full GC frees (weak refs, finalizers).

@@ -70,11 +70,12 @@ async function atSeventyPercent(ctx, side) {
   const meter = ctx.meter(side.meter);
   await ctx.profiled(`fanout70/${side.name}`, side.measured, () => side.feed(rate, loadSec));
   const eld = await side.measured.probe('eld');
+  const gc = await side.measured.probe('gc');
   const fromMetrics = await side.measured.metric?.('salesboard_nodejs_eventloop_lag_p99_seconds');
   const cpu = meter.stop();
   await drain(ctx.swarm, {});
   await ctx.swarm.closeAll();
-  return { eventsPerSec: rate, eventLoop: eld, metricsP99Ms: fromMetrics == null ? null : round(fromMetrics * 1000), cpu };
+  return { eventsPerSec: rate, eventLoop: eld, gc, metricsP99Ms: fromMetrics == null ? null : round(fromMetrics * 1000), cpu };
 }
 
 export async function fanout(ctx) {
