@@ -26,8 +26,8 @@ export async function openWallboard(baseUrl, { onResponse } = {}) {
   const page = await context.newPage();
   if (onResponse) page.on('response', onResponse);
   await page.goto(`${baseUrl}/tv`, { waitUntil: 'load', timeout: 30_000 });
-  // Drawn: the store applied its snapshot (aria-busy false) and the chart has its surface (either renderer's).
+  // Drawn: the store applied its snapshot (aria-busy false) and the pipeline has its bars.
   await page.waitForSelector('main.wallboard[aria-busy="false"]', { timeout: 30_000 });
-  await page.waitForSelector('main.wallboard [data-testid="pipeline-chart"] :is(canvas, svg)', { timeout: 30_000 });
+  await page.waitForSelector('main.wallboard [data-testid="pipeline-chart"] [data-testid="pipeline-bar"]', { timeout: 30_000 });
   return { page, context };
 }

@@ -42,29 +42,26 @@ export async function expectSameDocument(page: Page, mark: string): Promise<void
   expect(await page.evaluate(() => (window as unknown as { __e2eMark?: string }).__e2eMark), 'the page was reloaded').toBe(mark);
 }
 
-/** Painted pixels on the pipeline chart's canvas: 0 means ECharts has drawn nothing. */
-export function chartInk(page: Page): Promise<number> {
+/** The pipeline's bars as drawn on screen, in pixels wide, by stage: all 0 means nothing is drawn. */
+export function drawnBars(page: Page): Promise<Record<string, number>> {
   return page
     .getByTestId('pipeline-chart')
-    .locator('canvas')
-    .first()
-    .evaluate((canvas: HTMLCanvasElement) => {
-      const context = canvas.getContext('2d');
-      if (!context || canvas.width === 0 || canvas.height === 0) return 0;
-      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-      let painted = 0;
-      for (let alpha = 3; alpha < data.length; alpha += 4) if (data[alpha] > 0) painted += 1;
-      return painted;
-    });
+    .getByTestId('pipeline-bar')
+    .evaluateAll((bars) => Object.fromEntries(bars.map((bar) => [bar.getAttribute('data-stage') ?? '', bar.getBoundingClientRect().width])));
 }
 
-/** Waits for the chart to have drawn and to have finished its animation (two equal reads). */
+/** How much of the pipeline chart is drawn: the bars' widths added up, in pixels. */
+export async function pipelineInk(page: Page): Promise<number> {
+  return Object.values(await drawnBars(page)).reduce((sum, width) => sum + width, 0);
+}
+
+/** Waits for the bars to have drawn and to have finished gliding (two equal reads). */
 export async function waitForChartSettled(page: Page): Promise<void> {
   let previous = -1;
   await expect
     .poll(
       async () => {
-        const ink = await chartInk(page);
+        const ink = await pipelineInk(page);
         const settled = ink > 0 && ink === previous;
         previous = ink;
         return settled;
@@ -130,6 +127,16 @@ export async function expectPipelineToMatchServer(page: Page, api: Api): Promise
         ),
     )
     .toEqual(expected);
+  // The bars' lengths are the amounts' proportions: the longest bar is the largest amount.
+  const amounts = new Map(expected.map(({ stage }) => [stage, Number(byStage.get(stage)?.amount ?? 0)]));
+  const largest = Math.max(...amounts.values());
+  await expect
+    .poll(async () => {
+      const widths = await drawnBars(page);
+      const longest = Math.max(...Object.values(widths));
+      return Object.entries(widths).map(([stage, width]) => [stage, largest > 0 && longest > 0 ? Math.round((width / longest) * 100) : 0]);
+    })
+    .toEqual([...amounts].map(([stage, amount]) => [stage, largest > 0 ? Math.round((amount / largest) * 100) : 0]));
 }
 
 /** "Rp 120M": a compact rupiah amount as the page formats it, by the page's own Intl, from the exact decimal text. */
