@@ -78,8 +78,9 @@ export function rows(r) {
   add('bundle', 'ECharts share of JS', b.echartsShare, null);
   const fr = r.frames ?? {};
   add('frames', 'p95 script ms per update', fr.p95ScriptMs, null);
-  add('frames', 'long tasks', fr.longTasks, null);
-  add('frames', 'dropped frames %', fr.droppedPct, null);
+  // Reference: the same page with nothing changing, just before (its clock and scenes only).
+  add('frames', 'long tasks', fr.longTasks, fr.idle?.longTasks ?? null);
+  add('frames', 'dropped frames %', fr.droppedPct, fr.idle?.frame.droppedPct ?? null);
   add('aggregates', 'KPI aggregates', r.aggregates?.result ?? null, null);
   const fl = r.floor ?? {};
   const screens = Object.keys(fl.cpuMsPerEvent ?? {});
