@@ -3,7 +3,8 @@
  * second (every 10th a win, so the leaderboard moves too). In the page: long tasks from a
  * PerformanceObserver and frame times from a requestAnimationFrame loop; from CDP, the
  * renderer's cumulative script time, sampled every 100 ms (about one update per sample). First
- * the same page for 10 s with nothing sent: the floor the updates are compared with.
+ * the same page for 10 s with nothing sent: the floor the updates are compared with. Last the
+ * same updates with motion reduced: what the animations cost apart from the updates.
  */
 import { nowMs, sleep } from '../lib/clock.mjs';
 import { openWallboard } from '../lib/browser.mjs';
@@ -57,6 +58,7 @@ export async function frames(ctx) {
         bench.frames.push(t);
         if (!bench.stop && bench.frames.length < 100_000) requestAnimationFrame(loop);
       };
+      bench.loop = loop;
       requestAnimationFrame(loop);
     });
 
@@ -102,6 +104,29 @@ export async function frames(ctx) {
     const shownSeq = Number(await page.getAttribute('[data-testid="head-seq"]', 'data-seq'));
     const head = await ctx.server.head();
 
+    // The same updates with motion reduced (the page's own prefers-reduced-motion rules: no
+    // glides, no confetti, no fades): what the updates cost without the animations, which this
+    // headless Chromium composites and rasterises in software on the same two cores as the rest.
+    const stillSec = Math.min(15, durationSec);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await ctx.quiet();
+    await page.evaluate(() => {
+      Object.assign(window.__bench, { longTasks: [], frames: [], stop: false });
+      requestAnimationFrame(window.__bench.loop);
+    });
+    const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const stillFrom = await counters();
+    ctx.serverPlan.winEvery = 10;
+    const stillApplied = await sendChanges(ctx, { rate, durationSec: stillSec });
+    ctx.serverPlan.winEvery = 0;
+    await sleep(500);
+    const stillTo = await counters();
+    const stillInPage = await page.evaluate(() => {
+      window.__bench.stop = true;
+      return { longTasks: window.__bench.longTasks, frames: window.__bench.frames };
+    });
+    const stillSpent = (name) => (stillApplied ? round(((stillTo[name] - stillFrom[name]) * 1000) / stillApplied) : null);
+
     const updating = samples.slice(Math.max(0, sampledFrom));
     const scriptMs = updating.slice(1).map((s, i) => (s.ScriptDuration - updating[i].ScriptDuration) * 1000);
     const script = summarize(scriptMs);
@@ -123,6 +148,13 @@ export async function frames(ctx) {
       droppedPct: frameStats.droppedPct,
       frame: frameStats,
       idle: { durationSec: idleSec, longTasks: idle.longTasks.length, frame: dropped(idle.frames) },
+      reducedMotion: {
+        durationSec: stillSec,
+        updatesApplied: stillApplied,
+        longTasks: stillInPage.longTasks.length,
+        frame: dropped(stillInPage.frames),
+        mainThreadMsPerUpdate: { task: stillSpent('TaskDuration'), script: stillSpent('ScriptDuration'), style: stillSpent('RecalcStyleDuration'), layout: stillSpent('LayoutDuration') },
+      },
       caughtUp: shownSeq >= head,
       notes: ['p95ScriptMs is the p95 of CDP ScriptDuration per ~100 ms sample, i.e. per update at 10 updates/s'],
       cpu: { browser: cpu },
