@@ -65,48 +65,6 @@ export async function referenceTps(pool, plan, { connections = 4, durationSec })
 }
 
 /**
- * The reference's answer time at a fixed rate, open-loop: each change is started on time whether
- * or not earlier ones are done, and waits for one of the pool's connections as a request would.
- * What plain pg's p99 is at a given share of its own rate on this machine: the floor under the
- * server's HTTP p99 at the same share.
- */
-export async function referenceOpenLoop(pool, plan, { rate, durationSec }) {
-  const startedAt = nowMs();
-  const total = Math.round(rate * durationSec);
-  const latencies = [];
-  const pending = [];
-  let failed = 0;
-  let skipped = 0;
-  for (let i = 0; i < total; i++) {
-    const wait = startedAt + (i * 1000) / rate - nowMs();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const change = plan.acquire();
-    if (!change) {
-      skipped++;
-      continue;
-    }
-    const sentAt = nowMs();
-    pending.push(
-      (async () => {
-        const client = await pool.connect();
-        try {
-          await referenceChange(client, change);
-          latencies.push(nowMs() - sentAt);
-          plan.release(change, true);
-        } catch {
-          failed++;
-          plan.release(change, false);
-        } finally {
-          client.release();
-        }
-      })(),
-    );
-  }
-  await Promise.all(pending);
-  return { sent: total - skipped, skipped, failed, latencies };
-}
-
-/**
  * Appends events straight to the server's log at `rate` per second for `durationSec`, the way
  * the write path does (counter, rows, NOTIFY, one transaction per tick). Feeds the fan-out and
  * reconnect scenarios without REST, so they measure the live path alone.

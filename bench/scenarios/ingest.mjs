@@ -9,7 +9,8 @@
 import { nowMs, sleep } from '../lib/clock.mjs';
 import { mergeCpu } from '../lib/cpu.mjs';
 import { sampleActivity } from '../lib/pg-activity.mjs';
-import { referenceOpenLoop, referenceTps } from '../lib/pg-reference.mjs';
+import { openLoop } from '../lib/open-loop.mjs';
+import { referenceChange, referenceTps } from '../lib/pg-reference.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
 async function closedLoop(ctx, { concurrency, durationSec }) {
@@ -31,34 +32,6 @@ async function closedLoop(ctx, { concurrency, durationSec }) {
   await Promise.all(lanes);
   const seconds = (nowMs() - startedAt) / 1000;
   return { perSec: latencies.length / seconds, failed, latencies };
-}
-
-async function openLoop(ctx, { rate, durationSec }) {
-  const startedAt = nowMs();
-  const total = Math.round(rate * durationSec);
-  const latencies = [];
-  const pending = [];
-  let failed = 0;
-  let skipped = 0;
-  for (let i = 0; i < total; i++) {
-    const wait = startedAt + (i * 1000) / rate - nowMs();
-    if (wait > 0) await sleep(wait);
-    const change = ctx.serverPlan.acquire();
-    if (!change) {
-      skipped++;
-      continue;
-    }
-    pending.push(
-      ctx.server.http.post(`/api/deals/${change.dealId}/stage`, change.body).then((res) => {
-        const ok = res.status >= 200 && res.status < 300;
-        ctx.serverPlan.release(change, ok);
-        if (ok) latencies.push(res.ms);
-        else failed++;
-      }),
-    );
-  }
-  await Promise.all(pending);
-  return { sent: total - skipped, skipped, failed, http: summarize(latencies) };
 }
 
 export async function ingest(ctx) {
@@ -99,14 +72,27 @@ export async function ingest(ctx) {
   await ctx.quiet();
   const meter = ctx.meter('server');
   await ctx.server.probe('eld-reset');
-  const at70 = await openLoop(ctx, { rate: rate70, durationSec });
+  const at70 = await openLoop(ctx.serverPlan, { rate: rate70, durationSec }, async (change) => {
+    const res = await ctx.server.http.post(`/api/deals/${change.dealId}/stage`, change.body);
+    return res.status >= 200 && res.status < 300;
+  });
+  at70.http = summarize(at70.latencies);
   const at70Cpu = meter.stop();
   // Where a slow answer's time went on the server: a stalled event loop, and how much of that was GC.
   const at70EventLoop = await ctx.server.probe('eld');
   const at70Gc = await ctx.server.probe('gc');
   // The same share of plain pg's own rate: how much of the server's tail the machine alone makes.
   await ctx.quiet();
-  const refAt70 = await referenceOpenLoop(ctx.refDb, ctx.refPlan, { rate: Math.max(1, Math.round(ref.tps * 0.7)), durationSec });
+  const refAt70 = await openLoop(ctx.refPlan, { rate: Math.max(1, Math.round(ref.tps * 0.7)), durationSec }, async (change) => {
+    // Waits for one of the reference's 4 connections, as a request waits for the server's pool.
+    const client = await ctx.refDb.connect();
+    try {
+      await referenceChange(client, change);
+      return true;
+    } finally {
+      client.release();
+    }
+  });
   const refAt70Http = summarize(refAt70.latencies);
 
   return {
