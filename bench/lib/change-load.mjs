@@ -4,7 +4,8 @@
  * tell processing from fan-out). Requests are open-loop: a slow answer does not delay the
  * next send, so queueing in the server shows up as latency instead of a lower rate.
  */
-import { nowMs, sleep, waitFor } from './clock.mjs';
+import { waitFor } from './clock.mjs';
+import { openLoop } from './open-loop.mjs';
 import { round, summarize } from './stats.mjs';
 
 /** Targets: how one change is sent to the real server and to the reference server. */
@@ -20,40 +21,17 @@ export async function measureChanges({ send, swarm, plan, rate, durationSec, cli
   await swarm.track(true);
   const base = (await swarm.counters()).deliveries;
   const sentAt = new Map(); // key → [t0, …] in send order
-  const pending = [];
-  const http = [];
-  let ok = 0;
-  let failed = 0;
-  let skipped = 0;
-  const total = Math.round(rate * durationSec);
-  const startedAt = nowMs();
-  for (let i = 0; i < total; i++) {
-    const wait = startedAt + (i * 1000) / rate - nowMs();
-    if (wait > 0) await sleep(wait);
-    const change = plan.acquire();
-    if (!change) {
-      skipped++;
-      continue;
-    }
-    const t0 = nowMs();
+  let warned = 0;
+  const run = await openLoop(plan, { rate, durationSec }, async (change, t0) => {
     if (!sentAt.has(change.key)) sentAt.set(change.key, []);
     sentAt.get(change.key).push(t0);
-    pending.push(
-      send(change).then((res) => {
-        const applied = res.status >= 200 && res.status < 300;
-        plan.release(change, applied);
-        if (applied) {
-          ok++;
-          http.push(res.ms);
-        } else {
-          failed++;
-          if (failed <= 3) console.warn(`  change failed: ${res.status} ${res.text.slice(0, 200)}`);
-        }
-      }),
-    );
-  }
-  await Promise.all(pending);
-  const sendSec = (nowMs() - startedAt) / 1000;
+    const res = await send(change);
+    const applied = res.status >= 200 && res.status < 300;
+    if (!applied && ++warned <= 3) console.warn(`  change failed: ${res.status} ${res.text.slice(0, 200)}`);
+    return applied;
+  });
+  const { sent, skipped, failed, latencies: http, seconds: sendSec } = run;
+  const ok = http.length;
   // Every applied change must reach every client; wait for that, but not forever.
   await waitFor(async () => (await swarm.counters()).deliveries - base >= ok * clients, { timeoutMs: settleMs, intervalMs: 50 });
   const { stats, samples } = await swarm.collect();
@@ -74,7 +52,7 @@ export async function measureChanges({ send, swarm, plan, rate, durationSec, cli
     else all.push(stat.last - t0);
     first.push(stat.first - t0);
   }
-  return summarizeRuns([{ sent: total - skipped, ok, failed, skipped, sendSec, incomplete, unmatched, all, first, http }]);
+  return summarizeRuns([{ sent, ok, failed, skipped, sendSec, incomplete, unmatched, all, first, http }]);
 }
 
 /**
