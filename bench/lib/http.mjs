@@ -10,7 +10,7 @@ export function httpClient(baseUrl, { maxSockets = 64 } = {}) {
   const { hostname, port } = new URL(baseUrl);
   let authorization = null;
 
-  function request(method, path, body, { timeoutMs = 30_000 } = {}) {
+  function request(method, path, body, { timeoutMs = 30_000, retried = false } = {}) {
     const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
     const startedAt = nowMs();
     return new Promise((resolve) => {
@@ -44,7 +44,13 @@ export function httpClient(baseUrl, { maxSockets = 64 } = {}) {
       );
       // A failed request is a data point (status 0), not an exception that stops the run.
       req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', (error) => resolve({ status: 0, json: null, text: String(error), startedAt, ms: nowMs() - startedAt }));
+      req.on('error', (error) => {
+        // A kept-alive socket the server closed as this request went out: a GET is safe to send
+        // again, once, on a fresh socket (node:http's documented answer to this race).
+        if (method === 'GET' && !retried && req.reusedSocket && error.code === 'ECONNRESET')
+          return void request(method, path, body, { timeoutMs, retried: true }).then(resolve);
+        resolve({ status: 0, json: null, text: String(error), startedAt, ms: nowMs() - startedAt });
+      });
       if (payload) req.write(payload);
       req.end();
     });
