@@ -17,11 +17,15 @@ describe('password hashes', () => {
 
   it('accept exactly the password they were made from, for any password', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), async (password, other) => {
-        const hash = await hashPassword(password);
-        expect(await verifyPassword(hash, password)).toBe(true);
-        expect(await verifyPassword(hash, other)).toBe(other === password);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+        fc.string({ unit: 'grapheme', maxLength: 40 }),
+        async (password, other) => {
+          const hash = await hashPassword(password);
+          expect(await verifyPassword(hash, password)).toBe(true);
+          expect(await verifyPassword(hash, other)).toBe(other === password);
+        },
+      ),
       { numRuns: 25 },
     );
   });
