@@ -49,7 +49,13 @@ test.describe('screenshots', () => {
     const [deal] = await api.deals({ stage: 'negotiation' });
     await api.changeStage(deal.id, 'won');
     await expect(page.getByTestId('celebration')).toContainText(deal.ownerName);
-    await page.waitForTimeout(1_500); // the card's pop-in
+    // The card's pop-in has ended (the confetti and the glow go on).
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="celebration"] .card')
+        ?.getAnimations()
+        .every((animation) => animation.playState === 'finished'),
+    );
     const path = join(ARTIFACTS_DIR, 'tv-1920x1080-celebration.png');
     await page.screenshot({ path });
     await testInfo.attach('tv-celebration', { path, contentType: 'image/png' });
@@ -62,6 +68,8 @@ test.describe('screenshots', () => {
   // resizing it is what a manager's window does.
   for (const { lang, theme } of FACE_VARIANTS) {
     test(`/ at 1280x720 to 3840x2160, ${lang}, ${theme}`, async ({ page }, testInfo) => {
+      // Motion reduced, so the trend line is drawn whole at once rather than over a second.
+      await page.emulateMedia({ reducedMotion: 'reduce' });
       await page.setViewportSize({ width: 1440, height: 900 });
       await page.goto(`/?lang=${lang}&theme=${theme}`);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(message(lang, 'dashboard.title'));
@@ -69,7 +77,6 @@ test.describe('screenshots', () => {
       await expect(page.getByTestId('kpi-cards').getByTestId('kpi-value')).toHaveCount(13);
       await expect(page.getByTestId('revenue-trend').locator('canvas')).toBeVisible();
       await expect(page.getByTestId('dashboard-leaderboard')).toBeVisible();
-      await page.waitForTimeout(1_000); // the trend line's first animation
       for (const { width, height } of [
         { width: 1280, height: 720 },
         { width: 1440, height: 900 },
@@ -77,7 +84,8 @@ test.describe('screenshots', () => {
         { width: 3840, height: 2160 },
       ]) {
         await page.setViewportSize({ width, height });
-        await page.waitForTimeout(300); // the charts follow the window's size
+        // The chart follows the window's size: its resize observer fires, then it draws.
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(resolve)))));
         const path = join(ARTIFACTS_DIR, `dashboard-${width}x${height}-${lang}-${theme}.png`);
         await page.screenshot({ path, fullPage: true, animations: 'disabled' });
         await testInfo.attach(`dashboard-${width}x${height}-${lang}-${theme}`, { path, contentType: 'image/png' });
