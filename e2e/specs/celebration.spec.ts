@@ -38,8 +38,20 @@ test.describe('celebrations on the wallboard', () => {
     await expect(celebration.getByTestId('celebration-rep')).toHaveText(second!.ownerName, { timeout: 30_000 });
     await expect(celebration.getByTestId('celebration-amount')).toHaveText(await compactMoney(page, second!.amount));
     await expect(celebration).toBeHidden({ timeout: 30_000 });
+    // In view again, the board moves again: its bars glide to their next figures.
+    expect((await boardMotion(page)).barGlide).not.toBe('0s');
   });
 });
+
+/** What moves on the board under the celebration: running animations, and the pipeline bars' glide. */
+function boardMotion(page: Page): Promise<{ running: number; barGlide: string }> {
+  return page.evaluate(() => {
+    const board = [...document.querySelectorAll('main.wallboard > :not([data-testid="celebration"])')];
+    const running = board.flatMap((element) => element.getAnimations({ subtree: true })).filter((animation) => animation.playState === 'running');
+    const bar = document.querySelector('[data-testid="pipeline-bar"]');
+    return { running: running.length, barGlide: bar ? getComputedStyle(bar).transitionDuration : 'no bar' };
+  });
+}
 
 /** The page's en-US percent, as the overlay formats it. */
 function percentOn(page: Page, ratio: number): Promise<string> {
@@ -80,6 +92,8 @@ test.describe('a celebration stops the room', () => {
     });
     expect(cover.backgroundAlpha).toBe(1);
     expect(cover.missed, 'points of the screen not covered by the celebration').toEqual([]);
+    // Covered, the board holds still: nothing under the celebration animates or glides.
+    expect(await boardMotion(page)).toEqual({ running: 0, barGlide: '0s' });
 
     // The standing after the win, as the server ranks it now.
     const board = await rest<LeaderboardResponse>(api.baseUrl, null, 'GET', '/api/leaderboard?metric=revenue&period=month');
