@@ -69,7 +69,7 @@ test.describe('a celebration stops the room', () => {
     await expect(celebration.getByTestId('celebration-photo')).toBeVisible();
     await expect(celebration.getByTestId('celebration-rep')).toHaveText(deal.ownerName);
     await expect(celebration.getByTestId('celebration-amount')).toHaveText(await compactMoney(page, deal.amount));
-    await expect(celebration).not.toHaveCSS('opacity', /^0\./); // its fade-in is over
+    await expect(celebration).toHaveCSS('opacity', '1'); // it cuts in, opaque at once
 
     const cover = await page.evaluate(() => {
       const overlay = document.querySelector('[data-testid="celebration"]')!;

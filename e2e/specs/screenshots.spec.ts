@@ -49,7 +49,7 @@ test.describe('screenshots', () => {
     const [deal] = await api.deals({ stage: 'negotiation' });
     await api.changeStage(deal.id, 'won');
     await expect(page.getByTestId('celebration')).toContainText(deal.ownerName);
-    // The card's pop-in has ended (the confetti and the glow go on).
+    // The card's pop-in has ended (the confetti goes on).
     await page.waitForFunction(() =>
       document
         .querySelector('[data-testid="celebration"] .card')
