@@ -81,6 +81,8 @@ export function rows(r) {
   // Reference: the same page with nothing changing, just before (its clock and scenes only).
   add('frames', 'long tasks', fr.longTasks, fr.idle?.longTasks ?? null);
   add('frames', 'dropped frames %', fr.droppedPct, fr.idle?.frame.droppedPct ?? null);
+  add('frames', 'long tasks, the board alone (no wins)', fr.boardAlone?.longTasks, null);
+  add('frames', 'dropped frames %, the board alone (no wins)', fr.boardAlone?.frame.droppedPct, null);
   add('frames', 'long tasks, motion reduced', fr.reducedMotion?.longTasks, null);
   add('frames', 'dropped frames %, motion reduced', fr.reducedMotion?.frame.droppedPct, null);
   add('aggregates', 'KPI aggregates', r.aggregates?.result ?? null, null);
