@@ -3,7 +3,7 @@ import type { Deal, KpisResponse, LeaderboardResponse } from '@salesboard/shared
 import { toMinor } from '../support/api.js';
 import { expect, test } from '../support/fixtures.js';
 import { rest } from '../support/rest.js';
-import { compactMoney, message, openWallboard } from '../support/wallboard.js';
+import { compactMoney, fastForwardUntil, message, openWallboard } from '../support/wallboard.js';
 
 test.describe('celebrations on the wallboard', () => {
   test('a won deal interrupts the wallboard with the rep and the amount', async ({ page, api }) => {
@@ -21,7 +21,7 @@ test.describe('celebrations on the wallboard', () => {
   });
 
   test('two wins in quick succession are both celebrated, one after the other', async ({ page, api }) => {
-    test.setTimeout(90_000);
+    await page.clock.install();
     await openWallboard(page);
     const proposals = await api.deals({ stage: 'proposal' });
     const first = proposals[0];
@@ -35,9 +35,10 @@ test.describe('celebrations on the wallboard', () => {
     await expect(celebration.getByTestId('celebration-rep')).toHaveText(first.ownerName);
     await expect(celebration.getByTestId('celebration-amount')).toHaveText(await compactMoney(page, first.amount));
     // The second waits its turn (a big deal holds the floor up to 15 s) and is not lost.
-    await expect(celebration.getByTestId('celebration-rep')).toHaveText(second!.ownerName, { timeout: 30_000 });
+    const rep = celebration.getByTestId('celebration-rep');
+    await fastForwardUntil(page, async () => (await rep.textContent()) === second!.ownerName, 'the second win is celebrated');
     await expect(celebration.getByTestId('celebration-amount')).toHaveText(await compactMoney(page, second!.amount));
-    await expect(celebration).toBeHidden({ timeout: 30_000 });
+    await fastForwardUntil(page, async () => !(await celebration.isVisible()), 'the celebrations end');
     // In view again, the board moves again: its bars glide to their next figures.
     expect((await boardMotion(page)).barGlide).not.toBe('0s');
   });
@@ -106,7 +107,7 @@ test.describe('a celebration stops the room', () => {
   });
 
   test('milestones get a moment of their own: a rep’s first deal of the month, and the deal that reaches quota', async ({ page, api }) => {
-    test.setTimeout(90_000);
+    await page.clock.install();
     await openWallboard(page);
     const won = await rest<LeaderboardResponse>(api.baseUrl, null, 'GET', '/api/leaderboard?metric=won&period=month');
     const open = [...(await api.deals({ stage: 'negotiation' })), ...(await api.deals({ stage: 'proposal' })), ...(await api.deals({ stage: 'demo' }))];
@@ -120,7 +121,7 @@ test.describe('a celebration stops the room', () => {
     await expect(celebration).toHaveAttribute('data-milestone', 'firstOfMonth');
     await expect(celebration.getByTestId('celebration-kicker')).toHaveText(message('en', 'celebration.milestone.firstOfMonth'));
     await expect(celebration.getByTestId('celebration-rep')).toHaveText(firstDeal.ownerName);
-    await expect(celebration).toBeHidden({ timeout: 30_000 });
+    await fastForwardUntil(page, async () => !(await celebration.isVisible()), 'the first-deal celebration ends');
 
     // A rep under quota closes a deal worth the rest of it.
     let reached: { deal: Deal; missingMinor: bigint } | null = null;

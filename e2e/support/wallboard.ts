@@ -13,6 +13,24 @@ export async function openWallboard(page: Page, query = ''): Promise<void> {
 }
 
 /**
+ * Moves the page's clock on, 2 s at a time (less than any celebration is shown), until `reached`
+ * holds: the celebrations' own timers run 7 to 15 s each, and a test need not wait them out.
+ * The page must have had `page.clock.install()` before it loaded.
+ */
+export async function fastForwardUntil(page: Page, reached: () => Promise<boolean>, message: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if (await reached()) return true;
+        await page.clock.fastForward(2_000);
+        return false;
+      },
+      { message, intervals: [100], timeout: 30_000 },
+    )
+    .toBe(true);
+}
+
+/**
  * Shows `query` on the open wallboard without loading the page again: the address changes as Back
  * and Forward change it, and the app's router follows it. A scene named there mounts afresh, as it
  * does when a board's rotation reaches it; the socket, the figures and the fonts stay loaded.
