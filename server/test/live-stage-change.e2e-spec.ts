@@ -53,7 +53,20 @@ describe('a stage change travels from REST through PostgreSQL to a live socket',
     // first: the wallboard's board (revenue, month, everyone), held from the snapshot with every
     // update applied, must end with the win on top.
     const top = () => client.boards.get(WALLBOARD_BOARD_KEY)?.rows[0];
-    await client.waitFor(() => top()?.value === '275000000.50', 5000, 'the win on top of the board');
+    await client
+      .waitFor(() => top()?.value === '275000000.50', 5000, 'the win on top of the board')
+      .catch((error: Error) => {
+        // Once seen on a loaded machine: say whether the delta did not fit the rows the snapshot gave
+        // (a board the snapshot took newer than its seq) or never came.
+        const held = client.boards.get(WALLBOARD_BOARD_KEY);
+        const snapshotSeq = client.snapshots[0]?.seq;
+        const won = client.events.find((e) => e.type === 'deal.won')?.seq;
+        const updates = client.events.filter((e) => e.type === 'leaderboard.updated').map((e) => e.seq);
+        throw new Error(
+          `${error.message}; snapshot seq ${snapshotSeq}, win seq ${won}, board held at seq ${held?.seq}, ` +
+            `deltas that did not fit: ${JSON.stringify(client.boards.mismatched)}, leaderboard updates at seqs ${JSON.stringify(updates)}`,
+        );
+      });
     expect(top()).toMatchObject({ rank: 1, id: org.reps[1].id, value: '275000000.50' });
   });
 
