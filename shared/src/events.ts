@@ -129,6 +129,11 @@ export interface Snapshot {
   pipeline: PipelineStageSummary[];
   /** Revenue leaderboard of reps for the current month. */
   leaderboard: LeaderboardRow[];
+  /**
+   * The seq `leaderboard` is at, when it is not `seq`: on a live socket, the rows its room was last
+   * sent, which can be behind the snapshot while a push is on its way (that push comes next).
+   */
+  leaderboardSeq?: number;
   /** The newest logged events, oldest first. */
   feed: LoggedEvent[];
 }

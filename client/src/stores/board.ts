@@ -166,7 +166,8 @@ export const useBoardStore = defineStore('board', () => {
         };
       });
 
-    if (snapshot.seq >= leaderboardSeq) showLeaderboard(snapshot.seq, snapshot.leaderboard);
+    const snapshotBoardSeq = snapshot.leaderboardSeq ?? snapshot.seq;
+    if (snapshotBoardSeq >= leaderboardSeq) showLeaderboard(snapshotBoardSeq, snapshot.leaderboard);
     feed.value = [...snapshot.feed].reverse().filter(belongsInFeed).slice(0, FEED_LIMIT);
 
     // The snapshot is the truth at its seq, even below what was applied before; a later

@@ -64,7 +64,8 @@ export const COALESCE_WINDOW_MS = 50;
 /**
  * Reads what a greeting needs, then answers with a function called at the moment the socket joins
  * its rooms, synchronously: its events are what those rooms were last sent, so the next push
- * applies to them whatever was pushed while the socket was catching up.
+ * applies to them whatever was pushed while the socket was catching up. A socket caught up by
+ * replay gets them as events; one given a snapshot gets the wallboard's board in it, with its seq.
  */
 export type ReplayGreeting = () => Promise<() => LiveEvent[]>;
 
@@ -137,7 +138,9 @@ export class LivePublisher {
 
   /**
    * Derived events a socket caught up by replay should get as well: the replayed log moves the
-   * pipeline, but the boards it changed were broadcast while the socket was away.
+   * pipeline, but the boards it changed were broadcast while the socket was away. A snapshot takes
+   * its wallboard board from here too: the rows its room was last sent, which the next push's delta
+   * is made from (the board as of now can be ahead of them while a push is still on its way).
    */
   setReplayGreeting(greeting: ReplayGreeting): void {
     this.replayGreeting = greeting;
@@ -233,14 +236,18 @@ export class LivePublisher {
     const principal = socket.data.principal as Principal;
     // Derived views (the wallboard's leaderboard) that a replay of the log does not rebuild: read
     // now, answered at the join below, so a push made while this awaits is in what the socket gets.
-    const greeting = since === undefined || !this.replayGreeting ? null : await this.replayGreeting().catch(() => null);
+    const greeting = !this.replayGreeting ? null : await this.replayGreeting().catch(() => null);
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
     /** The last seq the socket has, from its own `since` or the snapshot sent it. */
     let has = since ?? 0;
     if (replay === null) {
       const snapshot = await this.snapshots.build(principal);
       if (socket.disconnected) return;
-      socket.emit('snapshot', snapshot);
+      // The board its room was last sent, at the seq it was sent at (behind the snapshot's while a
+      // push is on its way, which then reaches this socket too): the next delta fits it.
+      const [board] = greeting?.() ?? [];
+      const sent = board?.type === 'leaderboard.updated' && 'rows' in board.payload ? { leaderboard: board.payload.rows, leaderboardSeq: board.seq } : {};
+      socket.emit('snapshot', { ...snapshot, ...sent });
       this.caughtUp('snapshot');
       has = snapshot.seq;
       replay = this.stream.fromRing(snapshot.seq);
@@ -258,7 +265,7 @@ export class LivePublisher {
     // joined below: replayed now as well, they would come twice.
     const waiting = this.queued.length > 0 ? this.queued[0].seq : Infinity;
     for (const event of replay) if (event.seq < waiting) socket.emit('event', this.audience.forPrincipal(principal, event));
-    if (replay !== null && greeting) for (const event of greeting()) socket.emit('event', event);
+    if (since !== undefined && greeting) for (const event of greeting()) socket.emit('event', event);
     const visibility = seesEveryDeal(principal) ? [FULL_ROOM] : [RESTRICTED_ROOM, ...viewerRoomsFor(principal)];
     void socket.join([CAUGHT_UP_ROOM, roleRoom(principal.role), ...visibility]);
     this.joinScopeRooms(socket);

@@ -46,7 +46,7 @@ export function connectLive(baseUrl: string, auth: { since?: number; token?: str
   };
   socket.on('snapshot', (s) => {
     snapshots.push(s);
-    boards.hold(WALLBOARD_BOARD_KEY, { seq: s.seq, rows: s.leaderboard });
+    boards.hold(WALLBOARD_BOARD_KEY, { seq: s.leaderboardSeq ?? s.seq, rows: s.leaderboard });
   });
   socket.on('event', record);
   // An `events` frame carries logged events coalesced within a window: recorded one by one.

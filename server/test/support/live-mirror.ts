@@ -52,7 +52,7 @@ export class LiveMirror {
     this.socket.on('snapshot', (snapshot) => {
       this.snapshots++;
       this.lastSeq = snapshot.seq;
-      this.boards.hold(WALLBOARD_BOARD_KEY, { seq: snapshot.seq, rows: snapshot.leaderboard });
+      this.boards.hold(WALLBOARD_BOARD_KEY, { seq: snapshot.leaderboardSeq ?? snapshot.seq, rows: snapshot.leaderboard });
     });
     this.socket.on('event', (event) => this.receive(event));
     this.socket.on('events', (events) => events.forEach((event) => this.receive(event)));
