@@ -2,6 +2,7 @@
 import { isLeaderboardDelta, type LeaderboardResponse, leaderboardKey, type LiveEvent, type Rep, type Team, WALLBOARD_BOARD_KEY } from '@salesboard/shared';
 import fc from 'fast-check';
 import { EventStreamService } from '../src/live/event-stream.service.js';
+import { SnapshotService } from '../src/snapshot/snapshot.service.js';
 import { bootTestApp, type TestApp } from './support/app.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive, type RecordingClient } from './support/live-client.js';
@@ -263,6 +264,45 @@ describe('live KPI and leaderboard updates', () => {
       } finally {
         release();
         stream.eventsSince = eventsSince;
+      }
+    });
+
+    it('gives a socket caught up by snapshot the rows last pushed when it joins, with their seq, even when a push came while the snapshot was read', async () => {
+      const team = (await t.keyApi.post('/api/teams').send({ name: 'Pontianak' }).expect(201)).body as Team;
+      const rep = await newRep('Pontianak 0', team.id);
+      const watcher = await wallboardHolding();
+      // The snapshot is read, then held until a win has been pushed to the sockets already there:
+      // its own seq and rows are then behind the board its room was last sent.
+      const snapshots = t.app.get(SnapshotService);
+      const build = snapshots.build.bind(snapshots);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let built: number | null = null;
+      snapshots.build = async (...args) => {
+        const snapshot = await build(...args);
+        built = snapshot.seq;
+        await gate;
+        return snapshot;
+      };
+      try {
+        const arriving = connectLive(t.baseUrl, { token: t.apiKey });
+        clients.push(arriving);
+        for (const started = Date.now(); built === null; await sleep(10)) if (Date.now() - started > 5000) throw new Error('the snapshot was never read');
+        const deal = await createDeal(t.keyApi, rep.id, { amount: '995000000', stage: 'won' });
+        const push = await watcher.waitForEvent((e) => e.type === 'leaderboard.updated' && e.seq > built!);
+        release();
+        const snapshot = await arriving.waitForSnapshot();
+        expect(snapshot.seq).toBe(built);
+        // The board is the one pushed, at the push's seq, not the snapshot's older rows.
+        expect(snapshot.leaderboardSeq).toBe(push.seq);
+        expect(snapshot.leaderboard[0]).toMatchObject({ id: rep.id });
+        // The win itself still reaches the socket, replayed after the snapshot.
+        await arriving.waitForEvent((e) => e.type === 'deal.created' && e.payload.deal.id === deal.id);
+        await heldMatchesFresh(arriving, 'a push during the snapshot');
+        expect(arriving.boards.mismatched).toEqual([]);
+      } finally {
+        release();
+        snapshots.build = build;
       }
     });
 

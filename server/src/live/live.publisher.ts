@@ -241,10 +241,11 @@ export class LivePublisher {
     /** The last seq the socket has, from its own `since` or the snapshot sent it. */
     let has = since ?? 0;
     if (replay === null) {
-      const snapshot = await this.snapshots.build(principal);
-      if (socket.disconnected) return;
       // The board its room was last sent, at the seq it was sent at (behind the snapshot's while a
-      // push is on its way, which then reaches this socket too): the next delta fits it.
+      // push is on its way, which then reaches this socket too): the next delta fits it. Taken from
+      // the greeting at the emit below; the snapshot ranks the board itself only without one.
+      const snapshot = await this.snapshots.build(principal, { leaderboard: !greeting });
+      if (socket.disconnected) return;
       const [board] = greeting?.() ?? [];
       const sent = board?.type === 'leaderboard.updated' && 'rows' in board.payload ? { leaderboard: board.payload.rows, leaderboardSeq: board.seq } : {};
       socket.emit('snapshot', { ...snapshot, ...sent });

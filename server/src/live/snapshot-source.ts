@@ -7,7 +7,11 @@ import type { Principal } from '../auth/principal.js';
  * provides it under this token.
  */
 export interface SnapshotSource {
-  build(principal: Principal): Promise<Snapshot>;
+  /**
+   * `leaderboard: false` leaves the wallboard's board out (`[]`): for a caller that fills it with
+   * the rows its room was last sent, which ranking it again here would only throw away.
+   */
+  build(principal: Principal, parts?: { leaderboard: boolean }): Promise<Snapshot>;
 }
 
 export const SNAPSHOT_SOURCE = Symbol('SNAPSHOT_SOURCE');

@@ -33,7 +33,7 @@ export class SnapshotService implements SnapshotSource {
    * As `principal` may see it: the pipeline of the deals they may read, and the feed without the
    * events they may not (a rep's feed holds their own deals; the leaderboard is everyone's).
    */
-  async build(principal: Principal): Promise<Snapshot> {
+  async build(principal: Principal, parts = { leaderboard: true }): Promise<Snapshot> {
     // The open deals this principal may read, with the same filter as their deal list.
     const visible = dealFilters({}, visibleTo(principal));
     const snapshot = await this.dataSource.transaction('REPEATABLE READ', async (manager): Promise<Snapshot> => {
@@ -81,6 +81,6 @@ export class SnapshotService implements SnapshotSource {
     // After the transaction, never inside it: the aggregates read the log on connections of their
     // own, and many snapshots each holding one while waiting for another would drain the pool.
     // The board is brought up to at least the snapshot's seq; a later change comes as an update.
-    return { ...snapshot, leaderboard: await this.leaderboard.wallboardRows() };
+    return parts.leaderboard ? { ...snapshot, leaderboard: await this.leaderboard.wallboardRows() } : snapshot;
   }
 }
