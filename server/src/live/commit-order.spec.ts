@@ -9,19 +9,16 @@ const event = (seq: number) => ({ seq, type: 'deal.stageChanged', at: new Date(s
  * more seqs) or to another node. Local answers reach JavaScript in a random order; notifications
  * of every commit arrive in commit order, interleaved at random with the answers.
  */
-const runs = fc
-  .array(fc.record({ local: fc.boolean(), size: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 25 })
-  .chain((writes) =>
-    fc.record({
-      writes: fc.constant(writes),
-      // The order in which things reach this node: a local write's answer, or the next notification.
-      order: fc.shuffledSubarray(
-        [...writes.map((_, i) => ({ kind: 'answer' as const, i })), ...writes.map((_, i) => ({ kind: 'notify' as const, i }))],
-        { minLength: writes.length * 2 },
-      ),
-      start: fc.integer({ min: 0, max: 1000 }),
+const runs = fc.array(fc.record({ local: fc.boolean(), size: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 25 }).chain((writes) =>
+  fc.record({
+    writes: fc.constant(writes),
+    // The order in which things reach this node: a local write's answer, or the next notification.
+    order: fc.shuffledSubarray([...writes.map((_, i) => ({ kind: 'answer' as const, i })), ...writes.map((_, i) => ({ kind: 'notify' as const, i }))], {
+      minLength: writes.length * 2,
     }),
-  );
+    start: fc.integer({ min: 0, max: 1000 }),
+  }),
+);
 
 describe('CommitOrder', () => {
   it('delivers every seq once and in order, reads the log only for other nodes’ seqs, whatever order the answers come in', () => {
