@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { summarizeProfile } from '../lib/profile-summary.mjs';
 import { round, summarize } from '../lib/stats.mjs';
 
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'cc', 'viz', 'gpu', 'benchmark'];
+
 async function sendChanges(ctx, { rate, durationSec }) {
   const startedAt = nowMs();
   const total = Math.round(rate * durationSec);
@@ -121,7 +123,13 @@ export async function frames(ctx) {
     // The board alone: the same updates without wins, so no celebration covers the board. Under
     // one the board holds still, and the main phase, with a win a second, measures mostly the
     // celebrations (each on screen 7 s, so one always is).
+    // BENCH_TRACE_DIR: a Chromium performance trace of this phase (paint, raster, compositing by
+    // thread), for reading in DevTools or bench/lib/trace-summary.mjs; it slows the page, so a run
+    // that traces is for reading, not for the record.
+    const tracing = process.env.BENCH_TRACE_DIR ? join(process.env.BENCH_TRACE_DIR, `frames-board-alone-${Date.now()}.json`) : null;
+    if (tracing) await context.browser().startTracing(page, { path: tracing, screenshots: false, categories: TRACE_CATEGORIES });
     const boardAlone = await phase({ winEvery: 0 });
+    if (tracing) await context.browser().stopTracing();
     await page.evaluate(() => window.__bench.start());
     const sampledFrom = samples.length - 1;
     const meter = ctx.meter('browser');
