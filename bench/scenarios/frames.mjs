@@ -123,13 +123,20 @@ export async function frames(ctx) {
     // The board alone: the same updates without wins, so no celebration covers the board. Under
     // one the board holds still, and the main phase, with a win a second, measures mostly the
     // celebrations (each on screen 7 s, so one always is).
-    // BENCH_TRACE_DIR: a Chromium performance trace of this phase (paint, raster, compositing by
-    // thread), for reading in DevTools or bench/lib/trace-summary.mjs; it slows the page, so a run
-    // that traces is for reading, not for the record.
-    const tracing = process.env.BENCH_TRACE_DIR ? join(process.env.BENCH_TRACE_DIR, `frames-board-alone-${Date.now()}.json`) : null;
-    if (tracing) await context.browser().startTracing(page, { path: tracing, screenshots: false, categories: TRACE_CATEGORIES });
-    const boardAlone = await phase({ winEvery: 0 });
-    if (tracing) await context.browser().stopTracing();
+    // BENCH_TRACE_DIR: a Chromium performance trace of the board alone and of the first 15 s with
+    // wins (paint, raster, compositing by thread), for DevTools or bench/lib/trace-summary.mjs. It
+    // slows the page, so a run that traces is for reading, not for the record.
+    const trace = async (name, work) => {
+      if (!process.env.BENCH_TRACE_DIR) return work();
+      const path = join(process.env.BENCH_TRACE_DIR, `frames-${name}-${Date.now()}.json`);
+      await context.browser().startTracing(page, { path, screenshots: false, categories: TRACE_CATEGORIES });
+      try {
+        return await work();
+      } finally {
+        await context.browser().stopTracing();
+      }
+    };
+    const boardAlone = await trace('board-alone', () => phase({ winEvery: 0 }));
     await page.evaluate(() => window.__bench.start());
     const sampledFrom = samples.length - 1;
     const meter = ctx.meter('browser');
@@ -140,7 +147,7 @@ export async function frames(ctx) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    const applied = await sendChanges(ctx, { rate, durationSec });
+    const applied = await trace('with-wins', () => sendChanges(ctx, { rate, durationSec }));
     ctx.serverPlan.winEvery = 0;
     if (ctx.profile) {
       const { profile } = await cdp.send('Profiler.stop');
