@@ -10,6 +10,7 @@ import type { ImportJob, ImportPreview, LiveEvent } from '@salesboard/shared';
 import { createOrg, type Org } from './support/fixtures.js';
 import { connectLive } from './support/live-client.js';
 import { bootIngestApp, countRows, fixture, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
+import { IMPORT_BATCH_ROWS } from '../src/ingest/import/import.service.js';
 
 interface DealRow {
   external_id: string;
@@ -330,13 +331,15 @@ describe('CSV import of deals', () => {
     const boundary = 'salesboard-test-boundary';
     let release = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
+    // Two whole batches and part of a third arrive, then the upload waits.
+    const held = 2 * IMPORT_BATCH_ROWS + IMPORT_BATCH_ROWS / 5;
     const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `slow-${from + i},Slow deal ${from + i},Rep 1\n`).join('');
     async function* body(): AsyncGenerator<Buffer> {
       yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="jobId"\r\n\r\n${jobId}\r\n`);
       yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-      yield Buffer.from(`Record ID,Deal Name,Deal owner\n${rows(0, 1200)}`);
+      yield Buffer.from(`Record ID,Deal Name,Deal owner\n${rows(0, held)}`);
       await gate;
-      yield Buffer.from(rows(1200, 3000));
+      yield Buffer.from(rows(held, 3 * IMPORT_BATCH_ROWS));
       yield Buffer.from(`\r\n--${boundary}--\r\n`);
     }
     const answer = fetch(`${t.baseUrl}/api/import/deals`, {
@@ -345,9 +348,11 @@ describe('CSV import of deals', () => {
       body: Readable.from(body()) as unknown as RequestInit['body'],
       duplex: 'half',
     } as RequestInit & { duplex: 'half' });
+    const started = Date.now();
 
-    // Two batches of 500 are written while the upload waits for the rest.
-    for (let job: ImportJob | null = null; !job || job.rowsRead < 1000; await new Promise((r) => setTimeout(r, 20))) {
+    // Two batches are written while the upload waits for the rest.
+    for (let job: ImportJob | null = null; !job || job.rowsRead < 2 * IMPORT_BATCH_ROWS; await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() - started > 20_000) throw new Error(`two batches were not written in 20 s: ${JSON.stringify(job)}`);
       const response = await t.api.get(`/api/import/jobs/${jobId}`);
       job = response.status === 200 ? (response.body as ImportJob) : null;
     }
@@ -358,8 +363,8 @@ describe('CSV import of deals', () => {
     const response = await answer;
     expect(response.status).toBe(201);
     const job = (await response.json()) as ImportJob;
-    expect(job).toMatchObject({ id: jobId, status: 'cancelled', created: 1000, rowsRead: 1000 });
-    expect(Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM deals WHERE external_id LIKE 'slow-%'"))[0].n)).toBe(1000);
+    expect(job).toMatchObject({ id: jobId, status: 'cancelled', created: 2 * IMPORT_BATCH_ROWS, rowsRead: 2 * IMPORT_BATCH_ROWS });
+    expect(Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM deals WHERE external_id LIKE 'slow-%'"))[0].n)).toBe(2 * IMPORT_BATCH_ROWS);
   });
 
   it('exports deals as RFC 4180 CSV with a header row, filtered like GET /api/deals', async () => {
