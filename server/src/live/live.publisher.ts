@@ -65,7 +65,8 @@ export const COALESCE_WINDOW_MS = 50;
  * Reads what a greeting needs, then answers with a function called at the moment the socket joins
  * its rooms, synchronously: its events are what those rooms were last sent, so the next push
  * applies to them whatever was pushed while the socket was catching up. A socket caught up by
- * replay gets them as events; one given a snapshot gets the wallboard's board in it, with its seq.
+ * replay gets them as events; one given a snapshot gets the wallboard's board in it, with its seq
+ * (so the answer always holds that board: a snapshot given a greeting does not rank it itself).
  */
 export type ReplayGreeting = () => Promise<() => LiveEvent[]>;
 
@@ -240,6 +241,8 @@ export class LivePublisher {
     let replay = since === undefined ? null : await this.stream.eventsSince(since);
     /** The last seq the socket has, from its own `since` or the snapshot sent it. */
     let has = since ?? 0;
+    // A snapshot carries the greeting's board itself; only a replay needs it sent as events.
+    const bySnapshot = replay === null;
     if (replay === null) {
       // The board its room was last sent, at the seq it was sent at (behind the snapshot's while a
       // push is on its way, which then reaches this socket too): the next delta fits it. Taken from
@@ -266,7 +269,7 @@ export class LivePublisher {
     // joined below: replayed now as well, they would come twice.
     const waiting = this.queued.length > 0 ? this.queued[0].seq : Infinity;
     for (const event of replay) if (event.seq < waiting) socket.emit('event', this.audience.forPrincipal(principal, event));
-    if (since !== undefined && greeting) for (const event of greeting()) socket.emit('event', event);
+    if (!bySnapshot && greeting) for (const event of greeting()) socket.emit('event', event);
     const visibility = seesEveryDeal(principal) ? [FULL_ROOM] : [RESTRICTED_ROOM, ...viewerRoomsFor(principal)];
     void socket.join([CAUGHT_UP_ROOM, roleRoom(principal.role), ...visibility]);
     this.joinScopeRooms(socket);
