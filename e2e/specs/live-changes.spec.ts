@@ -77,6 +77,26 @@ test.describe('changes posted over REST reach an open wallboard without a reload
     await expectSameDocument(page, mark);
   });
 
+  test('in a burst of changes the newest three items of the feed slide in and flash, the older ones hold still', async ({ page, api }) => {
+    await openWallboard(page);
+    // Slowed a hundredfold, no animation of the burst ends while the test looks at it.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Animation.enable');
+    await cdp.send('Animation.setPlaybackRate', { playbackRate: 0.01 });
+    const [rep] = (await api.snapshot()).reps;
+    const created: Deal[] = [];
+    for (let i = 1; i <= 6; i++)
+      created.push(await api.createDeal({ name: `Burst ${Date.now()} ${i}`, ownerId: rep.id, amount: `${i}000000`, stage: 'qualified' }));
+
+    const items = page.getByTestId('feed-item');
+    await expect(items.first()).toContainText(titleOf(created[5]));
+    const moving = await items.evaluateAll((elements) =>
+      elements.slice(0, 6).map((element) => element.getAnimations({ subtree: true }).filter((animation) => animation.playState === 'running').length),
+    );
+    // The ticker's item slides in and its tinted layer flashes: two animations each.
+    expect(moving).toEqual([2, 2, 2, 0, 0, 0]);
+  });
+
   test('a won deal appears in the feed as won and moves its rep up the leaderboard', async ({ page, api }) => {
     await openWallboard(page, '?scene=leaderboard');
     const mark = await markDocument(page);
