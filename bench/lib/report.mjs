@@ -85,6 +85,11 @@ export function rows(r) {
   add('frames', 'dropped frames %, the board alone (no wins)', fr.boardAlone?.frame.droppedPct, null);
   add('frames', 'long tasks, motion reduced', fr.reducedMotion?.longTasks, null);
   add('frames', 'dropped frames %, motion reduced', fr.reducedMotion?.frame.droppedPct, null);
+  // The compositor's own count (frames the screen did not show), in the same phases, and with no
+  // requestAnimationFrame loop in the page asking for a main-thread frame at every refresh.
+  add('frames', 'compositor: dropped frames %', fr.compositor?.droppedPct, null);
+  add('frames', 'compositor: dropped frames %, the board alone', fr.boardAlone?.compositor?.droppedPct, null);
+  add('frames', 'compositor: dropped frames %, no frame loop in the page', fr.withoutFrameLoop?.compositor?.droppedPct, null);
   add('aggregates', 'KPI aggregates', r.aggregates?.result ?? null, null);
   const fl = r.floor ?? {};
   const screens = Object.keys(fl.cpuMsPerEvent ?? {});

@@ -9,6 +9,7 @@
  */
 import { nowMs, sleep } from '../lib/clock.mjs';
 import { openWallboard } from '../lib/browser.mjs';
+import { COMPOSITOR_FRAME_CATEGORIES, compositorFrames } from '../lib/compositor-frames.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeProfile } from '../lib/profile-summary.mjs';
@@ -58,8 +59,8 @@ export async function frames(ctx) {
         for (const entry of list.getEntries()) bench.longTasks.push(entry.duration);
       }).observe({ type: 'longtask' });
       // One requestAnimationFrame loop per phase: a new phase's loop ends the previous one's, so
-      // no frame is counted twice.
-      bench.start = () => {
+      // no frame is counted twice. A phase without the loop counts only long tasks.
+      bench.start = (frameLoop = true) => {
         const run = ++bench.run;
         bench.longTasks = [];
         bench.frames = [];
@@ -68,7 +69,7 @@ export async function frames(ctx) {
           bench.frames.push(t);
           if (bench.frames.length < 100_000) requestAnimationFrame(loop);
         };
-        requestAnimationFrame(loop);
+        if (frameLoop) requestAnimationFrame(loop);
       };
       bench.end = () => {
         bench.run++;
@@ -96,14 +97,17 @@ export async function frames(ctx) {
     // CDP's main-thread counters per update).
     const phaseSec = Math.min(15, durationSec);
     const counters = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    const phase = async ({ winEvery }) => {
+    const phase = async ({ name, winEvery, frameLoop = true }) => {
       await ctx.quiet();
-      await page.evaluate(() => window.__bench.start());
+      await page.evaluate((loop) => window.__bench.start(loop), frameLoop);
       const from = await counters();
       ctx.serverPlan.winEvery = winEvery;
-      const phaseApplied = await sendChanges(ctx, { rate, durationSec: phaseSec });
+      const { result: phaseApplied, compositor } = await traced(name, async () => {
+        const sent = await sendChanges(ctx, { rate, durationSec: phaseSec });
+        await sleep(500);
+        return sent;
+      });
       ctx.serverPlan.winEvery = 0;
-      await sleep(500);
       const to = await counters();
       const phaseInPage = await page.evaluate(() => window.__bench.end());
       const perUpdate = (name) => (phaseApplied ? round(((to[name] - from[name]) * 1000) / phaseApplied) : null);
@@ -111,7 +115,8 @@ export async function frames(ctx) {
         durationSec: phaseSec,
         updatesApplied: phaseApplied,
         longTasks: phaseInPage.longTasks.length,
-        frame: dropped(phaseInPage.frames),
+        frame: frameLoop ? dropped(phaseInPage.frames) : null,
+        compositor,
         mainThreadMsPerUpdate: {
           task: perUpdate('TaskDuration'),
           script: perUpdate('ScriptDuration'),
@@ -120,23 +125,30 @@ export async function frames(ctx) {
         },
       };
     };
+    // Every measured phase is traced with the categories of the compositor's frame reporter (light:
+    // one event per frame), for its count of the frames shown (bench/lib/compositor-frames.mjs).
+    // BENCH_TRACE_DIR: instead a full Chromium performance trace of each phase (paint, raster,
+    // compositing by thread), written there for DevTools or bench/lib/trace-summary.mjs. It slows
+    // the page, so a run that traces so is for reading, not for the record.
+    const traced = async (name, work) => {
+      const dir = process.env.BENCH_TRACE_DIR;
+      const path = dir ? join(dir, `frames-${name}-${Date.now()}.json`) : undefined;
+      const categories = dir ? TRACE_CATEGORIES : COMPOSITOR_FRAME_CATEGORIES;
+      await context.browser().startTracing(page, { path, screenshots: false, categories });
+      let result;
+      let trace;
+      try {
+        result = await work();
+      } finally {
+        trace = await context.browser().stopTracing();
+      }
+      const parsed = JSON.parse(trace.toString('utf8'));
+      return { result, compositor: compositorFrames(Array.isArray(parsed) ? parsed : parsed.traceEvents) };
+    };
     // The board alone: the same updates without wins, so no celebration covers the board. Under
     // one the board holds still, and the main phase, with a win a second, measures mostly the
     // celebrations (each on screen 7 s, so one always is).
-    // BENCH_TRACE_DIR: a Chromium performance trace of the board alone and of the first 15 s with
-    // wins (paint, raster, compositing by thread), for DevTools or bench/lib/trace-summary.mjs. It
-    // slows the page, so a run that traces is for reading, not for the record.
-    const trace = async (name, work) => {
-      if (!process.env.BENCH_TRACE_DIR) return work();
-      const path = join(process.env.BENCH_TRACE_DIR, `frames-${name}-${Date.now()}.json`);
-      await context.browser().startTracing(page, { path, screenshots: false, categories: TRACE_CATEGORIES });
-      try {
-        return await work();
-      } finally {
-        await context.browser().stopTracing();
-      }
-    };
-    const boardAlone = await trace('board-alone', () => phase({ winEvery: 0 }));
+    const boardAlone = await phase({ name: 'board-alone', winEvery: 0 });
     await page.evaluate(() => window.__bench.start());
     const sampledFrom = samples.length - 1;
     const meter = ctx.meter('browser');
@@ -147,7 +159,7 @@ export async function frames(ctx) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    const applied = await trace('with-wins', () => sendChanges(ctx, { rate, durationSec }));
+    const { result: applied, compositor } = await traced('with-wins', () => sendChanges(ctx, { rate, durationSec }));
     ctx.serverPlan.winEvery = 0;
     if (ctx.profile) {
       const { profile } = await cdp.send('Profiler.stop');
@@ -159,6 +171,9 @@ export async function frames(ctx) {
     await sampler;
     const cpu = meter.stop();
     const inPage = await page.evaluate(() => window.__bench.end());
+    // The same updates with their wins and no frame loop in the page: the frames a TV shows when
+    // nothing asks for a main-thread frame at every refresh, counted by the compositor alone.
+    const withoutFrameLoop = await phase({ name: 'without-frame-loop', winEvery: 10, frameLoop: false });
     const shownSeq = Number(await page.getAttribute('[data-testid="head-seq"]', 'data-seq'));
     const head = await ctx.server.head();
 
@@ -166,7 +181,7 @@ export async function frames(ctx) {
     // rules: no glides, no confetti, no fades): what the updates cost without the animations, which
     // this headless Chromium composites and rasterises in software on the same two cores as the rest.
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    const reducedMotion = await phase({ winEvery: 10 });
+    const reducedMotion = await phase({ name: 'motion-reduced', winEvery: 10 });
 
     const updating = samples.slice(Math.max(0, sampledFrom));
     const scriptMs = updating.slice(1).map((s, i) => (s.ScriptDuration - updating[i].ScriptDuration) * 1000);
@@ -193,8 +208,10 @@ export async function frames(ctx) {
       longTaskMaxMs: round(summarize(inPage.longTasks).max),
       droppedPct: frameStats.droppedPct,
       frame: frameStats,
+      compositor,
       idle: { durationSec: idleSec, longTasks: idle.longTasks.length, frame: dropped(idle.frames) },
       boardAlone,
+      withoutFrameLoop,
       reducedMotion,
       caughtUp: shownSeq >= head,
       notes: ['p95ScriptMs is the p95 of CDP ScriptDuration per ~100 ms sample, i.e. per update at 10 updates/s'],
