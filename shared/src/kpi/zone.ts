@@ -1,6 +1,7 @@
 /**
  * Instants ↔ local days in an IANA time zone, with nothing but Intl.DateTimeFormat. The offset
- * of a zone changes (DST, law), so it is always looked up for the instant in question.
+ * of a zone changes (DST, law), so it is found for the instant in question: read once per UTC
+ * hour, and at the instant itself in an hour that holds a change.
  */
 import type { IsoDate } from '../domain.js';
 import { type CivilDate, formatIsoDate, fromDayNumber, MS_PER_DAY, mod, REMEMBERED_DATES, toDayNumber } from './civil-date.js';
