@@ -14,7 +14,7 @@ export const FULL = {
   ingest: { concurrency: 32, durationSec: 15, rounds: 3 },
   reconnect: { clients: 2000, missedEvents: 20, timeoutSec: 60 },
   frames: { rate: 10, durationSec: 30 },
-  bulk: { rows: 100_000 },
+  bulk: { rows: 100_000, mixedRows: 20_000 },
   floor: { screens: [100, 1000, 2000], writeIntervalMs: SIMULATOR_INTERVAL_MS, warmupSec: 15, windowSec: 60, timeoutSec: 1500 },
   swarmWorkers: 2,
   scenarioTimeoutSec: 600,
@@ -34,7 +34,7 @@ export const QUICK = {
   ingest: { concurrency: 32, durationSec: 4, rounds: 1 },
   reconnect: { clients: 1000, missedEvents: 20, timeoutSec: 30 },
   frames: { rate: 10, durationSec: 6 },
-  bulk: { rows: 20_000 },
+  bulk: { rows: 20_000, mixedRows: 5_000 },
   // Smaller floors than the full run's (the JSON is keyed by these counts): today 1,000 screens
   // saturate the server for minutes, so they do not fit a smoke test.
   floor: { screens: [20, 100, 200], writeIntervalMs: SIMULATOR_INTERVAL_MS, warmupSec: 2, windowSec: 5, timeoutSec: 150 },

@@ -60,6 +60,7 @@ export function httpClient(baseUrl, { maxSockets = 64 } = {}) {
     baseUrl,
     get: (path, options) => request('GET', path, undefined, options),
     post: (path, body, options) => request('POST', path, body, options),
+    put: (path, body, options) => request('PUT', path, body, options),
     /** Sends `Authorization: Bearer <token>` with every request from now on (null: none). */
     setToken(token) {
       authorization = token ? `Bearer ${token}` : null;

@@ -64,6 +64,7 @@ export function rows(r) {
     ok(() => bk.bulkRowsPerSec >= 10_000, bk.bulkRowsPerSec),
   );
   add('bulk', 'peak server RSS MB during import', bk.peakRssMb, null);
+  add('bulk', `CSV import rows/s, a quarter in USD (${fmt(bk.mixed?.rows)} rows)`, bk.mixed?.rowsPerSec, null);
   const rc = r.reconnect ?? {};
   add(
     'reconnect',

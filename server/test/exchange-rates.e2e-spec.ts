@@ -16,6 +16,8 @@ import {
   localDateOf,
   toMinor,
 } from '@salesboard/shared';
+import { DataSource } from 'typeorm';
+import { ExchangeRatesService } from '../src/exchange-rates/exchange-rates.service.js';
 import { createDeal, createOrg, type Org } from './support/fixtures.js';
 import { connectLive } from './support/live-client.js';
 import { bootIngestApp, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
@@ -203,6 +205,39 @@ describe('exchange rates', () => {
       ['2026-03-01', '11700'],
     ]);
     expect((await upload(t.api).expect(201)).body).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 4 });
+  });
+
+  it('checks a batch of (currency, day) pairs in one query exactly as the rule says for each pair', async () => {
+    // Currencies no other test here gives a rate; the organisation's own (IDR) never needs one.
+    const currencies = ['AUD', 'CAD', 'NZD'];
+    const rates = t.app.get(ExchangeRatesService);
+    const manager = t.app.get(DataSource).manager;
+    const day = fc.integer({ min: 0, max: 60 }).map((n) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.record({ currency: fc.constantFrom(...currencies), validFrom: day }), {
+          maxLength: 6,
+          selector: (r) => `${r.currency} ${r.validFrom}`,
+        }),
+        fc.array(fc.record({ currency: fc.constantFrom('IDR', ...currencies), day }), { minLength: 1, maxLength: 12 }),
+        async (given, pairs) => {
+          await t.db.query('DELETE FROM exchange_rates WHERE currency = ANY($1)', [currencies]);
+          for (const r of given) await t.db.query('INSERT INTO exchange_rates (currency, valid_from, rate) VALUES ($1, $2, 1)', [r.currency, r.validFrom]);
+          const missing = await rates.missingRates(manager, pairs);
+          for (const p of pairs) {
+            // The rule: a rate of the currency starting on or before the day (ISO days compare as text).
+            const covered = p.currency === 'IDR' || given.some((r) => r.currency === p.currency && r.validFrom <= p.day);
+            expect(missing(p.currency, p.day)).toBe(
+              covered
+                ? null
+                : `currency: no exchange rate for ${p.currency} on ${p.day}; add one in Admin → Exchange rates or PUT /api/exchange-rates/${p.currency}/${p.day}`,
+            );
+          }
+        },
+      ),
+      { numRuns: 40, seed: 2712 },
+    );
+    await t.db.query('DELETE FROM exchange_rates WHERE currency = ANY($1)', [currencies]);
   });
 
   it('converts in SQL exactly as the shared convertMinor does, to the unit', async () => {

@@ -106,11 +106,24 @@ export class DealCommands {
   ) {}
 
   /**
-   * Why a deal in `currency`, closed at `closedAt` (null: open), cannot be converted to the
-   * organisation's currency, or null when it can. An import asks this before it writes a row.
+   * Why each deal, in its currency and closed at `closedAtOf(deal)` (null: open), cannot be
+   * converted to the organisation's currency, or null when it can. An import asks this of a whole
+   * batch before it writes a row: one query, then an answer per deal. Deals in the organisation's
+   * currency need no rate and cost nothing here.
    */
-  missingRate(manager: EntityManager, currency: string, closedAt: Date | null): Promise<string | null> {
-    return this.rates.missingRate(manager, currency, this.rates.dayOf(closedAt ?? new Date()));
+  async missingRates<T extends { currency: string }>(
+    manager: EntityManager,
+    deals: readonly T[],
+    closedAtOf: (deal: T) => Date | null,
+  ): Promise<(deal: T) => string | null> {
+    const now = new Date();
+    const dayOf = (deal: T) => this.rates.dayOf(closedAtOf(deal) ?? now);
+    const foreign = deals.filter((deal) => deal.currency !== this.config.currency);
+    const missing = await this.rates.missingRates(
+      manager,
+      foreign.map((deal) => ({ currency: deal.currency, day: dayOf(deal) })),
+    );
+    return (deal) => (deal.currency === this.config.currency ? null : missing(deal.currency, dayOf(deal)));
   }
 
   // ---- one deal, in a transaction of its own (REST and the simulator) ------------------------
@@ -242,9 +255,11 @@ export class DealCommands {
   async bulkUpsert(tx: WriteTx, source: string, rows: BulkDeal[], hasCreatedDates: boolean): Promise<{ created: number; updated: number; unchanged: number }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const now = new Date();
-    // The import rejects such rows first (missingRate); one that slips through fails the batch rather than count unconverted.
-    const days = new Set(rows.map((r) => `${r.currency} ${this.rates.dayOf(r.closedAt ?? now)}`));
-    for (const pair of days) await this.rates.requireRate(tx.manager, pair.slice(0, 3), pair.slice(4));
+    // The import rejects such rows first (missingRates); one that slips through fails the batch rather than count unconverted.
+    await this.rates.requireRates(
+      tx.manager,
+      rows.filter((r) => r.currency !== this.config.currency).map((r) => ({ currency: r.currency, day: this.rates.dayOf(r.closedAt ?? now) })),
+    );
     let pending = rows;
     // Two passes at most: a row another import created in between is an update the second time.
     for (let pass = 0; pass < 2 && pending.length > 0; pass++) {
@@ -327,7 +342,7 @@ export class DealCommands {
   private async insert(tx: WriteTx, context: ChangeContext, source: string, deal: NewDeal): Promise<string | null> {
     const stage = deal.stage ?? this.stages.firstOpen();
     const now = new Date();
-    await this.rates.requireRate(tx.manager, deal.currency ?? this.config.currency, this.rates.dayOf(now));
+    await this.rates.requireRates(tx.manager, [{ currency: deal.currency ?? this.config.currency, day: this.rates.dayOf(now) }]);
     const id = await insertDeal(
       tx.manager,
       {
@@ -381,7 +396,7 @@ export class DealCommands {
     const now = new Date();
     if (to || changes.amount !== undefined || changes.currency !== undefined) {
       const closedAt = to ? (to.kind === 'open' ? null : now) : record.closed_at;
-      await this.rates.requireRate(tx.manager, changes.currency ?? record.currency, this.rates.dayOf(closedAt ?? now));
+      await this.rates.requireRates(tx.manager, [{ currency: changes.currency ?? record.currency, day: this.rates.dayOf(closedAt ?? now) }]);
     }
     const before = await this.reload(tx.manager, record.id);
     if (to) Object.assign(changes, { stage: to.key, stage_entered_at: now, closed_at: to.kind === 'open' ? null : now });

@@ -32,10 +32,21 @@ export async function findRate(manager: EntityManager, currency: string, validFr
   return rows.length ? toRate(rows[0]) : null;
 }
 
-/** Whether `currency` has a rate in effect on `day` (some rate starting on or before it). */
-export async function hasRateOn(manager: EntityManager, currency: string, day: string): Promise<boolean> {
-  const rows: unknown[] = await manager.query('SELECT 1 FROM exchange_rates WHERE currency = $1 AND valid_from <= $2 LIMIT 1', [currency, day]);
-  return rows.length > 0;
+/**
+ * Of the (currency, day) pairs given, those with no rate in effect (none starting on or before
+ * the day), in one query however many pairs: an import asks it for a whole batch of rows.
+ */
+export async function pairsWithoutRate(
+  manager: EntityManager,
+  pairs: readonly { currency: string; day: string }[],
+): Promise<{ currency: string; day: string }[]> {
+  if (pairs.length === 0) return [];
+  const rows: { currency: string; day: string }[] = await manager.query(
+    `SELECT p.currency, p.day FROM unnest($1::text[], $2::text[]) AS p(currency, day)
+      WHERE NOT EXISTS (SELECT 1 FROM exchange_rates r WHERE r.currency = p.currency::char(3) AND r.valid_from <= p.day::date)`,
+    [pairs.map((p) => p.currency), pairs.map((p) => p.day)],
+  );
+  return rows;
 }
 
 export async function upsertRate(manager: EntityManager, currency: string, validFrom: string, rate: string): Promise<ExchangeRate> {

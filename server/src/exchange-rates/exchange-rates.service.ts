@@ -13,7 +13,7 @@ import { writeAudit } from '../auth/audit.service.js';
 import { conflict, notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app.config.js';
 import { EventWriter } from '../events/event-writer.service.js';
-import { dealsLeftWithoutRate, deleteRate, findRate, hasRateOn, listRates, recordOrgCurrency, upsertRate } from './exchange-rates.repository.js';
+import { dealsLeftWithoutRate, deleteRate, findRate, listRates, pairsWithoutRate, recordOrgCurrency, upsertRate } from './exchange-rates.repository.js';
 
 /** 422, as a CRM delivery's unusable data is: the request is well formed, the organisation lacks the rate. */
 export function noExchangeRate(currency: string, day: string): UnprocessableEntityException {
@@ -51,14 +51,22 @@ export class ExchangeRatesService implements OnModuleInit {
     return localDateOf(at, this.config.timeZone);
   }
 
-  /** Why an amount in `currency` on `day` cannot be converted, or null when it can. */
-  async missingRate(manager: EntityManager, currency: string, day: string): Promise<string | null> {
-    if (currency === this.config.currency || (await hasRateOn(manager, currency, day))) return null;
-    return noRateMessage(currency, day);
+  /**
+   * Why amounts in each currency on each day cannot be converted: asked once for many pairs (an
+   * import's batch, one query), answered per pair, synchronously: null when it can be.
+   */
+  async missingRates(manager: EntityManager, pairs: Iterable<{ currency: string; day: string }>): Promise<(currency: string, day: string) => string | null> {
+    const asked = new Map<string, { currency: string; day: string }>();
+    for (const pair of pairs) if (pair.currency !== this.config.currency) asked.set(`${pair.currency} ${pair.day}`, pair);
+    const missing = new Set((await pairsWithoutRate(manager, [...asked.values()])).map((p) => `${p.currency} ${p.day}`));
+    return (currency, day) => (missing.size > 0 && missing.has(`${currency} ${day}`) ? noRateMessage(currency, day) : null);
   }
 
-  async requireRate(manager: EntityManager, currency: string, day: string): Promise<void> {
-    if (await this.missingRate(manager, currency, day)) throw noExchangeRate(currency, day);
+  /** Refuses with 422 (the first pair, in the order given) unless every pair has a rate in effect. */
+  async requireRates(manager: EntityManager, pairs: readonly { currency: string; day: string }[]): Promise<void> {
+    const missing = await this.missingRates(manager, pairs);
+    const first = pairs.find((p) => missing(p.currency, p.day) !== null);
+    if (first) throw noExchangeRate(first.currency, first.day);
   }
 
   async put(currency: string, validFrom: string, rate: string, change: AuditedChange): Promise<ExchangeRate> {

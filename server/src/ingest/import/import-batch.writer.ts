@@ -109,6 +109,8 @@ export class ImportBatchWriter {
       manager,
       rows.flatMap((row) => (row.product ? [row.product] : [])),
     );
+    // Asked of DealCommands, the one place that decides it, with the close instant each row will be written with.
+    const missingRate = await this.commands.missingRates(manager, rows, (row) => this.closedAtOf(row));
     const kept: KeptRow[] = [];
     for (const row of rows) {
       const reject = (reason: string) => rejections.push({ line: row.line, reason, cells: row.cells });
@@ -129,8 +131,7 @@ export class ImportBatchWriter {
         reject(`product: no product named "${product}"${didYouMean(suggestion)} (map it in mapping.products, or set createProducts to create it)`);
         continue;
       }
-      // Asked of DealCommands, the one place that decides it, with the close instant the row will be written with.
-      const rateProblem = await this.commands.missingRate(manager, row.currency, this.closedAtOf(row));
+      const rateProblem = missingRate(row);
       if (rateProblem) {
         reject(rateProblem);
         continue;
