@@ -11,6 +11,7 @@ import { createOrg, type Org } from './support/fixtures.js';
 import { connectLive } from './support/live-client.js';
 import { bootIngestApp, countRows, fixture, type IngestTestApp, seqHead } from './fixtures/ingest-app.js';
 import { IMPORT_BATCH_ROWS } from '../src/ingest/import/import.service.js';
+import { serverProcess } from './support/server-process.js';
 
 interface DealRow {
   external_id: string;
@@ -239,6 +240,32 @@ describe('CSV import of deals', () => {
     const rejected = parse((await t.api.get(job.rejectedCsvUrl).expect(200)).text, { relax_column_count: true }) as string[][];
     expect(rejected.slice(1)).toEqual([['4', 'a quote opens on this row and never closes: the rest of the file was read as one value']]);
     expect((await deals(['q-1', 'q-2'])).map((d) => d.name)).toEqual(['Before the bad row', 'Toko "Murah" Jaya']);
+  });
+
+  it('ends with a 400 naming the line when a later batch holds a quote swallowing more than 1 MB, keeping the batches before it', async () => {
+    // The built server as its own process, as in production: a rejection nobody handled would end it.
+    const node = await serverProcess(t.db.url);
+    await node.start();
+    try {
+      const jobId = randomUUID();
+      const good = (from: number, n: number) => Array.from({ length: n }, (_, i) => `big-${from + i},Big deal ${from + i},Rep 1`);
+      // A full first batch, ten rows of the second, then a quote that never closes over 1.2 MB of
+      // lines: the second batch's read fails while the first is being written.
+      const filler = Array.from({ length: 40_000 }, (_, i) => `swallowed line ${i} of the unclosed quote`).join('\n');
+      const csv = ['Record ID,Deal Name,Deal owner', ...good(1, IMPORT_BATCH_ROWS), ...good(IMPORT_BATCH_ROWS + 1, 10), `big-x,"Unclosed ${filler}`].join('\n');
+      const answer = await node.api.post('/api/import/deals').field('jobId', jobId).attach('file', Buffer.from(csv), 'big.csv').expect(400);
+      expect(answer.body.message).toBe(`file: line ${IMPORT_BATCH_ROWS + 12}: a row larger than the limit of 1 MB (a quote that never closes?)`);
+      const job = (await node.api.get(`/api/import/jobs/${jobId}`).expect(200)).body as ImportJob;
+      expect(job).toMatchObject({ status: 'failed', rowsRead: IMPORT_BATCH_ROWS, created: IMPORT_BATCH_ROWS });
+      expect(Number((await t.db.query<{ n: string }>("SELECT count(*) AS n FROM deals WHERE external_id LIKE 'big-%'"))[0].n)).toBe(IMPORT_BATCH_ROWS);
+      // Still up, and importing.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(node.process.exitCode).toBeNull();
+      const after = Buffer.from('Record ID,Deal Name,Deal owner\nbig-after,After the failure,Rep 1');
+      await node.api.post('/api/import/deals').attach('file', after, 'after.csv').expect(201);
+    } finally {
+      await node.kill('SIGTERM');
+    }
   });
 
   it('warns about form fields sent after the file instead of applying them', async () => {

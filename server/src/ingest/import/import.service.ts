@@ -237,13 +237,11 @@ export class ImportService {
       while (going && (batch.length > 0 || skipped.length > 0)) {
         // The next batch is parsed while this one is written: the CPU parses while PostgreSQL works.
         const next = batch.length < IMPORT_BATCH_ROWS ? null : readBatch(records);
-        try {
-          going = await write(batch);
-        } catch (error) {
-          // The failed write decides the answer: the next batch's parse is no longer awaited.
-          next?.catch(() => undefined);
-          throw error;
-        }
+        // Awaited only once the write has ended, or not at all when the write fails (its error
+        // is the answer): a read failing meanwhile (a row over the size limit) must not count
+        // as unhandled, which would end the process.
+        next?.catch(() => undefined);
+        going = await write(batch);
         batch = next ? await next : [];
       }
       if (upload.lateFields.length) await this.warn(job.id, upload.lateFields);
