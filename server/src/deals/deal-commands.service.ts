@@ -251,8 +251,16 @@ export class DealCommands {
    * batch, whatever its size), with a stage-history row per deal created or moved: at its close
    * for a closed deal, else now. No per-deal events: an import tells screens once, at its end.
    * `hasCreatedDates`: only a file with a created-date column changes an existing deal's created_at.
+   * `whileWriting` is called once the batch's inserts are on their way to the database, before
+   * they are awaited: what the caller does then overlaps PostgreSQL's work.
    */
-  async bulkUpsert(tx: WriteTx, source: string, rows: BulkDeal[], hasCreatedDates: boolean): Promise<{ created: number; updated: number; unchanged: number }> {
+  async bulkUpsert(
+    tx: WriteTx,
+    source: string,
+    rows: BulkDeal[],
+    hasCreatedDates: boolean,
+    whileWriting: () => void = () => undefined,
+  ): Promise<{ created: number; updated: number; unchanged: number }> {
     const counts = { created: 0, updated: 0, unchanged: 0 };
     const now = new Date();
     // The import rejects such rows first (missingRates); one that slips through fails the batch rather than count unconverted.
@@ -281,7 +289,9 @@ export class DealCommands {
         if (write) updates.push(write);
         else counts.unchanged++;
       }
-      const inserted = await insertDealsWithHistory(tx.manager, source, creates);
+      const inserting = insertDealsWithHistory(tx.manager, source, creates);
+      if (pass === 0) whileWriting();
+      const inserted = await inserting;
       counts.created += inserted.size;
       await updateDealsWithHistory(tx.manager, source, updates);
       counts.updated += updates.length;

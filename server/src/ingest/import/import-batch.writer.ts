@@ -58,7 +58,7 @@ export class ImportBatchWriter {
    * accounts and products are created only once every row that needs them has been kept, and a
    * rejected row does not take its id from a later row that names the same deal.
    */
-  write(rows: ImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: ImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return inJobBatch(this.writer, this.context, this.settings.jobId, rowsRead, rejections, async (tx, outcome) => {
       const keyed = rows.map((row) => Object.assign(row, { key: row.externalId }));
       const resolved = await this.resolve(tx.manager, keyed, rejections);
@@ -77,7 +77,9 @@ export class ImportBatchWriter {
         rejections,
         outcome,
       );
-      const counts = await this.commands.bulkUpsert(tx, 'csv', deals, this.settings.hasCreatedColumn);
+      // Read ahead from when the inserts are sent: what is left is PostgreSQL's (about 80 ms of
+      // 2,000 rows' inserts and their key checks, against some 20 ms of parsing).
+      const counts = await this.commands.bulkUpsert(tx, 'csv', deals, this.settings.hasCreatedColumn, readAhead);
       outcome.created += counts.created;
       outcome.updated += counts.updated;
       outcome.unchanged += counts.unchanged;

@@ -18,7 +18,12 @@ import { OwnerResolver, syntheticEmail } from './owner-resolver.js';
 import type { Rejection } from './row-reader.js';
 
 export interface KindWriter<R> {
-  write(rows: R[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'>;
+  /**
+   * Writes a batch, calling `readAhead` once what is left of it is the database's work (its large
+   * statements): the caller reads the next batch then, so that the CPU parses while PostgreSQL
+   * writes instead of while this batch is still being prepared.
+   */
+  write(rows: R[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'>;
 }
 
 interface Job {
@@ -38,17 +43,19 @@ async function idsByName(manager: EntityManager, table: 'teams' | 'territories')
 /**
  * The frame of a batch of a kind whose rows name their record by key: the job's transaction, in
  * which the rows naming a record this file named before are rejected (`duplicate` says why) and
- * `work` gets the rest.
+ * `work` gets the rest. These kinds' batches are statements from the start (their files are
+ * short: reps, accounts, products, rates), so the next batch is read from the start.
  */
 function writeFresh<R extends KeyedRow>(
   job: Job,
-  batch: { rows: R[]; rejections: Rejection[]; rowsRead: number },
+  batch: { rows: R[]; rejections: Rejection[]; rowsRead: number; readAhead: () => void },
   duplicate: (row: R, firstLine: number) => string,
   work: (tx: WriteTx, outcome: BatchOutcome, fresh: R[]) => Promise<void>,
 ): Promise<BatchOutcome | 'stopped'> {
-  return inJobBatch(job.writer, job.context, job.jobId, batch.rowsRead, batch.rejections, async (tx, outcome) =>
-    work(tx, outcome, await dropSeen(tx.manager, job.jobId, batch.rows, batch.rejections, duplicate)),
-  );
+  return inJobBatch(job.writer, job.context, job.jobId, batch.rowsRead, batch.rejections, async (tx, outcome) => {
+    batch.readAhead();
+    return work(tx, outcome, await dropSeen(tx.manager, job.jobId, batch.rows, batch.rejections, duplicate));
+  });
 }
 
 const reject = (rejections: Rejection[], row: { line: number; cells: string[] }, reason: string) =>
@@ -75,10 +82,10 @@ export class RepsWriter implements KindWriter<RepImportRow> {
 
   constructor(private readonly job: Job) {}
 
-  write(rows: RepImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: RepImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return writeFresh(
       this.job,
-      { rows, rejections, rowsRead },
+      { rows, rejections, rowsRead, readAhead },
       (row, first) =>
         row.email ? `duplicate: email "${row.email}" already appeared on line ${first}` : `duplicate: the rep "${row.name}" already appeared on line ${first}`,
       async (tx, outcome, fresh) => {
@@ -217,10 +224,10 @@ export class AccountsWriter implements KindWriter<AccountImportRow> {
 
   constructor(private readonly job: Job) {}
 
-  write(rows: AccountImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: AccountImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return writeFresh(
       this.job,
-      { rows, rejections, rowsRead },
+      { rows, rejections, rowsRead, readAhead },
       (row, first) => `duplicate: the account "${row.name}" already appeared on line ${first}`,
       async (tx, outcome, fresh) => {
         this.territories ??= await idsByName(tx.manager, 'territories');
@@ -279,10 +286,10 @@ export class ProductsWriter implements KindWriter<ProductImportRow> {
 
   constructor(private readonly job: Job) {}
 
-  write(rows: ProductImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: ProductImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return writeFresh(
       this.job,
-      { rows, rejections, rowsRead },
+      { rows, rejections, rowsRead, readAhead },
       (row, first) => `duplicate: the product "${row.name}" already appeared on line ${first}`,
       async (tx, outcome, fresh) => {
         if (!this.products) {
@@ -341,10 +348,10 @@ export class ExchangeRatesWriter implements KindWriter<ExchangeRateImportRow> {
     private readonly orgCurrency: string,
   ) {}
 
-  write(rows: ExchangeRateImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: ExchangeRateImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return writeFresh(
       this.job,
-      { rows, rejections, rowsRead },
+      { rows, rejections, rowsRead, readAhead },
       (row, first) => `duplicate: the ${row.currency} rate from ${row.validFrom} already appeared on line ${first}`,
       async (tx, outcome, fresh) => {
         const kept: ExchangeRateImportRow[] = [];
@@ -390,7 +397,7 @@ export class ActivitiesWriter implements KindWriter<ActivityImportRow> {
   }
 
   /** A row is rejected before its rep is created, and a rejected row does not take its id from a later one. */
-  write(rows: ActivityImportRow[], rejections: Rejection[], rowsRead: number): Promise<BatchOutcome | 'stopped'> {
+  write(rows: ActivityImportRow[], rejections: Rejection[], rowsRead: number, readAhead: () => void): Promise<BatchOutcome | 'stopped'> {
     return inJobBatch(this.job.writer, this.job.context, this.job.jobId, rowsRead, rejections, async (tx, outcome) => {
       if (rows.length === 0) return;
       const owners = await this.owners.find(tx.manager, rows);
@@ -430,6 +437,7 @@ export class ActivitiesWriter implements KindWriter<ActivityImportRow> {
       }
       if (writes.length === 0) return;
       writes.sort((a, b) => (a.row.externalId < b.row.externalId ? -1 : 1));
+      readAhead();
       // One statement: new ones inserted, changed ones updated, identical ones untouched (and not returned).
       const written: { inserted: boolean }[] = await tx.manager.query(
         `INSERT INTO activities AS a (source, external_id, type, rep_id, deal_id, note, at)
