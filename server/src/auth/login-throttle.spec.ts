@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app.config.js';
 import { RateLimiter } from '../common/rate-limit/rate-limiter.service.js';
 import { FAILURES_PER_ACCOUNT_AND_ADDRESS, FAILURES_PER_ADDRESS, LoginThrottle } from './login-throttle.js';
+import { untilRedisAnswers } from '../../test/support/redis.js';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,7 +24,8 @@ describe('sign-in throttling across nodes', () => {
   const nodes = [new RateLimiter({ redisUrl } as AppConfig), new RateLimiter({ redisUrl } as AppConfig)];
   const [a, b] = nodes.map((limiter) => new LoginThrottle(limiter));
 
-  beforeAll(() => new Promise((resolve) => setTimeout(resolve, 200)));
+  // Both nodes must count in Redis before the first attempt.
+  beforeAll(() => untilRedisAnswers(nodes));
   afterAll(() => Promise.all(nodes.map((n) => n.onModuleDestroy())));
 
   it('stops a spray from one address spread over two nodes at the address allowance', async () => {

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../config/app.config.js';
+import { untilRedisAnswers } from '../../../test/support/redis.js';
 import { RateLimiter } from './rate-limiter.service.js';
 
 const config = (redisUrl?: string) => ({ redisUrl }) as AppConfig;
@@ -18,7 +19,7 @@ describe('rate limiting', () => {
   it('shares counters through Redis, and reports it up', async () => {
     const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     const [a, b] = [new RateLimiter(config(url)), new RateLimiter(config(url))];
-    await new Promise((r) => setTimeout(r, 200));
+    await untilRedisAnswers([a, b]);
     expect(await a.redisStatus()).toBe('up');
     const key = `login:test-${Date.now()}`;
     for (let i = 0; i < 3; i++) await a.hit(key, 5, 60);
