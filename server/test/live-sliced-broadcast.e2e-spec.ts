@@ -11,8 +11,9 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { SlicedAdapter } from '../src/live/sliced-broadcast.js';
 
 const CLIENTS = 400;
-const FRAMES = 6;
-/** Big enough that one frame to every client takes well over one slice. */
+/** Together well over the longest slice: 16 ms, which an idle loop such as this test's gets. */
+const FRAMES = 12;
+/** Big enough that one frame to every client takes well over a busy loop's slice (4 ms). */
 const PAYLOAD = 'x'.repeat(2_000);
 
 describe('sliced broadcasts', () => {
