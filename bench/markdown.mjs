@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cpuLines, markdownTable, rows } from './lib/report.mjs';
+import { cpuLines, tailLines, markdownTable, rows } from './lib/report.mjs';
 
 const file = process.argv[2] ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
 const r = JSON.parse(readFileSync(file, 'utf8'));
@@ -26,3 +26,4 @@ console.log('');
 console.log('Cores used during each measured phase (averages; `others` is everything on the machine that is not ours):');
 console.log('');
 for (const line of cpuLines(r, scenarios)) console.log(`- ${line}`);
+for (const line of tailLines(r)) console.log(`- ${line}`);

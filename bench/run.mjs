@@ -19,7 +19,7 @@ import { connect, createDatabase, dropAll, serverFacts } from './lib/database.mj
 import { changePlan, clonePlanInput, loadDeals, stagePayload } from './lib/deals.mjs';
 import { freePort } from './lib/launch.mjs';
 import { referenceServer } from './lib/reference.mjs';
-import { cpuLines, rows, textTable } from './lib/report.mjs';
+import { cpuLines, tailLines, rows, textTable } from './lib/report.mjs';
 import { assertBuilt, SERVER_MAIN, salesboardServer } from './lib/salesboard.mjs';
 import { startSwarm } from './lib/swarm.mjs';
 import { aggregates } from './scenarios/aggregates.mjs';
@@ -241,6 +241,7 @@ async function main() {
   console.log(textTable(rows(results)));
   console.log('\ncores used during each measured phase (all processes share the machine):');
   for (const line of cpuLines(results, ran)) console.log(`  ${line}`);
+  for (const line of tailLines(results)) console.log(`  ${line}`);
   for (const name of ran) if (results[name]?.error) console.log(`\n${name}: ERROR ${results[name].error}`);
   if (results.aborted) console.log(`\nABORTED ${results.aborted}`);
   if (results.serverRebuiltDuringRun)

@@ -2,6 +2,7 @@
  * Every process the bench starts is registered here, so a failure anywhere (or Ctrl-C) still
  * ends them; and a tiny request/answer protocol over the IPC channel to talk to them.
  */
+import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const children = new Set();
@@ -83,6 +84,8 @@ export function captureOutput(child, keep = 200) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
       lines.push(line);
+      // BENCH_CHILD_LOG keeps every line, stamped with the wall clock in ms: a --trace-gc line then lines up with a stall.
+      if (process.env.BENCH_CHILD_LOG) appendFileSync(process.env.BENCH_CHILD_LOG, `${Date.now()} ${child.pid} ${line}\n`);
       if (lines.length > keep) lines.shift();
     });
   }

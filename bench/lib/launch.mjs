@@ -45,7 +45,8 @@ export function measuredProcess({ name, entry, env, ready, readyTimeoutMs = 60_0
     output: () => output(),
     async start() {
       child = track(
-        spawn(process.execPath, ['--expose-gc', '--import', PROBE, entry], {
+        // BENCH_NODE_FLAGS: V8 or Node flags for every measured process (--trace-gc-nvp, a heap setting to try).
+        spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--expose-gc', '--import', PROBE, entry], {
           env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         }),

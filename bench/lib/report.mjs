@@ -166,3 +166,19 @@ export function cpuLines(r, scenarios) {
   }
   return lines;
 }
+
+/**
+ * The ingest tail at 70 %, server and plain pg: how many answers were over 20 ms and in how many
+ * stalls. A p99 made of one stall reads differently from one spread over the whole run.
+ */
+export function tailLines(r) {
+  const at70 = r.ingest?.detail?.at70;
+  const ref = r.ingest?.detail?.referenceAt70;
+  if (!at70?.stalls || !ref?.stalls) return [];
+  const line = (who, sent, { overMs, slowAnswers, stalls, largest }) => {
+    const top = largest[0];
+    const biggest = top ? `; the largest: ${top.answers} answers sent over ${top.spanMs} ms, the slowest ${top.maxMs} ms` : '';
+    return `ingest at 70 %, ${who}: ${slowAnswers.toLocaleString('en-US')} of ${sent.toLocaleString('en-US')} answers over ${overMs} ms, in ${stalls} stall${stalls === 1 ? '' : 's'}${biggest}`;
+  };
+  return [line('server', at70.sent, at70.stalls), line('plain pg', ref.sent, ref.stalls)];
+}
